@@ -1,0 +1,440 @@
+// Package cell turns the Go source of one notebook cell into the pieces the
+// interpreter can evaluate.
+//
+// A learner writes a cell the way they think: imports, functions, types and
+// statements in any order, maybe a whole program with package main and func
+// main, maybe a bare expression at the end whose value they want to see.
+// yaegi rejects most of those mixtures, so Split parses the cell with
+// go/parser first and returns a Plan: the imports, the declarations and the
+// statements as separate sources, each padded so that every line and column
+// the interpreter reports is the line and column in the cell.
+package cell
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"sort"
+	"strings"
+)
+
+// Plan is a cell split into the pieces to evaluate, in this order: Imports,
+// Decls, Stmts, then Trailing (whose value is displayed), then a call of
+// main if RunMain is set.
+//
+// Every non-empty source is the cell with everything but its own piece
+// blanked out (newlines kept), so positions in it are positions in the cell.
+type Plan struct {
+	Imports  string // import declarations
+	Decls    string // type, const, var and func declarations
+	Stmts    string // statements, without the trailing expression
+	Trailing string // a final expression statement whose value is shown, or ""
+	RunMain  bool   // the cell is a whole program: call main() after the declarations
+
+	// Defined lists what the cell declares at top level, in source order.
+	Defined []Definition
+	// ImportPaths lists the import paths, in source order.
+	ImportPaths []string
+}
+
+// Kind says what sort of name a Definition introduces.
+type Kind string
+
+// The kinds of top-level definition a cell can make.
+const (
+	Func   Kind = "func"
+	Method Kind = "method"
+	Type   Kind = "type"
+	Var    Kind = "var"
+	Const  Kind = "const"
+)
+
+// Definition is one top-level name a cell declares, with the exact source
+// text that declares it (for methods, Name is "Receiver.Method").
+type Definition struct {
+	Kind   Kind
+	Name   string
+	Source string
+	Line   int // line in the cell where the declaration starts
+	// Uses lists the identifiers the declaration refers to; the kernel uses
+	// it to find the functions that must be re-evaluated when one they call
+	// is redefined.
+	Uses []string
+}
+
+// Error is a syntax error at a position in the cell.
+type Error struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("cell line %d, column %d: %s", e.Line, e.Column, e.Msg)
+}
+
+// ErrorList is every syntax error found in a cell, first one first.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// segmentKind classifies a top-level run of tokens.
+type segmentKind int
+
+const (
+	segStmt segmentKind = iota
+	segImport
+	segDecl
+	segPackage
+)
+
+type segment struct {
+	kind       segmentKind
+	start, end int // byte offsets in the cell
+}
+
+// Split parses a cell and plans its evaluation. Syntax errors come back as
+// an ErrorList whose positions are cell lines and columns.
+func Split(src string) (*Plan, error) {
+	segs, err := segments(src)
+	if err != nil {
+		return nil, err
+	}
+	plan := &Plan{}
+	var imports, decls, stmts []segment
+	for _, s := range segs {
+		switch s.kind {
+		case segPackage:
+			plan.RunMain = true // decided finally below: only if main is declared
+		case segImport:
+			imports = append(imports, s)
+		case segDecl:
+			decls = append(decls, s)
+		case segStmt:
+			stmts = append(stmts, s)
+		}
+	}
+	plan.Imports = mask(src, imports)
+	plan.Decls = mask(src, decls)
+
+	fset := token.NewFileSet()
+	const filePrefix = "package p;"
+	if !blank(plan.Imports) {
+		file, err := parser.ParseFile(fset, "cell.go", filePrefix+plan.Imports, parser.ImportsOnly)
+		if err != nil {
+			return nil, cellErrors(err, len(filePrefix))
+		}
+		for _, imp := range file.Imports {
+			plan.ImportPaths = append(plan.ImportPaths, strings.Trim(imp.Path.Value, "\"`"))
+		}
+	}
+	if !blank(plan.Decls) {
+		file, err := parser.ParseFile(fset, "cell.go", filePrefix+plan.Decls, 0)
+		if err != nil {
+			return nil, cellErrors(err, len(filePrefix))
+		}
+		plan.Defined = definitions(fset, file, src, len(filePrefix))
+	}
+	hasMain := false
+	for _, d := range plan.Defined {
+		if d.Kind == Func && d.Name == "main" {
+			hasMain = true
+		}
+	}
+	plan.RunMain = plan.RunMain && hasMain
+
+	if len(stmts) > 0 {
+		body := mask(src, stmts)
+		const prefix = "package p;func _(){"
+		file, err := parser.ParseFile(fset, "cell.go", prefix+body+"\n}", 0)
+		if err != nil {
+			return nil, cellErrors(err, len(prefix))
+		}
+		fn := file.Decls[0].(*ast.FuncDecl)
+		list := fn.Body.List
+		if n := len(list); n > 0 {
+			if es, ok := list[n-1].(*ast.ExprStmt); ok {
+				start := fset.Position(es.Pos()).Offset - len(prefix)
+				end := fset.Position(es.End()).Offset - len(prefix)
+				plan.Trailing = mask(src, []segment{{start: start, end: end}})
+				stmts = cut(stmts, start, end)
+			}
+		}
+		plan.Stmts = mask(src, stmts)
+	}
+	return plan, nil
+}
+
+// Empty reports whether the plan has nothing to evaluate.
+func (p *Plan) Empty() bool {
+	return blank(p.Imports) && blank(p.Decls) && blank(p.Stmts) && blank(p.Trailing) && !p.RunMain
+}
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// cut removes the byte range [start, end) from the statement segments.
+func cut(segs []segment, start, end int) []segment {
+	var out []segment
+	for _, s := range segs {
+		if s.end <= start || s.start >= end {
+			out = append(out, s)
+			continue
+		}
+		if s.start < start {
+			out = append(out, segment{kind: s.kind, start: s.start, end: start})
+		}
+		if s.end > end {
+			out = append(out, segment{kind: s.kind, start: end, end: s.end})
+		}
+	}
+	return out
+}
+
+// mask returns src with every byte outside the segments replaced by a
+// space, newlines kept, so offsets, lines and columns are unchanged.
+// Trailing blank lines are dropped.
+func mask(src string, segs []segment) string {
+	if len(segs) == 0 {
+		return ""
+	}
+	sort.Slice(segs, func(i, j int) bool { return segs[i].start < segs[j].start })
+	b := []byte(src)
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c == '\n' {
+			out[i] = '\n'
+		} else {
+			out[i] = ' '
+		}
+	}
+	for _, s := range segs {
+		copy(out[s.start:s.end], b[s.start:s.end])
+	}
+	return strings.TrimRight(string(out), " \t\n")
+}
+
+// segments scans the cell and cuts it into top-level runs of tokens: an
+// import, a declaration, a package clause, or a statement.
+func segments(src string) ([]segment, error) {
+	type tok struct {
+		pos int
+		tok token.Token
+		lit string
+	}
+	var toks []tok
+	var errs ErrorList
+	fset := token.NewFileSet()
+	file := fset.AddFile("cell.go", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(src), func(pos token.Position, msg string) {
+		errs = append(errs, &Error{Line: pos.Line, Column: pos.Column, Msg: msg})
+	}, 0)
+	for {
+		pos, t, lit := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		toks = append(toks, tok{pos: file.Offset(pos), tok: t, lit: lit})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+
+	var segs []segment
+	depth := 0
+	startTok := -1
+	flush := func(endTok int) {
+		if startTok < 0 {
+			return
+		}
+		first := toks[startTok]
+		last := toks[endTok]
+		end := min(last.pos+tokenLen(last.tok, last.lit), len(src))
+		kinds := make([]token.Token, 0, endTok-startTok+1)
+		for _, t := range toks[startTok : endTok+1] {
+			kinds = append(kinds, t.tok)
+		}
+		segs = append(segs, segment{kind: classify(kinds), start: first.pos, end: end})
+		startTok = -1
+	}
+	for i, t := range toks {
+		if t.tok == token.SEMICOLON && t.lit == "\n" && depth == 0 {
+			// Automatic semicolon: ends the segment, not part of it.
+			if startTok >= 0 {
+				flush(i - 1)
+			}
+			continue
+		}
+		if startTok < 0 {
+			if t.tok == token.SEMICOLON {
+				continue
+			}
+			startTok = i
+		}
+		switch t.tok {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			if depth > 0 {
+				depth--
+			}
+		case token.SEMICOLON:
+			if depth == 0 {
+				flush(i)
+			}
+		}
+	}
+	if startTok >= 0 {
+		flush(len(toks) - 1)
+	}
+	return segs, nil
+}
+
+// classify decides what a top-level run of tokens is from its first tokens.
+func classify(run []token.Token) segmentKind {
+	at := func(i int) token.Token { return run[i] }
+	switch run[0] {
+	case token.PACKAGE:
+		return segPackage
+	case token.IMPORT:
+		return segImport
+	case token.TYPE, token.CONST, token.VAR:
+		return segDecl
+	case token.FUNC:
+		n := len(run)
+		if n > 1 && at(1) == token.IDENT {
+			return segDecl // func Name(...)
+		}
+		if n > 1 && at(1) == token.LPAREN {
+			// func (r T) Name(...) is a method; func(...) {...}() is a statement.
+			depth := 0
+			for i := 1; i < n; i++ {
+				switch at(i) {
+				case token.LPAREN:
+					depth++
+				case token.RPAREN:
+					depth--
+					if depth == 0 {
+						if i+2 < n && at(i+1) == token.IDENT && (at(i+2) == token.LPAREN || at(i+2) == token.LBRACK) {
+							return segDecl
+						}
+						return segStmt
+					}
+				}
+			}
+		}
+	}
+	return segStmt
+}
+
+func tokenLen(t token.Token, lit string) int {
+	if lit != "" {
+		return len(lit)
+	}
+	return len(t.String())
+}
+
+// cellErrors converts go/parser errors on a prefixed source into cell errors.
+func cellErrors(err error, prefixLen int) error {
+	var list scanner.ErrorList
+	if !errors.As(err, &list) {
+		return fmt.Errorf("parse cell: %w", err)
+	}
+	var out ErrorList
+	for _, e := range list {
+		line, col := e.Pos.Line, e.Pos.Column
+		if line == 1 {
+			col -= prefixLen
+			if col < 1 {
+				col = 1
+			}
+		}
+		msg := e.Msg
+		if strings.Contains(msg, "expected '}', found 'EOF'") {
+			msg = "missing closing brace '}'"
+		}
+		out = append(out, &Error{Line: line, Column: col, Msg: msg})
+	}
+	return out
+}
+
+// definitions lists the top-level names a parsed file of declarations defines.
+func definitions(fset *token.FileSet, file *ast.File, cellSrc string, prefixLen int) []Definition {
+	text := func(n ast.Node) (string, int) {
+		start := fset.Position(n.Pos()).Offset - prefixLen
+		end := fset.Position(n.End()).Offset - prefixLen
+		if start < 0 || end > len(cellSrc) || start > end {
+			return "", 0
+		}
+		return cellSrc[start:end], fset.Position(n.Pos()).Line
+	}
+	var defs []Definition
+	for _, d := range file.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			src, line := text(d)
+			def := Definition{Kind: Func, Name: d.Name.Name, Source: src, Line: line, Uses: identifiers(d)}
+			if d.Recv != nil && len(d.Recv.List) > 0 {
+				def.Kind = Method
+				def.Name = receiverName(d.Recv.List[0].Type) + "." + d.Name.Name
+			}
+			defs = append(defs, def)
+		case *ast.GenDecl:
+			if d.Tok == token.IMPORT {
+				continue
+			}
+			src, line := text(d)
+			for _, spec := range d.Specs {
+				switch s := spec.(type) {
+				case *ast.TypeSpec:
+					defs = append(defs, Definition{Kind: Type, Name: s.Name.Name, Source: src, Line: line, Uses: identifiers(s)})
+				case *ast.ValueSpec:
+					kind := Var
+					if d.Tok == token.CONST {
+						kind = Const
+					}
+					for _, n := range s.Names {
+						defs = append(defs, Definition{Kind: kind, Name: n.Name, Source: src, Line: line, Uses: identifiers(s)})
+					}
+				}
+			}
+		}
+	}
+	return defs
+}
+
+func receiverName(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.StarExpr:
+		return receiverName(t.X)
+	case *ast.IndexExpr:
+		return receiverName(t.X)
+	case *ast.IndexListExpr:
+		return receiverName(t.X)
+	case *ast.Ident:
+		return t.Name
+	}
+	return "?"
+}
+
+// identifiers returns the distinct identifiers used inside a node.
+func identifiers(n ast.Node) []string {
+	seen := map[string]bool{}
+	var out []string
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && !seen[id.Name] {
+			seen[id.Name] = true
+			out = append(out, id.Name)
+		}
+		return true
+	})
+	return out
+}
