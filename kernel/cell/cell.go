@@ -18,6 +18,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -32,12 +33,80 @@ type Plan struct {
 	Decls    string // type, const, var and func declarations
 	Stmts    string // statements, without the trailing expression
 	Trailing string // a final expression statement whose value is shown, or ""
-	RunMain  bool   // the cell is a whole program: call main() after the declarations
+	// RunMain is set when the cell declares func main: the kernel calls it
+	// after the declarations, once. In Decls, main is renamed MainFunc,
+	// because yaegi would otherwise run main after every later cell.
+	RunMain bool
 
 	// Defined lists what the cell declares at top level, in source order.
 	Defined []Definition
 	// ImportPaths lists the import paths, in source order.
 	ImportPaths []string
+	// ImportSpecs lists the imports one by one, in source order.
+	ImportSpecs []Import
+	// Free lists the identifiers the cell uses but does not declare
+	// itself: they must come from an earlier cell, an import or the
+	// universe (int, len, nil, …). The kernel reports the others as
+	// undefined, which yaegi cannot be relied on to do.
+	Free []Ident
+}
+
+// Ident is a use of an identifier at a cell position.
+type Ident struct {
+	Name         string
+	Line, Column int
+}
+
+// Import is one import of a cell.
+type Import struct {
+	Name string // the alias, or "" for the package's own name
+	Path string
+	Line int
+}
+
+// Source returns the import as a declaration on its own line of the cell.
+func (i Import) Source() string {
+	name := ""
+	if i.Name != "" {
+		name = i.Name + " "
+	}
+	return strings.Repeat("\n", max(i.Line-1, 0)) + "import " + name + strconv.Quote(i.Path)
+}
+
+// DeclsWithout returns Decls with the given definitions blanked out, for
+// re-running a cell whose unchanged types and methods must not be declared
+// again. Grouped declarations are kept or dropped whole.
+func (p *Plan) DeclsWithout(skip []Definition) string {
+	if len(skip) == 0 {
+		return p.Decls
+	}
+	out := []byte(p.Decls)
+	for _, d := range skip {
+		for i := d.Start; i < d.End && i < len(out); i++ {
+			if out[i] != '\n' {
+				out[i] = ' '
+			}
+		}
+	}
+	return strings.TrimRight(string(out), " \t\n")
+}
+
+// MainFunc is the name func main gets in Plan.Decls.
+const MainFunc = "__golab_main"
+
+// renameMain renames a declared func main to MainFunc in decls.
+func renameMain(fset *token.FileSet, file *ast.File, decls string, prefixLen int) string {
+	for _, d := range file.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv != nil || fd.Name.Name != "main" {
+			continue
+		}
+		at := fset.Position(fd.Name.Pos()).Offset - prefixLen
+		if at >= 0 && at+4 <= len(decls) {
+			return decls[:at] + MainFunc + decls[at+4:]
+		}
+	}
+	return decls
 }
 
 // Kind says what sort of name a Definition introduces.
@@ -59,6 +128,8 @@ type Definition struct {
 	Name   string
 	Source string
 	Line   int // line in the cell where the declaration starts
+	// Start and End are the declaration's byte offsets in the cell.
+	Start, End int
 	// Uses lists the identifiers the declaration refers to; the kernel uses
 	// it to find the functions that must be re-evaluated when one they call
 	// is redefined.
@@ -133,7 +204,16 @@ func Split(src string) (*Plan, error) {
 			return nil, cellErrors(err, len(filePrefix))
 		}
 		for _, imp := range file.Imports {
-			plan.ImportPaths = append(plan.ImportPaths, strings.Trim(imp.Path.Value, "\"`"))
+			path, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				path = strings.Trim(imp.Path.Value, "\"`")
+			}
+			plan.ImportPaths = append(plan.ImportPaths, path)
+			spec := Import{Path: path, Line: fset.Position(imp.Pos()).Line}
+			if imp.Name != nil {
+				spec.Name = imp.Name.Name
+			}
+			plan.ImportSpecs = append(plan.ImportSpecs, spec)
 		}
 	}
 	if !blank(plan.Decls) {
@@ -142,15 +222,16 @@ func Split(src string) (*Plan, error) {
 			return nil, cellErrors(err, len(filePrefix))
 		}
 		plan.Defined = definitions(fset, file, src, len(filePrefix))
+		plan.Decls = renameMain(fset, file, plan.Decls, len(filePrefix))
+		plan.Free = append(plan.Free, unresolved(fset, file, len(filePrefix))...)
 	}
-	hasMain := false
 	for _, d := range plan.Defined {
 		if d.Kind == Func && d.Name == "main" {
-			hasMain = true
+			plan.RunMain = true
 		}
 	}
-	plan.RunMain = plan.RunMain && hasMain
 
+	var own map[string]bool // names the cell's statements declare at top level
 	if len(stmts) > 0 {
 		body := mask(src, stmts)
 		const prefix = "package p;func _(){"
@@ -160,6 +241,8 @@ func Split(src string) (*Plan, error) {
 		}
 		fn := file.Decls[0].(*ast.FuncDecl)
 		list := fn.Body.List
+		plan.Free = append(plan.Free, unresolved(fset, file, len(prefix))...)
+		own = topLevelNames(list)
 		if n := len(list); n > 0 {
 			if es, ok := list[n-1].(*ast.ExprStmt); ok {
 				start := fset.Position(es.Pos()).Offset - len(prefix)
@@ -170,7 +253,89 @@ func Split(src string) (*Plan, error) {
 		}
 		plan.Stmts = mask(src, stmts)
 	}
+	plan.Free = removeOwn(plan, own)
 	return plan, nil
+}
+
+// unresolved lists the identifiers go/parser could not resolve in a file,
+// except keys of composite literals (field names) and the blank identifier.
+func unresolved(fset *token.FileSet, file *ast.File, prefixLen int) []Ident {
+	keys := map[*ast.Ident]bool{}
+	ast.Inspect(file, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.CompositeLit); ok {
+			for _, e := range lit.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok {
+						keys[id] = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	var out []Ident
+	for _, id := range file.Unresolved {
+		if keys[id] || id.Name == "_" {
+			continue
+		}
+		pos := fset.Position(id.Pos())
+		col := pos.Column
+		if pos.Line == 1 {
+			col -= prefixLen
+		}
+		out = append(out, Ident{Name: id.Name, Line: pos.Line, Column: col})
+	}
+	return out
+}
+
+// topLevelNames lists the names declared by top-level statements (x := …,
+// var x …), which are globals for the rest of the cell.
+func topLevelNames(list []ast.Stmt) map[string]bool {
+	names := map[string]bool{}
+	for _, st := range list {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE {
+				for _, e := range st.Lhs {
+					if id, ok := e.(*ast.Ident); ok {
+						names[id.Name] = true
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			if gd, ok := st.Decl.(*ast.GenDecl); ok {
+				for _, spec := range gd.Specs {
+					switch sp := spec.(type) {
+					case *ast.ValueSpec:
+						for _, n := range sp.Names {
+							names[n.Name] = true
+						}
+					case *ast.TypeSpec:
+						names[sp.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	return names
+}
+
+// removeOwn drops from plan.Free the names the cell itself declares.
+func removeOwn(plan *Plan, own map[string]bool) []Ident {
+	declared := map[string]bool{}
+	for n := range own {
+		declared[n] = true
+	}
+	for _, d := range plan.Defined {
+		declared[d.Name] = true
+	}
+	var out []Ident
+	for _, id := range plan.Free {
+		if !declared[id.Name] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Empty reports whether the plan has nothing to evaluate.
@@ -368,20 +533,21 @@ func cellErrors(err error, prefixLen int) error {
 
 // definitions lists the top-level names a parsed file of declarations defines.
 func definitions(fset *token.FileSet, file *ast.File, cellSrc string, prefixLen int) []Definition {
-	text := func(n ast.Node) (string, int) {
+	// at makes a Definition of the source of a declaration node.
+	at := func(n ast.Node, kind Kind, name string, uses ast.Node) Definition {
 		start := fset.Position(n.Pos()).Offset - prefixLen
 		end := fset.Position(n.End()).Offset - prefixLen
 		if start < 0 || end > len(cellSrc) || start > end {
-			return "", 0
+			start, end = 0, 0
 		}
-		return cellSrc[start:end], fset.Position(n.Pos()).Line
+		return Definition{Kind: kind, Name: name, Source: cellSrc[start:end], Line: fset.Position(n.Pos()).Line,
+			Start: start, End: end, Uses: identifiers(uses)}
 	}
 	var defs []Definition
 	for _, d := range file.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			src, line := text(d)
-			def := Definition{Kind: Func, Name: d.Name.Name, Source: src, Line: line, Uses: identifiers(d)}
+			def := at(d, Func, d.Name.Name, d)
 			if d.Recv != nil && len(d.Recv.List) > 0 {
 				def.Kind = Method
 				def.Name = receiverName(d.Recv.List[0].Type) + "." + d.Name.Name
@@ -391,18 +557,17 @@ func definitions(fset *token.FileSet, file *ast.File, cellSrc string, prefixLen 
 			if d.Tok == token.IMPORT {
 				continue
 			}
-			src, line := text(d)
 			for _, spec := range d.Specs {
 				switch s := spec.(type) {
 				case *ast.TypeSpec:
-					defs = append(defs, Definition{Kind: Type, Name: s.Name.Name, Source: src, Line: line, Uses: identifiers(s)})
+					defs = append(defs, at(d, Type, s.Name.Name, s))
 				case *ast.ValueSpec:
 					kind := Var
 					if d.Tok == token.CONST {
 						kind = Const
 					}
 					for _, n := range s.Names {
-						defs = append(defs, Definition{Kind: kind, Name: n.Name, Source: src, Line: line, Uses: identifiers(s)})
+						defs = append(defs, at(d, kind, n.Name, s))
 					}
 				}
 			}

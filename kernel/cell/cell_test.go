@@ -50,7 +50,7 @@ func TestSplit(t *testing.T) {
 			name:    "whole program",
 			src:     "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hi\")\n}\n",
 			imports: []string{`import "fmt"`},
-			decls:   []string{"func main()"},
+			decls:   []string{"func __golab_main()"},
 			runMain: true,
 			defined: []string{"func:main"},
 		},

@@ -1,0 +1,327 @@
+package supervisor
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golab-notebooks/golab/kernel/worker"
+)
+
+// Stream indexes.
+const (
+	stdout = 0
+	stderr = 1
+)
+
+var streamNames = [2]string{"stdout", "stderr"}
+
+// crashGrace is how long text that looks like the Go runtime's crash report
+// is held back: if the worker is still alive after it, the text was only
+// printed by the cell and is shown as ordinary output.
+const crashGrace = time.Second
+
+// streams reads a worker's stdout and stderr, takes out the worker's
+// markers, and hands the text to the current sink in batches.
+type streams struct {
+	prefix []byte // the worker's marker prefix
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	passed  [2]int64 // the last sync marker seen on each stream
+	eof     [2]bool
+	pending [2][]byte
+	atLine  [2]bool // the last text on the stream ended a line
+
+	crashing    bool // stderr text that looks like a Go crash report is held in crash
+	crash       []byte
+	crashSince  time.Time
+	frames      []string // interpreter panic frames ("3:5: panic: main.f(...)")
+	workerAlive bool
+
+	emitMu sync.Mutex // serializes calls into the sink
+	sink   *Sink
+	limit  *limiter
+}
+
+func newStreams(token string) *streams {
+	s := &streams{prefix: []byte(worker.MarkerPrefix(token)), atLine: [2]bool{true, true}, workerAlive: true}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// read consumes one stream until EOF.
+func (s *streams) read(which int, r io.Reader) {
+	buf := make([]byte, 64*1024)
+	var carry []byte
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			carry = s.parse(which, append(carry, buf[:n]...))
+		}
+		if err != nil {
+			if len(carry) > 0 {
+				s.text(which, carry)
+			}
+			s.mu.Lock()
+			s.eof[which] = true
+			s.cond.Broadcast()
+			s.mu.Unlock()
+			return
+		}
+	}
+}
+
+// parse handles the text and markers in data and returns the tail that may
+// be the start of a marker still being written.
+func (s *streams) parse(which int, data []byte) []byte {
+	const start = "\x00golab:"
+	for len(data) > 0 {
+		i := bytes.Index(data, []byte(start))
+		if i < 0 {
+			keep := partialSuffix(data, []byte(start))
+			s.text(which, data[:len(data)-keep])
+			return data[len(data)-keep:]
+		}
+		s.text(which, data[:i])
+		data = data[i:]
+		end := bytes.IndexByte(data[1:], 0)
+		if end < 0 {
+			if len(data) > 4096 { // not a marker after all
+				s.text(which, data)
+				return nil
+			}
+			return data
+		}
+		marker := data[:end+2]
+		data = data[end+2:]
+		if !bytes.HasPrefix(marker, s.prefix) {
+			s.text(which, marker) // someone else's bytes that only look like a marker
+			continue
+		}
+		body := string(marker[len(s.prefix) : len(marker)-1])
+		kind, payload, _ := strings.Cut(body, ":")
+		s.mu.Lock()
+		switch kind {
+		case "sync":
+			if seq, err := strconv.ParseInt(payload, 10, 64); err == nil && seq > s.passed[which] {
+				s.passed[which] = seq
+				s.cond.Broadcast()
+			}
+		case "frame":
+			s.frames = append(s.frames, payload)
+		}
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// partialSuffix returns the length of the longest suffix of data that is
+// a proper prefix of marker.
+func partialSuffix(data, marker []byte) int {
+	for k := min(len(marker)-1, len(data)); k > 0; k-- {
+		if bytes.HasSuffix(data, marker[:k]) {
+			return k
+		}
+	}
+	return 0
+}
+
+// text queues text for the sink, holding back what looks like a crash
+// report on stderr.
+func (s *streams) text(which int, b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if which == stderr {
+		if s.crashing {
+			s.crash = append(s.crash, b...)
+			return
+		}
+		if k := crashStart(b, s.atLine[stderr]); k >= 0 {
+			s.pending[stderr] = append(s.pending[stderr], b[:k]...)
+			s.crashing = true
+			s.crashSince = time.Now()
+			s.crash = append([]byte(nil), b[k:]...)
+			return
+		}
+	}
+	s.pending[which] = append(s.pending[which], b...)
+	s.atLine[which] = b[len(b)-1] == '\n'
+}
+
+// crashStart finds where the Go runtime's crash report starts in b: a line
+// beginning "panic: " or "fatal error: ".
+func crashStart(b []byte, atLineStart bool) int {
+	for _, head := range []string{"panic: ", "fatal error: "} {
+		if atLineStart && bytes.HasPrefix(b, []byte(head)) {
+			return 0
+		}
+		if i := bytes.Index(b, []byte("\n"+head)); i >= 0 {
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// waitFor blocks until both streams have passed sync marker seq (or ended,
+// or timeout passed), so an event is published after the text before it.
+func (s *streams) waitFor(seq int64, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	timer := time.AfterFunc(timeout, func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer timer.Stop()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for !((s.passed[stdout] >= seq || s.eof[stdout]) && (s.passed[stderr] >= seq || s.eof[stderr])) {
+		if time.Now().After(deadline) {
+			return
+		}
+		s.cond.Wait()
+	}
+}
+
+// waitEOF waits until both streams ended or timeout passed. Child processes
+// a cell started may hold the pipes open after the worker died.
+func (s *streams) waitEOF(timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for {
+		s.mu.Lock()
+		done := s.eof[stdout] && s.eof[stderr]
+		s.mu.Unlock()
+		if done || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// flush hands everything queued to the sink. A crash report held for
+// longer than crashGrace in a live worker is released as plain text.
+func (s *streams) flush() {
+	s.emitMu.Lock()
+	defer s.emitMu.Unlock()
+	s.mu.Lock()
+	if s.crashing && s.workerAlive && time.Since(s.crashSince) > crashGrace {
+		s.pending[stderr] = append(s.pending[stderr], s.crash...)
+		s.crashing, s.crash = false, nil
+	}
+	chunks := s.pending
+	s.pending = [2][]byte{}
+	sink, limit := s.sink, s.limit
+	s.mu.Unlock()
+	for which, b := range chunks {
+		if len(b) == 0 || sink == nil {
+			continue
+		}
+		if shown := limit.admit(b); len(shown) > 0 {
+			sink.Stream(streamNames[which], string(shown))
+		}
+	}
+}
+
+// setSink directs future output to sink, with a fresh output limit.
+func (s *streams) setSink(sink *Sink, limit *limiter) {
+	s.flush() // what is queued belongs to the previous sink
+	s.emitMu.Lock()
+	defer s.emitMu.Unlock()
+	s.mu.Lock()
+	s.sink, s.limit = sink, limit
+	s.mu.Unlock()
+}
+
+// takeCrash returns the held crash report and the panic frames, and
+// forgets them.
+func (s *streams) takeCrash() (string, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, f := string(s.crash), s.frames
+	s.crash, s.frames, s.crashing = nil, nil, false
+	return c, f
+}
+
+// forgetFrames drops the panic frames of a cell that ended normally.
+func (s *streams) forgetFrames() {
+	s.mu.Lock()
+	s.frames = nil
+	s.mu.Unlock()
+}
+
+// limiter caps how much of a cell's output is sent to the notebook; the
+// rest goes to a file and a notice says where, so nothing is lost silently.
+type limiter struct {
+	max     int64
+	shown   int64
+	dropped int64
+	file    *os.File
+	fileErr error
+}
+
+func (l *limiter) admit(b []byte) []byte {
+	if l == nil {
+		return b
+	}
+	room := l.max - l.shown
+	if room >= int64(len(b)) {
+		l.shown += int64(len(b))
+		return b
+	}
+	if room < 0 {
+		room = 0
+	}
+	shown, rest := b[:room], b[room:]
+	// Cut at a line end so the notebook does not show half a line.
+	if i := bytes.LastIndexByte(shown, '\n'); i >= 0 {
+		shown, rest = b[:i+1], b[i+1:]
+	}
+	l.shown += int64(len(shown))
+	l.max = l.shown // nothing more after the first overflow
+	l.dropped += int64(len(rest))
+	if l.file == nil && l.fileErr == nil {
+		l.file, l.fileErr = os.CreateTemp("", "golab-output-*.txt")
+	}
+	if l.file != nil {
+		if _, err := l.file.Write(rest); err != nil && l.fileErr == nil {
+			l.fileErr = err
+		}
+	}
+	return shown
+}
+
+// notice describes what was held back, or returns "".
+func (l *limiter) notice() string {
+	if l == nil || l.dropped == 0 {
+		return ""
+	}
+	msg := fmt.Sprintf("\n[golab] This cell printed %s more than the notebook shows (the limit is %s per cell).",
+		size(l.dropped), size(l.shown))
+	if l.file != nil {
+		msg += fmt.Sprintf(" The rest is in %s.", l.file.Name())
+		if err := l.file.Close(); err != nil {
+			msg += fmt.Sprintf(" (Writing it failed: %v.)", err)
+		}
+	} else if l.fileErr != nil {
+		msg += fmt.Sprintf(" It could not be saved: %v.", l.fileErr)
+	}
+	return msg + "\n"
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

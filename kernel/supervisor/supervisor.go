@@ -1,0 +1,603 @@
+// Package supervisor runs the golab worker process on behalf of the
+// kernel: it starts it, sends it cells, streams its output while a cell
+// runs, and when the worker dies (a crash, an interrupt) it says what
+// happened in the learner's words, starts a new worker and restores the
+// declarations of earlier cells.
+package supervisor
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/golab-notebooks/golab/kernel/worker"
+)
+
+// Sink receives what a running cell produces. Stream and Display are
+// called from the supervisor's goroutines, one call at a time.
+type Sink struct {
+	// Stream receives text the cell wrote to "stdout" or "stderr".
+	Stream func(name, text string)
+	// Display receives rich outputs (display, update, clear).
+	Display func(o worker.Output)
+	// Input asks the learner for a line of input. It may be nil when the
+	// front end cannot answer (the worker then refuses to read).
+	Input func(prompt string, password bool) (string, error)
+}
+
+// Result is how a cell ended.
+type Result struct {
+	Status          string         // "ok" or "error"
+	Data            map[string]any // the trailing expression's value, if shown
+	Error           *worker.Error
+	UserExpressions map[string]any
+}
+
+// Options configure a Supervisor.
+type Options struct {
+	// Command starts a worker: the golab binary and its arguments, by
+	// default this executable with "worker".
+	Command []string
+	// OutputLimit caps the bytes of stream output per cell sent to the
+	// notebook (the rest is saved to a file); 0 means 8 MiB.
+	OutputLimit int64
+	// Log receives diagnostics; nil means the standard logger.
+	Log *log.Logger
+}
+
+// Supervisor owns one worker process at a time. Its methods are safe for
+// concurrent use; cells run one at a time.
+type Supervisor struct {
+	opts Options
+
+	runMu sync.Mutex // one request to the worker at a time
+
+	mu          sync.Mutex
+	proc        *process
+	interrupted bool
+	history     []string // sources of cells that ran without error, for restoring
+}
+
+// New makes a supervisor and starts its first worker.
+func New(opts Options) (*Supervisor, error) {
+	if opts.Log == nil {
+		opts.Log = log.Default()
+	}
+	if opts.OutputLimit == 0 {
+		opts.OutputLimit = 8 << 20
+	}
+	if len(opts.Command) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("find the golab executable to start a worker: %w", err)
+		}
+		opts.Command = []string{exe, "worker"}
+	}
+	s := &Supervisor{opts: opts}
+	p, err := s.start()
+	if err != nil {
+		return nil, err
+	}
+	s.proc = p
+	return s, nil
+}
+
+// Execute runs a cell and reports how it ended. Output goes to sink while
+// the cell runs; output of goroutines the cell leaves running goes to the
+// same sink until the next cell starts.
+func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[string]string, sink *Sink) Result {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	p, err := s.current()
+	if err != nil {
+		return errorResult("worker unavailable", err.Error(), nil)
+	}
+	limit := &limiter{max: s.opts.OutputLimit}
+	p.streams.setSink(sink, limit)
+	p.inputSink.Store(sink)
+	s.mu.Lock()
+	s.interrupted = false
+	s.mu.Unlock()
+
+	req := worker.Request{Op: worker.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
+	ev, alive := p.call(req)
+	var res Result
+	if alive {
+		p.streams.flush()
+		p.streams.forgetFrames()
+		res = Result{Status: ev.Status, Data: ev.Result, Error: ev.Error, UserExpressions: ev.UserExpressions}
+		if ev.Status == "ok" {
+			s.mu.Lock()
+			s.history = append(s.history, code)
+			s.mu.Unlock()
+		}
+	} else {
+		res = s.workerDied(p, sink)
+	}
+	if notice := limit.notice(); notice != "" && sink.Stream != nil {
+		sink.Stream("stderr", notice)
+	}
+	if res.Status == "" {
+		res.Status = "ok"
+	}
+	return res
+}
+
+// workerDied explains a worker that stopped during a cell, and starts a
+// new one with the earlier cells' declarations.
+func (s *Supervisor) workerDied(p *process, sink *Sink) Result {
+	p.streams.waitEOF(300 * time.Millisecond)
+	p.streams.mu.Lock()
+	p.streams.workerAlive = false
+	p.streams.mu.Unlock()
+	p.streams.flush()
+	crash, frames := p.streams.takeCrash()
+	s.mu.Lock()
+	interrupted := s.interrupted
+	s.mu.Unlock()
+
+	var res Result
+	switch {
+	case interrupted:
+		res = errorResult("interrupted", "the cell was stopped", []string{
+			"\x1b[31mInterrupted:\x1b[0m the cell was stopped, with every goroutine it started.",
+		})
+	case crash != "":
+		res = crashResult(crash, frames)
+		s.opts.Log.Printf("worker crashed:\n%s", crash)
+	default:
+		res = errorResult("worker exited", p.exitDescription(), []string{
+			"\x1b[31mThe Go worker exited\x1b[0m while the cell ran (" + p.exitDescription() + ").",
+			"A cell that calls os.Exit or log.Fatal ends the process that runs the notebook's Go code.",
+		})
+	}
+	_, restored, lost, err := s.restart()
+	tb := res.Error.Traceback
+	switch {
+	case err != nil:
+		tb = append(tb, "", "golab could not start a new Go worker: "+err.Error())
+	default:
+		tb = append(tb, "", stateMessage(restored, lost))
+	}
+	res.Error.Traceback = tb
+	return res
+}
+
+// stateMessage tells the learner what survived a worker restart.
+func stateMessage(restored, lost []string) string {
+	msg := "golab started a fresh Go worker. Variables and goroutines from earlier cells are gone"
+	if len(restored) > 0 {
+		msg += "; restored from earlier cells: " + strings.Join(restored, ", ")
+	}
+	if len(lost) > 0 {
+		msg += "; could not restore: " + strings.Join(lost, ", ")
+	}
+	return msg + ". Run the cells that set your variables again."
+}
+
+// crashResult turns the Go runtime's crash report into an error output
+// that quotes the panic and names the goroutine and the cell line.
+func crashResult(crash string, frames []string) Result {
+	lines := strings.Split(strings.TrimRight(crash, "\n"), "\n")
+	head := strings.TrimSpace(lines[0])
+	name, value, _ := strings.Cut(head, ": ")
+	value = strings.TrimSuffix(value, " [recovered, repanicked]")
+	value = strings.TrimSuffix(value, " [recovered]")
+	tb := []string{"\x1b[31m" + name + ":\x1b[0m " + value}
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "goroutine ") {
+			tb = append(tb, "in "+strings.TrimSuffix(strings.TrimSpace(l), ":")+", started by this or an earlier cell")
+			break
+		}
+	}
+	for _, f := range frames {
+		var line, col int
+		var rest string
+		if n, _ := fmt.Sscanf(f, "%d:%d: %s", &line, &col, &rest); n >= 2 {
+			tb = append(tb, fmt.Sprintf("  at cell line %d, column %d", line, col))
+		}
+	}
+	if strings.Contains(value, "concurrent map") {
+		tb = append(tb, "Two goroutines used the same map at once without a lock: Go stops the program",
+			"rather than corrupt the map. Guard the map with a sync.Mutex, or use sync.Map.")
+	}
+	return errorResult(name, value, tb)
+}
+
+func errorResult(name, value string, tb []string) Result {
+	if tb == nil {
+		tb = []string{name + ": " + value}
+	}
+	return Result{Status: "error", Error: &worker.Error{Name: name, Value: value, Traceback: tb}}
+}
+
+// Interrupt stops the running cell, if any, by ending the worker with all
+// its goroutines and child processes. Execute then reports the interrupt
+// and a new worker takes over. It returns at once.
+func (s *Supervisor) Interrupt() {
+	s.mu.Lock()
+	p := s.proc
+	s.interrupted = true
+	s.mu.Unlock()
+	if p != nil && p.busy() {
+		p.kill()
+	}
+}
+
+// Complete asks the worker for completions at byte offset cursor.
+func (s *Supervisor) Complete(code string, cursor int) (matches []string, start, end int) {
+	ev, ok := s.ask(worker.Request{Op: worker.OpComplete, Code: code, Cursor: cursor})
+	if !ok {
+		return nil, cursor, cursor
+	}
+	return ev.Matches, ev.CursorStart, ev.CursorEnd
+}
+
+// Inspect asks the worker to describe the name at byte offset cursor.
+func (s *Supervisor) Inspect(code string, cursor, detail int) (bool, map[string]any) {
+	ev, ok := s.ask(worker.Request{Op: worker.OpInspect, Code: code, Cursor: cursor, DetailLevel: detail})
+	if !ok {
+		return false, nil
+	}
+	return ev.Found, ev.Data
+}
+
+func (s *Supervisor) ask(req worker.Request) (worker.Event, bool) {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	p, err := s.current()
+	if err != nil {
+		return worker.Event{}, false
+	}
+	ev, alive := p.call(req)
+	if !alive {
+		_, _, _, _ = s.restart()
+		return worker.Event{}, false
+	}
+	return ev, ev.Status == "ok"
+}
+
+// Restart ends the worker and starts a fresh one with no state, as a
+// kernel restart does.
+func (s *Supervisor) Restart() error {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	s.mu.Lock()
+	s.history = nil
+	s.mu.Unlock()
+	_, _, _, err := s.restart()
+	return err
+}
+
+// Close ends the worker and its child processes.
+func (s *Supervisor) Close() {
+	s.mu.Lock()
+	p := s.proc
+	s.proc = nil
+	s.mu.Unlock()
+	if p != nil {
+		p.kill()
+		p.wait(2 * time.Second)
+	}
+}
+
+func (s *Supervisor) current() (*process, error) {
+	s.mu.Lock()
+	p := s.proc
+	s.mu.Unlock()
+	if p != nil && !p.exited() {
+		return p, nil
+	}
+	p, _, _, err := s.restart()
+	return p, err
+}
+
+// restart replaces the worker and restores earlier declarations.
+func (s *Supervisor) restart() (*process, []string, []string, error) {
+	s.mu.Lock()
+	old := s.proc
+	s.proc = nil
+	history := append([]string(nil), s.history...)
+	s.mu.Unlock()
+	if old != nil {
+		old.kill()
+		old.wait(2 * time.Second)
+	}
+	p, err := s.start()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var restored, lost []string
+	if len(history) > 0 {
+		ev, alive := p.call(worker.Request{Op: worker.OpRestore, Cells: history})
+		if !alive {
+			return nil, nil, nil, fmt.Errorf("the new worker died while restoring earlier cells: %s", p.exitDescription())
+		}
+		restored, lost = ev.Restored, ev.NotRestored
+	}
+	s.mu.Lock()
+	s.proc = p
+	s.mu.Unlock()
+	return p, restored, lost, nil
+}
+
+// process is one running worker.
+type process struct {
+	cmd     *exec.Cmd
+	log     *log.Logger
+	requests io.WriteCloser
+	streams *streams
+
+	reqMu     sync.Mutex
+	nextID    int64
+	waiting   chan worker.Event // the answer to the request in flight
+	inFlight  bool
+	inputSink atomic.Pointer[Sink]
+
+	done    chan struct{} // closed when the process has exited
+	waitErr error
+}
+
+// start launches a worker and waits for it to be ready.
+func (s *Supervisor) start() (*process, error) {
+	token := randomToken()
+	reqR, reqW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("make the worker's request pipe: %w", err)
+	}
+	evR, evW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("make the worker's event pipe: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("make the worker's stdout pipe: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("make the worker's stderr pipe: %w", err)
+	}
+	cmd := exec.Command(s.opts.Command[0], s.opts.Command[1:]...)
+	cmd.Env = append(os.Environ(), "GOLAB_WORKER_TOKEN="+token)
+	cmd.Stdin = nil
+	cmd.Stdout = outW
+	cmd.Stderr = errW
+	cmd.ExtraFiles = []*os.File{reqR, evW} // fd 3 and fd 4 in the worker
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		for _, f := range []*os.File{reqR, reqW, evR, evW, outR, outW, errR, errW} {
+			f.Close()
+		}
+		return nil, fmt.Errorf("start the Go worker %q: %w", s.opts.Command[0], err)
+	}
+	for _, f := range []*os.File{reqR, evW, outW, errW} {
+		f.Close() // the worker's ends
+	}
+	p := &process{
+		cmd:      cmd,
+		log:      s.opts.Log,
+		requests: reqW,
+		streams:  newStreams(token),
+		waiting:  make(chan worker.Event, 1),
+		done:     make(chan struct{}),
+	}
+	go p.streams.read(stdout, outR)
+	go p.streams.read(stderr, errR)
+	ready := make(chan error, 1)
+	go p.readEvents(evR, ready)
+	go func() {
+		p.waitErr = cmd.Wait()
+		close(p.done)
+	}()
+	go p.flushLoop()
+	select {
+	case err := <-ready:
+		if err != nil {
+			p.kill()
+			return nil, err
+		}
+	case <-p.done:
+		p.streams.waitEOF(time.Second)
+		p.streams.flush()
+		crash, _ := p.streams.takeCrash()
+		return nil, fmt.Errorf("the Go worker exited at start (%s): %s", p.exitDescription(), strings.TrimSpace(crash))
+	case <-time.After(30 * time.Second):
+		p.kill()
+		return nil, errors.New("the Go worker did not start within 30 s")
+	}
+	return p, nil
+}
+
+// readEvents dispatches the worker's events until its event pipe closes.
+func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
+	defer r.Close()
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 512*1024*1024)
+	first := true
+	for sc.Scan() {
+		var ev worker.Event
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			p.log.Printf("worker sent an unreadable event: %v", err)
+			continue
+		}
+		if first {
+			first = false
+			if ev.Op != worker.EvReady {
+				ready <- fmt.Errorf("the Go worker said %q before it was ready", ev.Op)
+				return
+			}
+			ready <- nil
+			continue
+		}
+		// Publish the text written before this event first.
+		p.streams.waitFor(ev.Seq, 2*time.Second)
+		p.streams.flush()
+		switch ev.Op {
+		case worker.EvOutput:
+			if sink := p.streams.currentSink(); sink != nil && sink.Display != nil && ev.Output != nil {
+				p.streams.emitMu.Lock()
+				sink.Display(*ev.Output)
+				p.streams.emitMu.Unlock()
+			}
+		case worker.EvInputRequest:
+			go p.answerInput(ev)
+		case worker.EvDone:
+			p.waiting <- ev
+		}
+	}
+	if first {
+		ready <- errors.New("the Go worker closed its event pipe before it was ready")
+	}
+}
+
+// answerInput asks the learner for input and passes the answer on.
+func (p *process) answerInput(ev worker.Event) {
+	sink := p.inputSink.Load()
+	value := ""
+	if sink != nil && sink.Input != nil {
+		v, err := sink.Input(ev.Prompt, ev.Password)
+		if err != nil {
+			p.log.Printf("input request failed: %v", err)
+		}
+		value = v
+	}
+	p.send(worker.Request{Op: worker.OpInput, Value: value})
+}
+
+// call sends a request and waits for its answer; alive is false when the
+// worker ended first.
+func (p *process) call(req worker.Request) (worker.Event, bool) {
+	p.reqMu.Lock()
+	p.nextID++
+	req.ID = p.nextID
+	p.inFlight = true
+	p.reqMu.Unlock()
+	defer func() {
+		p.reqMu.Lock()
+		p.inFlight = false
+		p.reqMu.Unlock()
+	}()
+	if err := p.send(req); err != nil {
+		p.log.Printf("send to worker: %v", err)
+		p.kill()
+		<-p.done
+		return worker.Event{}, false
+	}
+	select {
+	case ev := <-p.waiting:
+		return ev, true
+	case <-p.done:
+		// The answer may have been sent just before the exit.
+		select {
+		case ev := <-p.waiting:
+			return ev, true
+		default:
+			return worker.Event{}, false
+		}
+	}
+}
+
+func (p *process) send(req worker.Request) error {
+	b, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("encode worker request: %w", err)
+	}
+	p.reqMu.Lock()
+	defer p.reqMu.Unlock()
+	if _, err := p.requests.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write worker request: %w", err)
+	}
+	return nil
+}
+
+func (p *process) busy() bool {
+	p.reqMu.Lock()
+	defer p.reqMu.Unlock()
+	return p.inFlight
+}
+
+// kill ends the worker's whole process group: the interpreter with every
+// goroutine, and the child processes cells started.
+func (p *process) kill() {
+	if p.cmd.Process != nil {
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+func (p *process) wait(timeout time.Duration) {
+	select {
+	case <-p.done:
+	case <-time.After(timeout):
+	}
+	_ = p.requests.Close()
+}
+
+func (p *process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (p *process) exitDescription() string {
+	select {
+	case <-p.done:
+	case <-time.After(time.Second):
+		return "still running"
+	}
+	var exitErr *exec.ExitError
+	if errors.As(p.waitErr, &exitErr) {
+		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return "killed by signal " + ws.Signal().String()
+		}
+		return fmt.Sprintf("exit status %d", exitErr.ExitCode())
+	}
+	if p.waitErr != nil {
+		return p.waitErr.Error()
+	}
+	return "exit status 0"
+}
+
+// flushLoop batches stream output: every 50 ms, whatever arrived is sent.
+func (p *process) flushLoop() {
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			p.streams.flush()
+		case <-p.done:
+			p.streams.waitEOF(300 * time.Millisecond)
+			p.streams.flush()
+			return
+		}
+	}
+}
+
+func (s *streams) currentSink() *Sink {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sink
+}
+
+func randomToken() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Errorf("no randomness for a worker token: %w", err))
+	}
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,247 @@
+package supervisor
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golab-notebooks/golab/kernel/worker"
+)
+
+// TestMain lets the test binary double as the worker process: the
+// supervisor under test starts this binary with GOLAB_TEST_WORKER set.
+func TestMain(m *testing.M) {
+	if os.Getenv("GOLAB_TEST_WORKER") == "1" {
+		if err := worker.Main(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func newSupervisor(t testing.TB) *Supervisor {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOLAB_TEST_WORKER", "1")
+	s, err := New(Options{Command: []string{exe}, Log: log.New(io.Discard, "", 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// recorder is a Sink that keeps everything, with arrival times.
+type recorder struct {
+	mu      sync.Mutex
+	start   time.Time
+	streams []streamPart
+	outputs []worker.Output
+}
+
+type streamPart struct {
+	name, text string
+	at         time.Duration
+}
+
+func (r *recorder) sink() *Sink {
+	r.start = time.Now()
+	return &Sink{
+		Stream: func(name, text string) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.streams = append(r.streams, streamPart{name, text, time.Since(r.start)})
+		},
+		Display: func(o worker.Output) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.outputs = append(r.outputs, o)
+		},
+	}
+}
+
+func (r *recorder) text(name string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	for _, p := range r.streams {
+		if p.name == name {
+			b.WriteString(p.text)
+		}
+	}
+	return b.String()
+}
+
+func TestExecute(t *testing.T) {
+	s := newSupervisor(t)
+	tests := []struct {
+		name       string
+		code       string
+		status     string
+		result     string // text/plain of execute_result
+		stdout     string
+		stderr     string
+		errContain string
+	}{
+		{name: "expression", code: "1 + 2", status: "ok", result: "3"},
+		{name: "print", code: "import \"fmt\"\nfmt.Println(\"hello\")", status: "ok", stdout: "hello\n"},
+		{name: "state kept", code: "x := 40", status: "ok"},
+		{name: "state used", code: "x + 2", status: "ok", result: "42"},
+		{name: "string quoted", code: `"go"`, status: "ok", result: `"go"`},
+		{name: "stderr", code: "import \"os\"\nfmt.Fprintln(os.Stderr, \"oops\")", status: "ok", stderr: "oops\n"},
+		{name: "mixed order", code: "y := double(4)\nfunc double(n int) int { return 2 * n }\ny", status: "ok", result: "8"},
+		{name: "stringer", code: "type P struct{ X int }\nfunc (p P) String() string { return fmt.Sprintf(\"P(%d)\", p.X) }\nP{7}", status: "ok", result: "P(7)"},
+		{name: "whole program", code: "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"from main\")\n}", status: "ok", stdout: "from main\n"},
+		{name: "syntax error names line", code: "a := 1\nb := )", status: "error", errContain: "line 2"},
+		{name: "panic names line", code: "var s []int\n_ = s\nfunc at(i int) int { return s[i] }\nat(5)", status: "error", errContain: "index out of range"},
+		{name: "redefined type refused", code: "type P struct{ Y string }", status: "error", errContain: "already defined"},
+		{name: "unchanged type accepted", code: "type P struct{ X int }", status: "ok"},
+		{name: "function redefinition reaches callers", code: "func base() int { return 1 }\nfunc twice() int { return 2 * base() }", status: "ok"},
+		{name: "redefine base", code: "func base() int { return 10 }\ntwice()", status: "ok", result: "20"},
+		{name: "input refused without stdin", code: "var name string\nfmt.Scanln(&name)", status: "error", errContain: "allow_stdin is false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r recorder
+			res := s.Execute(tt.code, false, nil, r.sink())
+			if res.Status != tt.status {
+				t.Fatalf("status %q, want %q (error %+v)", res.Status, tt.status, res.Error)
+			}
+			if got, _ := res.Data["text/plain"].(string); got != tt.result {
+				t.Errorf("result %q, want %q", got, tt.result)
+			}
+			if got := r.text("stdout"); got != tt.stdout {
+				t.Errorf("stdout %q, want %q", got, tt.stdout)
+			}
+			if got := r.text("stderr"); got != tt.stderr {
+				t.Errorf("stderr %q, want %q", got, tt.stderr)
+			}
+			if tt.errContain != "" {
+				all := res.Error.Value + "\n" + strings.Join(res.Error.Traceback, "\n")
+				if !strings.Contains(all, tt.errContain) {
+					t.Errorf("error %q does not mention %q", all, tt.errContain)
+				}
+			}
+		})
+	}
+}
+
+func TestStreamingArrivesWhileRunning(t *testing.T) {
+	s := newSupervisor(t)
+	var r recorder
+	code := `
+import ("fmt"; "time"; "sync")
+var wg sync.WaitGroup
+wg.Add(1)
+go func() {
+	defer wg.Done()
+	for i := 0; i < 10; i++ {
+		fmt.Println("tick", i)
+		time.Sleep(200 * time.Millisecond)
+	}
+}()
+wg.Wait()`
+	res := s.Execute(code, false, nil, r.sink())
+	if res.Status != "ok" {
+		t.Fatalf("cell failed: %+v", res.Error)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.streams) < 5 {
+		t.Fatalf("got %d stream messages, want the ticks to arrive in several batches", len(r.streams))
+	}
+	first, last := r.streams[0].at, r.streams[len(r.streams)-1].at
+	if first > time.Second || last-first < 1200*time.Millisecond {
+		t.Errorf("first batch at %v, last at %v: output did not stream while the cell ran", first, last)
+	}
+}
+
+func TestCrashRestoresDeclarations(t *testing.T) {
+	s := newSupervisor(t)
+	var r recorder
+	if res := s.Execute("func greet() string { return \"hi\" }\nn := 5", false, nil, r.sink()); res.Status != "ok" {
+		t.Fatalf("setup: %+v", res.Error)
+	}
+	res := s.Execute("import \"time\"\ngo func() { panic(\"boom\") }()\ntime.Sleep(2 * time.Second)", false, nil, r.sink())
+	if res.Status != "error" {
+		t.Fatalf("status %q, want error", res.Status)
+	}
+	all := strings.Join(res.Error.Traceback, "\n")
+	for _, want := range []string{"boom", "goroutine", "func greet"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("crash report does not mention %q:\n%s", want, all)
+		}
+	}
+	if got := s.Execute("greet()", false, nil, r.sink()); got.Data["text/plain"] != `"hi"` {
+		t.Errorf("after the crash greet() = %+v, want restored function", got)
+	}
+	if got := s.Execute("n", false, nil, r.sink()); got.Status != "error" {
+		t.Errorf("variable n survived a crash: %+v", got)
+	}
+}
+
+func TestInterruptStopsBusyGoroutines(t *testing.T) {
+	s := newSupervisor(t)
+	var r recorder
+	done := make(chan Result)
+	go func() {
+		done <- s.Execute("for i := 0; i < 10; i++ { go func() { for {} }() }\nfor {}", false, nil, r.sink())
+	}()
+	time.Sleep(500 * time.Millisecond)
+	start := time.Now()
+	s.Interrupt()
+	select {
+	case res := <-done:
+		if res.Status != "error" || res.Error.Name != "interrupted" {
+			t.Errorf("result %+v, want interrupted", res.Error)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the cell did not stop within 5 s of the interrupt")
+	}
+	t.Logf("interrupt took %v", time.Since(start))
+	if res := s.Execute("1 + 1", false, nil, r.sink()); res.Data["text/plain"] != "2" {
+		t.Errorf("after interrupt: %+v", res)
+	}
+}
+
+func TestOutputLimit(t *testing.T) {
+	exe, _ := os.Executable()
+	t.Setenv("GOLAB_TEST_WORKER", "1")
+	s, err := New(Options{Command: []string{exe}, OutputLimit: 1000, Log: log.New(io.Discard, "", 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var r recorder
+	res := s.Execute("import \"fmt\"\nfor i := 0; i < 10000; i++ { fmt.Println(\"line\", i) }", false, nil, r.sink())
+	if res.Status != "ok" {
+		t.Fatalf("%+v", res.Error)
+	}
+	if out := r.text("stdout"); len(out) > 1000 || !strings.HasPrefix(out, "line 0\n") {
+		t.Errorf("stdout shown: %d bytes", len(out))
+	}
+	notice := r.text("stderr")
+	if !strings.Contains(notice, "more than the notebook shows") || !strings.Contains(notice, "golab-output-") {
+		t.Fatalf("no truncation notice: %q", notice)
+	}
+	path := notice[strings.Index(notice, "/"):]
+	path = path[:strings.Index(path, ".txt")+4]
+	saved, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(path)
+	if !strings.HasSuffix(string(saved), "line 9999\n") {
+		t.Errorf("saved output does not end with the last line")
+	}
+}

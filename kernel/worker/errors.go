@@ -1,0 +1,159 @@
+package worker
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/golab-notebooks/golab/kernel/cell"
+)
+
+// positioned matches an interpreter message that starts with a position:
+// "_.go:3:5: msg" from the parser, "3:5: msg" from the compiler.
+var positioned = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): ((?s).*)$`)
+
+// panicFrame matches the line yaegi prints for each interpreted frame a
+// panic unwinds through: "3:5: panic: main.f(...)".
+var panicFrame = regexp.MustCompile(`^(\d+):(\d+): panic(?:: (.*))?$`)
+
+// syntaxError describes a cell that does not parse.
+func syntaxError(err error, src string) *Error {
+	var list cell.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		return &Error{Name: "syntax error", Value: err.Error(), Traceback: []string{err.Error()}}
+	}
+	first := list[0]
+	tb := []string{red("syntax error") + fmt.Sprintf(" at cell line %d, column %d: %s", first.Line, first.Column, first.Msg)}
+	tb = append(tb, sourceContext(src, first.Line, first.Column)...)
+	for _, e := range list[1:] {
+		tb = append(tb, fmt.Sprintf("also at line %d, column %d: %s", e.Line, e.Column, e.Msg))
+	}
+	return &Error{Name: "syntax error", Value: fmt.Sprintf("line %d:%d: %s", first.Line, first.Column, first.Msg), Traceback: tb}
+}
+
+// describe turns an interpreter error into an error output that points at
+// the cell's own lines.
+func (w *Worker) describe(err error, src string) *Error {
+	var p interp.Panic
+	if errors.As(err, &p) {
+		name := "panic"
+		if _, ok := p.Value.(runtime.Error); ok {
+			name = "runtime error"
+		}
+		value := fmt.Sprint(p.Value)
+		if e, ok := p.Value.(error); ok {
+			value = e.Error()
+		}
+		tb := []string{red("panic: ") + value}
+		frames := w.frames.take()
+		for i, f := range frames {
+			tb = append(tb, fmt.Sprintf("  at cell line %d, column %d%s", f.line, f.col, f.where()))
+			if i == 0 {
+				tb = append(tb, sourceContext(src, f.line, f.col)...)
+			}
+		}
+		return &Error{Name: name, Value: value, Traceback: tb}
+	}
+	msg := strings.TrimSpace(err.Error())
+	if m := positioned.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		text := strings.TrimSpace(m[3])
+		tb := []string{red("error") + fmt.Sprintf(" at cell line %d, column %d: %s", line, col, text)}
+		tb = append(tb, sourceContext(src, line, col)...)
+		return &Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", line, col, text), Traceback: tb}
+	}
+	return &Error{Name: "error", Value: msg, Traceback: []string{red("error: ") + msg}}
+}
+
+// sourceContext returns the cell's line (1-based) and a caret under column
+// col (none when col is 0), indented for a traceback.
+func sourceContext(src string, line, col int) []string {
+	lines := strings.Split(src, "\n")
+	if line < 1 || line > len(lines) {
+		return nil
+	}
+	text := strings.ReplaceAll(lines[line-1], "\t", "    ")
+	out := []string{"    " + text}
+	if col > 0 {
+		// Columns count bytes; tabs were widened above.
+		raw := lines[line-1]
+		if col-1 <= len(raw) {
+			prefix := strings.ReplaceAll(raw[:col-1], "\t", "    ")
+			out = append(out, "    "+strings.Repeat(" ", len([]rune(prefix)))+"^")
+		}
+	}
+	return out
+}
+
+func red(s string) string { return "\x1b[31m" + s + "\x1b[0m" }
+
+// frame is one interpreted frame of a panic.
+type frame struct {
+	line, col int
+	fn        string
+}
+
+func (f frame) where() string {
+	fn := strings.TrimSuffix(f.fn, "(...)")
+	fn = strings.TrimPrefix(fn, "main.")
+	if fn == cell.MainFunc {
+		fn = "main"
+	}
+	switch {
+	case fn == "" || fn == "main":
+		return ""
+	case strings.HasPrefix(fn, "func"):
+		return " (in a function literal)"
+	}
+	return " (in " + fn + ")"
+}
+
+// frameSniffer is the interpreter's Stderr. It passes text through to the
+// real standard error, except yaegi's panic frame lines: those it keeps
+// for the cell's error message, and forwards as markers so the kernel can
+// name the cell line when a goroutine's panic kills the worker.
+type frameSniffer struct {
+	token string
+	dst   io.Writer
+
+	mu     sync.Mutex
+	frames []frame
+}
+
+func (s *frameSniffer) Write(p []byte) (int, error) {
+	line := strings.TrimSpace(string(p))
+	if m := panicFrame.FindStringSubmatch(line); m != nil && !strings.Contains(line, "\n") {
+		l, _ := strconv.Atoi(m[1])
+		c, _ := strconv.Atoi(m[2])
+		s.mu.Lock()
+		s.frames = append(s.frames, frame{line: l, col: c, fn: m[3]})
+		s.mu.Unlock()
+		if _, err := io.WriteString(s.dst, Marker(s.token, "frame", line)); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	return s.dst.Write(p)
+}
+
+func (s *frameSniffer) reset() {
+	s.mu.Lock()
+	s.frames = nil
+	s.mu.Unlock()
+}
+
+func (s *frameSniffer) take() []frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.frames
+	s.frames = nil
+	return f
+}

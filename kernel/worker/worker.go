@@ -1,0 +1,452 @@
+package worker
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"go/types"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+
+	"github.com/golab-notebooks/golab/internal/outlet"
+	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/runtime/symbols"
+)
+
+// showFunc is the interpreted helper that formats a trailing expression's
+// value with the interpreter's own fmt, so String methods of types defined
+// in cells are honoured.
+const showFunc = `
+import __golab_fmt "fmt"
+func __golab_show(v interface{}) string {
+	if s, ok := v.(string); ok {
+		return __golab_fmt.Sprintf("%q", s)
+	}
+	return __golab_fmt.Sprint(v)
+}`
+
+// Worker is the interpreter side of a golab kernel. Make one with New and
+// call Serve.
+type Worker struct {
+	token  string
+	interp *interp.Interpreter
+
+	outMu sync.Mutex
+	out   *json.Encoder
+	seq   int64
+
+	inputs     chan string // answers to input requests
+	allowStdin bool
+
+	frames *frameSniffer
+	shown  int // how many trailing values were stored so far
+	// defs holds every top-level definition made so far, by kind and name.
+	defs map[string]cell.Definition
+}
+
+// New makes a worker that writes events to out and marks its standard
+// streams with token.
+func New(token string, out io.Writer) (*Worker, error) {
+	w := &Worker{
+		token:  token,
+		out:    json.NewEncoder(out),
+		inputs: make(chan string),
+		defs:   map[string]cell.Definition{},
+	}
+	w.frames = &frameSniffer{token: token, dst: os.Stderr}
+	w.interp = interp.New(interp.Options{
+		Stdin:        &stdinReader{w: w},
+		Stdout:       os.Stdout,
+		Stderr:       w.frames,
+		Unrestricted: true,
+		Args:         []string{"cell"},
+	})
+	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths()} {
+		if err := w.interp.Use(table); err != nil {
+			return nil, fmt.Errorf("load interpreter symbols: %w", err)
+		}
+	}
+	if _, err := w.interp.Eval(showFunc); err != nil {
+		return nil, fmt.Errorf("define the value formatter: %w", err)
+	}
+	outlet.SetTarget(func(o outlet.Output) {
+		w.send(Event{Op: EvOutput, Output: &Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
+	})
+	return w, nil
+}
+
+// Serve reads requests from in until it closes, answering each with events.
+// Requests are handled one at a time, except input answers, which reach the
+// cell that is waiting for them.
+func (w *Worker) Serve(in io.Reader) error {
+	work := make(chan Request)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(work)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 256*1024*1024)
+		for sc.Scan() {
+			var req Request
+			if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
+				readErr <- fmt.Errorf("decode request: %w", err)
+				return
+			}
+			if req.Op == OpInput {
+				select {
+				case w.inputs <- req.Value:
+				default: // nobody is waiting: a stale answer
+				}
+				continue
+			}
+			work <- req
+		}
+		readErr <- sc.Err()
+	}()
+	w.send(Event{Op: EvReady})
+	for req := range work {
+		w.send(w.handle(req))
+	}
+	return <-readErr
+}
+
+func (w *Worker) handle(req Request) (ev Event) {
+	ev = Event{Op: EvDone, ID: req.ID, Status: "ok"}
+	defer func() {
+		// An interpreter bug must not take the worker down with it.
+		if r := recover(); r != nil {
+			ev = Event{Op: EvDone, ID: req.ID, Status: "error", Error: &Error{
+				Name: "internal error", Value: fmt.Sprint(r),
+				Traceback: []string{fmt.Sprintf("the Go interpreter failed on this cell: %v", r)},
+			}}
+		}
+	}()
+	switch req.Op {
+	case OpExecute:
+		w.execute(req, &ev)
+	case OpRestore:
+		ev.Restored, ev.NotRestored = w.restore(req.Cells)
+	case OpComplete:
+		ev.Matches, ev.CursorStart, ev.CursorEnd = w.complete(req.Code, req.Cursor)
+	case OpInspect:
+		ev.Found, ev.Data = w.inspect(req.Code, req.Cursor, req.DetailLevel)
+	default:
+		ev.Status = "error"
+		ev.Error = &Error{Name: "protocol error", Value: fmt.Sprintf("unknown worker request %q", req.Op)}
+	}
+	return ev
+}
+
+// send writes an event, preceded by a sync marker on stdout and stderr.
+func (w *Worker) send(ev Event) {
+	w.outMu.Lock()
+	defer w.outMu.Unlock()
+	w.seq++
+	ev.Seq = w.seq
+	marker := SyncMarker(w.token, w.seq)
+	// Errors writing our own pipes mean the kernel is gone; the encoder's
+	// error below ends the worker.
+	_, _ = os.Stdout.WriteString(marker)
+	_, _ = os.Stderr.WriteString(marker)
+	if err := w.out.Encode(ev); err != nil {
+		fmt.Fprintf(os.Stderr, "golab worker: cannot reach the kernel: %v\n", err)
+		os.Exit(3)
+	}
+}
+
+// execute runs one cell.
+func (w *Worker) execute(req Request, ev *Event) {
+	w.allowStdin = req.AllowStdin
+	w.frames.reset()
+	result, cellErr := w.run(req.Code)
+	if cellErr != nil {
+		ev.Status = "error"
+		ev.Error = cellErr
+	} else if result != "" {
+		ev.Result = map[string]any{"text/plain": result}
+	}
+	if len(req.UserExpressions) > 0 {
+		ev.UserExpressions = map[string]any{}
+		for name, expr := range req.UserExpressions {
+			ev.UserExpressions[name] = w.userExpression(expr)
+		}
+	}
+}
+
+// run evaluates a cell and returns the formatted value of its trailing
+// expression, if it has one with a single value.
+func (w *Worker) run(src string) (string, *Error) {
+	plan, err := cell.Split(src)
+	if err != nil {
+		return "", syntaxError(err, src)
+	}
+	skip, refusal := w.checkRedefinitions(plan, src)
+	if refusal != nil {
+		return "", refusal
+	}
+	if e := w.checkUndefined(plan, src); e != nil {
+		return "", e
+	}
+	if e := w.importAll(plan, src); e != nil {
+		return "", e
+	}
+	if e := w.eval(plan.DeclsWithout(skip), src); e != nil {
+		return "", e
+	}
+	changed := w.record(plan)
+	if e := w.rebindCallers(changed, src); e != nil {
+		return "", e
+	}
+	if e := w.eval(plan.Stmts, src); e != nil {
+		return "", e
+	}
+	var result string
+	if strings.TrimSpace(plan.Trailing) != "" {
+		var e *Error
+		if result, e = w.evalTrailing(plan.Trailing, src); e != nil {
+			return "", e
+		}
+	}
+	if plan.RunMain {
+		if e := w.eval(cell.MainFunc+"()", src); e != nil {
+			return "", e
+		}
+	}
+	return result, nil
+}
+
+// eval evaluates one piece of a cell.
+func (w *Worker) eval(piece, src string) *Error {
+	if strings.TrimSpace(piece) == "" {
+		return nil
+	}
+	_, err := w.interp.Eval(piece)
+	if err != nil {
+		return w.describe(err, src)
+	}
+	return nil
+}
+
+// userExpression evaluates an expression from an execute request's
+// user_expressions, in the shape Jupyter expects.
+func (w *Worker) userExpression(expr string) map[string]any {
+	w.shown++
+	tmp := fmt.Sprintf("__golab_v%d", w.shown)
+	_, err := w.interp.Eval(tmp + " := " + expr)
+	var v reflect.Value
+	if err == nil {
+		v, err = w.interp.Eval("__golab_show(" + tmp + ")")
+	}
+	if err != nil {
+		return map[string]any{"status": "error", "ename": "error", "evalue": err.Error(), "traceback": []string{err.Error()}}
+	}
+	text := ""
+	if v.IsValid() && v.Kind() == reflect.String {
+		text = v.String()
+	}
+	return map[string]any{"status": "ok", "data": map[string]any{"text/plain": text}, "metadata": map[string]any{}}
+}
+
+// checkRedefinitions decides what to do with names the cell defines again.
+// Unchanged types and methods are skipped (the interpreter ignores a second
+// declaration anyway); changed ones are refused with a message, because
+// yaegi would silently keep the old ones.
+func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definition, *Error) {
+	var skip []cell.Definition
+	for _, d := range plan.Defined {
+		if d.Kind != cell.Type && d.Kind != cell.Method {
+			continue
+		}
+		old, ok := w.defs[key(d)]
+		if !ok {
+			continue
+		}
+		if old.Source == d.Source {
+			skip = append(skip, d)
+			continue
+		}
+		what := "type " + d.Name
+		if d.Kind == cell.Method {
+			what = "method " + d.Name
+		}
+		return nil, &Error{
+			Name:  "redefinition",
+			Value: what + " is already defined with a different body",
+			Traceback: append([]string{
+				fmt.Sprintf("%s is already defined, and this cell changes it (cell line %d).", what, d.Line),
+			}, append(sourceContext(src, d.Line, 0), []string{
+				"golab cannot change a type or its methods while the kernel runs: values made with",
+				"the old definition would disagree with the new one. Either give the new version",
+				"another name, or restart the kernel (Kernel ▸ Restart) and run the cells again.",
+			}...)...),
+		}
+	}
+	return skip, nil
+}
+
+// checkUndefined reports the first identifier the cell uses that nothing
+// declares, in Go's words. yaegi's own answer to an undefined name ranges
+// from a misleading message to a crash.
+func (w *Worker) checkUndefined(plan *cell.Plan, src string) *Error {
+	imported := map[string]bool{}
+	for _, imp := range plan.ImportSpecs {
+		imported[importName(imp.Name, imp.Path)] = true
+	}
+	globals := w.interp.Globals()
+	for _, id := range plan.Free {
+		name := id.Name
+		_, isValue := w.defs["value:"+name]
+		_, isType := w.defs["type:"+name]
+		_, isPkg := w.defs["package:"+name]
+		_, isGlobal := globals[name]
+		if isValue || isType || isPkg || isGlobal || imported[name] || types.Universe.Lookup(name) != nil {
+			continue
+		}
+		tb := []string{red("error") + fmt.Sprintf(" at cell line %d, column %d: undefined: %s", id.Line, id.Column, name)}
+		tb = append(tb, sourceContext(src, id.Line, id.Column)...)
+		if path := packagePathNamed(name); path != "" {
+			tb = append(tb, fmt.Sprintf("(did you forget import %q?)", path))
+		}
+		return &Error{Name: "undefined", Value: fmt.Sprintf("line %d:%d: undefined: %s", id.Line, id.Column, name), Traceback: tb}
+	}
+	return nil
+}
+
+// importAll evaluates the cell's imports that are new: yaegi refuses to
+// import a package a second time, and re-running a cell is common.
+func (w *Worker) importAll(plan *cell.Plan, src string) *Error {
+	for _, imp := range plan.ImportSpecs {
+		k := "import:" + imp.Name + " " + imp.Path
+		if _, done := w.defs[k]; done {
+			continue
+		}
+		if e := w.eval(imp.Source(), src); e != nil {
+			return e
+		}
+		w.defs[k] = cell.Definition{Name: imp.Path}
+		w.defs["import:"+imp.Path] = cell.Definition{Name: imp.Path}
+		w.defs["package:"+importName(imp.Name, imp.Path)] = cell.Definition{Name: imp.Path}
+	}
+	return nil
+}
+
+// record remembers the cell's definitions and returns the names of
+// functions whose body changed.
+func (w *Worker) record(plan *cell.Plan) []string {
+	var changed []string
+	for _, d := range plan.Defined {
+		k := key(d)
+		if old, ok := w.defs[k]; ok && d.Kind == cell.Func && old.Source != d.Source {
+			changed = append(changed, d.Name)
+		}
+		w.defs[k] = d
+	}
+	return changed
+}
+
+// rebindCallers re-evaluates the functions that call a redefined function,
+// directly or not, so that they call the new body: yaegi binds calls when a
+// function is declared.
+func (w *Worker) rebindCallers(changed []string, src string) *Error {
+	if len(changed) == 0 {
+		return nil
+	}
+	pending := append([]string(nil), changed...)
+	seen := map[string]bool{}
+	for _, n := range changed {
+		seen[n] = true
+	}
+	for len(pending) > 0 {
+		name := pending[0]
+		pending = pending[1:]
+		for _, d := range w.defs {
+			if d.Kind != cell.Func || seen[d.Name] || !contains(d.Uses, name) {
+				continue
+			}
+			seen[d.Name] = true
+			pending = append(pending, d.Name)
+			if _, err := w.interp.Eval(d.Source); err != nil {
+				return &Error{Name: "redefinition", Value: fmt.Sprintf("could not update %s to call the new %s: %v", d.Name, name, err),
+					Traceback: []string{fmt.Sprintf("%s calls %s, which this cell redefines, and could not be updated: %v", d.Name, name, err)}}
+			}
+		}
+	}
+	return nil
+}
+
+// restore evaluates the imports and declarations of earlier cells in a
+// fresh interpreter, and says which names came back.
+func (w *Worker) restore(cells []string) (restored, lost []string) {
+	for _, src := range cells {
+		plan, err := cell.Split(src)
+		if err != nil {
+			continue
+		}
+		if e := w.importAll(plan, src); e != nil {
+			lost = append(lost, "imports of "+strings.Join(plan.ImportPaths, ", "))
+		}
+		if strings.TrimSpace(plan.Decls) == "" {
+			continue
+		}
+		skip, _ := w.checkRedefinitions(plan, src)
+		if _, err := w.interp.Eval(plan.DeclsWithout(skip)); err != nil {
+			for _, d := range plan.Defined {
+				lost = append(lost, string(d.Kind)+" "+d.Name)
+			}
+			continue
+		}
+		w.record(plan)
+		for _, d := range plan.Defined {
+			restored = append(restored, string(d.Kind)+" "+d.Name)
+		}
+	}
+	return restored, lost
+}
+
+func key(d cell.Definition) string {
+	if d.Kind == cell.Var || d.Kind == cell.Const || d.Kind == cell.Func {
+		return "value:" + d.Name // one namespace for values, as in Go
+	}
+	return string(d.Kind) + ":" + d.Name
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// stdinReader is what interpreted code reads through fmt.Scan and friends:
+// each read with nothing buffered asks the notebook for a line of input.
+type stdinReader struct {
+	w   *Worker
+	buf []byte
+}
+
+func (r *stdinReader) Read(p []byte) (int, error) {
+	if len(r.buf) == 0 {
+		if !r.w.allowStdin {
+			panic("this cell reads input, but the notebook front end does not accept input requests " +
+				"(allow_stdin is false, as in nbconvert, papermill or golab run); " +
+				"give the value in the cell instead")
+		}
+		r.w.send(Event{Op: EvInputRequest})
+		line, ok := <-r.w.inputs
+		if !ok {
+			return 0, io.EOF
+		}
+		r.buf = []byte(line + "\n")
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
