@@ -335,10 +335,10 @@ func (s *Supervisor) restart() (*process, []string, []string, error) {
 
 // process is one running worker.
 type process struct {
-	cmd     *exec.Cmd
-	log     *log.Logger
+	cmd      *exec.Cmd
+	log      *log.Logger
 	requests io.WriteCloser
-	streams *streams
+	streams  *streams
 
 	reqMu     sync.Mutex
 	nextID    int64

@@ -77,7 +77,9 @@ func packagePathNamed(name string) string {
 // qualifier "fmt", name "Pri"). end extends past pos when extend is set.
 func word(code string, pos int, extend bool) (qualifier, name string, start, end int) {
 	pos = max(0, min(pos, len(code)))
-	isIdent := func(r byte) bool { return r == '_' || r >= 0x80 || unicode.IsLetter(rune(r)) || unicode.IsDigit(rune(r)) }
+	isIdent := func(r byte) bool {
+		return r == '_' || r >= 0x80 || unicode.IsLetter(rune(r)) || unicode.IsDigit(rune(r))
+	}
 	start = pos
 	for start > 0 && isIdent(code[start-1]) {
 		start--

@@ -1,0 +1,416 @@
+package server
+
+import (
+	"fmt"
+	"path"
+	"runtime"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/supervisor"
+	"github.com/golab-notebooks/golab/kernel/wire"
+	"github.com/golab-notebooks/golab/kernel/worker"
+)
+
+// handleRequest answers one shell or control request between a busy and an
+// idle status, as Jupyter clients expect for every request.
+func (k *Kernel) handleRequest(s *socket, msg *wire.Message) {
+	k.publish("status", msg, map[string]any{"execution_state": "busy"})
+	defer k.publish("status", msg, map[string]any{"execution_state": "idle"})
+	t := msg.Header.MsgType
+	switch t {
+	case "kernel_info_request":
+		k.reply(s, msg, "kernel_info_reply", k.kernelInfo())
+	case "execute_request":
+		k.execute(s, msg)
+	case "complete_request":
+		k.complete(s, msg)
+	case "inspect_request":
+		k.inspect(s, msg)
+	case "is_complete_request":
+		k.isComplete(s, msg)
+	case "history_request":
+		k.historyRequest(s, msg)
+	case "comm_info_request":
+		k.reply(s, msg, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+	case "comm_open":
+		// golab has no comm targets: close the comm so the front end knows.
+		var c struct {
+			CommID string `json:"comm_id"`
+		}
+		if err := msg.DecodeContent(&c); err == nil {
+			k.publish("comm_close", msg, map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
+		}
+	case "comm_msg", "comm_close":
+		// No comms are open: nothing to do.
+	case "interrupt_request":
+		k.engine.Interrupt()
+		k.reply(s, msg, "interrupt_reply", map[string]any{"status": "ok"})
+	case "shutdown_request":
+		var c struct {
+			Restart bool `json:"restart"`
+		}
+		if err := msg.DecodeContent(&c); err != nil {
+			k.log.Printf("%v", err)
+		}
+		k.reply(s, msg, "shutdown_reply", map[string]any{"status": "ok", "restart": c.Restart})
+		k.publish("status", msg, map[string]any{"execution_state": "idle"})
+		go func() {
+			// Let the reply and the status leave before the sockets close.
+			time.Sleep(50 * time.Millisecond)
+			k.shutdown(c.Restart)
+		}()
+	default:
+		k.log.Printf("unknown message type %q on %s: answered with busy and idle only", t, s.name)
+		if strings.HasSuffix(t, "_request") {
+			k.reply(s, msg, strings.TrimSuffix(t, "_request")+"_reply", map[string]any{
+				"status": "error", "ename": "UnknownMessageType",
+				"evalue": fmt.Sprintf("golab does not handle %q", t), "traceback": []string{},
+			})
+		}
+	}
+}
+
+func (k *Kernel) kernelInfo() map[string]any {
+	return map[string]any{
+		"status":                 "ok",
+		"protocol_version":       "5.3",
+		"implementation":         "golab",
+		"implementation_version": Version,
+		"language_info": map[string]any{
+			"name":               "go",
+			"version":            strings.TrimPrefix(runtime.Version(), "go"),
+			"mimetype":           "text/x-go",
+			"file_extension":     ".go",
+			"pygments_lexer":     "go",
+			"codemirror_mode":    "go",
+			"nbconvert_exporter": "script",
+		},
+		"banner": "golab " + Version + " — Go cells for learning concurrency, interpreted by yaegi",
+		"help_links": []map[string]string{
+			{"text": "Go documentation", "url": "https://go.dev/doc/"},
+			{"text": "Go standard library", "url": "https://pkg.go.dev/std"},
+			{"text": "golab", "url": "https://github.com/golab-notebooks/golab"},
+		},
+		"debugger": false,
+	}
+}
+
+type executeRequest struct {
+	Code            string            `json:"code"`
+	Silent          bool              `json:"silent"`
+	StoreHistory    *bool             `json:"store_history"`
+	UserExpressions map[string]string `json:"user_expressions"`
+	AllowStdin      *bool             `json:"allow_stdin"`
+	StopOnError     *bool             `json:"stop_on_error"`
+}
+
+func orDefault(b *bool, def bool) bool {
+	if b == nil {
+		return def
+	}
+	return *b
+}
+
+func (k *Kernel) execute(s *socket, msg *wire.Message) {
+	var req executeRequest
+	if err := msg.DecodeContent(&req); err != nil {
+		k.reply(s, msg, "execute_reply", map[string]any{"status": "error", "ename": "BadRequest", "evalue": err.Error(), "traceback": []string{err.Error()}, "execution_count": k.count()})
+		return
+	}
+	store := orDefault(req.StoreHistory, !req.Silent) && !req.Silent
+	k.mu.Lock()
+	if store {
+		k.executionCount++
+	}
+	count := k.executionCount
+	k.mu.Unlock()
+	if !req.Silent {
+		k.publish("execute_input", msg, map[string]any{"code": req.Code, "execution_count": count})
+	}
+
+	sink := k.sinkFor(msg, req.Silent, orDefault(req.AllowStdin, true))
+	res := k.engine.Execute(req.Code, orDefault(req.AllowStdin, true), req.UserExpressions, sink)
+
+	if store {
+		entry := historyEntry{line: count, input: req.Code}
+		if t, ok := res.Data["text/plain"].(string); ok {
+			entry.output = t
+		}
+		k.mu.Lock()
+		k.history = append(k.history, entry)
+		k.mu.Unlock()
+	}
+	if res.UserExpressions == nil {
+		res.UserExpressions = map[string]any{}
+	}
+	reply := map[string]any{"status": res.Status, "execution_count": count, "user_expressions": res.UserExpressions, "payload": []any{}}
+	switch res.Status {
+	case "ok":
+		if len(res.Data) > 0 && !req.Silent {
+			k.publish("execute_result", msg, map[string]any{"execution_count": count, "data": res.Data, "metadata": map[string]any{}})
+		}
+	case "error":
+		e := res.Error
+		if !req.Silent {
+			k.publish("error", msg, map[string]any{"ename": e.Name, "evalue": e.Value, "traceback": e.Traceback})
+		}
+		reply["ename"], reply["evalue"], reply["traceback"] = e.Name, e.Value, e.Traceback
+	}
+	k.reply(s, msg, "execute_reply", reply)
+	if res.Status == "error" && orDefault(req.StopOnError, true) {
+		k.abortQueued()
+	}
+}
+
+// abortQueued answers the execute requests already waiting behind a failed
+// cell with status "aborted", as Jupyter's stop_on_error asks.
+func (k *Kernel) abortQueued() {
+	time.Sleep(20 * time.Millisecond) // let requests sent together with the failed one arrive
+	var keep []*wire.Message
+	for {
+		select {
+		case m := <-k.shellQueue:
+			if m.Header.MsgType != "execute_request" {
+				keep = append(keep, m)
+				continue
+			}
+			k.publish("status", m, map[string]any{"execution_state": "busy"})
+			k.reply(k.shell, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.count()})
+			k.publish("status", m, map[string]any{"execution_state": "idle"})
+		default:
+			for _, m := range keep {
+				k.shellQueue <- m
+			}
+			return
+		}
+	}
+}
+
+func (k *Kernel) count() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.executionCount
+}
+
+// sinkFor publishes a cell's outputs on iopub with the request as parent.
+func (k *Kernel) sinkFor(parent *wire.Message, silent, allowStdin bool) *supervisor.Sink {
+	sink := &supervisor.Sink{
+		Stream: func(name, text string) {
+			if !silent {
+				k.publish("stream", parent, map[string]any{"name": name, "text": text})
+			}
+		},
+		Display: func(o worker.Output) {
+			if silent {
+				return
+			}
+			k.publishDisplay(parent, o)
+		},
+	}
+	if allowStdin {
+		sink.Input = func(prompt string, password bool) (string, error) {
+			return k.askInput(parent, prompt, password)
+		}
+	}
+	return sink
+}
+
+func (k *Kernel) publishDisplay(parent *wire.Message, o worker.Output) {
+	meta := o.Metadata
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	transient := map[string]any{}
+	if o.DisplayID != "" {
+		transient["display_id"] = o.DisplayID
+	}
+	switch o.Kind {
+	case "clear":
+		k.publish("clear_output", parent, map[string]any{"wait": o.Wait})
+	case "update":
+		k.publish("update_display_data", parent, map[string]any{"data": o.Data, "metadata": meta, "transient": transient})
+	default:
+		k.publish("display_data", parent, map[string]any{"data": o.Data, "metadata": meta, "transient": transient})
+	}
+}
+
+// askInput sends an input_request on stdin and waits for the answer.
+func (k *Kernel) askInput(parent *wire.Message, prompt string, password bool) (string, error) {
+	// Drop a stale answer, if any.
+	select {
+	case <-k.inputs:
+	default:
+	}
+	k.reply(k.stdin, parent, "input_request", map[string]any{"prompt": prompt, "password": password})
+	reply := <-k.inputs
+	var c struct {
+		Value string `json:"value"`
+	}
+	if err := reply.DecodeContent(&c); err != nil {
+		return "", err
+	}
+	return c.Value, nil
+}
+
+// runeOffset converts between Jupyter's cursor positions, counted in
+// characters, and byte offsets; out-of-range positions are clamped.
+func byteOffset(code string, chars int) int {
+	if chars <= 0 {
+		return 0
+	}
+	i := 0
+	for n := 0; n < chars && i < len(code); n++ {
+		_, size := utf8.DecodeRuneInString(code[i:])
+		i += size
+	}
+	return i
+}
+
+func charOffset(code string, bytes int) int {
+	bytes = max(0, min(bytes, len(code)))
+	return utf8.RuneCountInString(code[:bytes])
+}
+
+func (k *Kernel) complete(s *socket, msg *wire.Message) {
+	var c struct {
+		Code      string `json:"code"`
+		CursorPos *int   `json:"cursor_pos"`
+	}
+	if err := msg.DecodeContent(&c); err != nil {
+		k.log.Printf("%v", err)
+	}
+	cursor := len(c.Code)
+	if c.CursorPos != nil {
+		cursor = byteOffset(c.Code, *c.CursorPos)
+	}
+	matches, start, end := k.engine.Complete(c.Code, cursor)
+	if matches == nil {
+		matches = []string{}
+	}
+	k.reply(s, msg, "complete_reply", map[string]any{
+		"status": "ok", "matches": matches,
+		"cursor_start": charOffset(c.Code, start), "cursor_end": charOffset(c.Code, end),
+		"metadata": map[string]any{},
+	})
+}
+
+func (k *Kernel) inspect(s *socket, msg *wire.Message) {
+	var c struct {
+		Code        string `json:"code"`
+		CursorPos   int    `json:"cursor_pos"`
+		DetailLevel int    `json:"detail_level"`
+	}
+	if err := msg.DecodeContent(&c); err != nil {
+		k.log.Printf("%v", err)
+	}
+	found, data := k.engine.Inspect(c.Code, byteOffset(c.Code, c.CursorPos), c.DetailLevel)
+	if data == nil {
+		data = map[string]any{}
+	}
+	k.reply(s, msg, "inspect_reply", map[string]any{"status": "ok", "found": found, "data": data, "metadata": map[string]any{}})
+}
+
+func (k *Kernel) isComplete(s *socket, msg *wire.Message) {
+	var c struct {
+		Code string `json:"code"`
+	}
+	if err := msg.DecodeContent(&c); err != nil {
+		k.log.Printf("%v", err)
+	}
+	status, indent := cell.Completeness(c.Code)
+	content := map[string]any{"status": status}
+	if status == "incomplete" {
+		content["indent"] = indent
+	}
+	k.reply(s, msg, "is_complete_reply", content)
+}
+
+type historyRequest struct {
+	Output         bool   `json:"output"`
+	Raw            bool   `json:"raw"`
+	HistAccessType string `json:"hist_access_type"`
+	Session        int    `json:"session"`
+	Start          int    `json:"start"`
+	Stop           *int   `json:"stop"`
+	N              int    `json:"n"`
+	Pattern        string `json:"pattern"`
+	Unique         bool   `json:"unique"`
+}
+
+// historyRequest answers from this kernel session's history: session 1 is
+// the current session (and 0 or a negative number name it too).
+func (k *Kernel) historyRequest(s *socket, msg *wire.Message) {
+	var h historyRequest
+	if err := msg.DecodeContent(&h); err != nil {
+		k.log.Printf("%v", err)
+	}
+	k.mu.Lock()
+	entries := append([]historyEntry(nil), k.history...)
+	k.mu.Unlock()
+
+	var picked []historyEntry
+	switch h.HistAccessType {
+	case "tail":
+		n := h.N
+		if n <= 0 || n > len(entries) {
+			n = len(entries)
+		}
+		picked = entries[len(entries)-n:]
+	case "range":
+		if h.Session > 1 {
+			break // only the current session is kept
+		}
+		for _, e := range entries {
+			if e.line >= h.Start && (h.Stop == nil || e.line < *h.Stop) {
+				picked = append(picked, e)
+			}
+		}
+	case "search":
+		pattern := h.Pattern
+		if pattern == "" {
+			pattern = "*"
+		}
+		seen := map[string]bool{}
+		for i := len(entries) - 1; i >= 0; i-- {
+			e := entries[i]
+			if ok, _ := path.Match(pattern, e.input); !ok && !globContains(pattern, e.input) {
+				continue
+			}
+			if h.Unique && seen[e.input] {
+				continue
+			}
+			seen[e.input] = true
+			picked = append([]historyEntry{e}, picked...)
+			if h.N > 0 && len(picked) >= h.N {
+				break
+			}
+		}
+	}
+	out := make([]any, 0, len(picked))
+	for _, e := range picked {
+		if h.Output {
+			out = append(out, []any{1, e.line, []any{e.input, e.output}})
+		} else {
+			out = append(out, []any{1, e.line, e.input})
+		}
+	}
+	k.reply(s, msg, "history_reply", map[string]any{"status": "ok", "history": out})
+}
+
+// globContains matches a shell-style pattern against text that may span
+// lines, where path.Match's * stops at '/'.
+func globContains(pattern, text string) bool {
+	parts := strings.Split(pattern, "*")
+	rest := text
+	for i, p := range parts {
+		j := strings.Index(rest, p)
+		if j < 0 || (i == 0 && j != 0 && !strings.HasPrefix(pattern, "*")) {
+			return false
+		}
+		rest = rest[j+len(p):]
+	}
+	return strings.HasSuffix(pattern, "*") || rest == ""
+}
