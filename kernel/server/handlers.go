@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -120,6 +121,10 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 		k.reply(s, msg, "execute_reply", map[string]any{"status": "error", "ename": "BadRequest", "evalue": err.Error(), "traceback": []string{err.Error()}, "execution_count": k.count()})
 		return
 	}
+	if name, ok := helpQuery(req.Code); ok {
+		k.page(s, msg, name)
+		return
+	}
 	store := orDefault(req.StoreHistory, !req.Silent) && !req.Silent
 	k.mu.Lock()
 	if store {
@@ -163,6 +168,32 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 	if res.Status == "error" && orDefault(req.StopOnError, true) {
 		k.abortQueued()
 	}
+}
+
+// helpPattern matches a help query cell: "?name", "name?" or "??name".
+var helpPattern = regexp.MustCompile(`^\s*(?:\?{1,2}\s*([\pL_][\pL\pN_.]*)|([\pL_][\pL\pN_.]*)\s*\?{1,2})\s*$`)
+
+// helpQuery reports whether a cell only asks for help on a name.
+func helpQuery(code string) (string, bool) {
+	m := helpPattern.FindStringSubmatch(code)
+	if m == nil {
+		return "", false
+	}
+	return m[1] + m[2], true
+}
+
+// page answers a help query with the name's documentation in the pager,
+// as IPython's "?" does.
+func (k *Kernel) page(s *socket, msg *wire.Message, name string) {
+	found, data := k.engine.Inspect(name, len(name), 1)
+	reply := map[string]any{"status": "ok", "execution_count": k.count(), "user_expressions": map[string]any{}}
+	if !found {
+		k.publish("stream", msg, map[string]any{"name": "stderr", "text": fmt.Sprintf("no documentation found for %s\n", name)})
+		reply["payload"] = []any{}
+	} else {
+		reply["payload"] = []any{map[string]any{"source": "page", "data": data, "start": 0}}
+	}
+	k.reply(s, msg, "execute_reply", reply)
 }
 
 // abortQueued answers the execute requests already waiting behind a failed

@@ -67,7 +67,7 @@ type historyEntry struct {
 // socket is a ZeroMQ socket with a lock: zmq4 sockets are not safe for
 // concurrent sends.
 type socket struct {
-	mu   sync.Mutex
+	mu sync.Mutex
 	zmq4.Socket
 	name string
 }
@@ -309,4 +309,3 @@ func (k *Kernel) shutdown(restart bool) {
 		k.stop()
 	})
 }
-

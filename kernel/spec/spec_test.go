@@ -73,4 +73,3 @@ func TestInstall(t *testing.T) {
 		})
 	}
 }
-
