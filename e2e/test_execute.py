@@ -1,0 +1,100 @@
+"""Execute-request rules, driven through jupyter_client."""
+
+import time
+
+from kernel_helpers import collect, execute, kernel, of_type, stream_text
+
+
+def test_execution_count_silent_and_store_history():
+    with kernel() as (km, kc):
+        r1, _ = execute(kc, "a := 1")
+        r2, msgs = execute(kc, "a + 1")
+        assert r2["execution_count"] == r1["execution_count"] + 1
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "2"
+        r3, msgs = execute(kc, "a + 2", silent=True)
+        assert r3["status"] == "ok"
+        assert not of_type(msgs, "execute_input") and not of_type(msgs, "execute_result")
+        r4, _ = execute(kc, "a + 3", store_history=False)
+        r5, _ = execute(kc, "a + 4")
+        assert r5["execution_count"] == r2["execution_count"] + 1
+
+
+def test_stop_on_error_aborts_queued_cells():
+    with kernel() as (km, kc):
+        first = kc.execute('panic("first fails")')
+        second = kc.execute("1 + 1")
+        third = kc.execute("2 + 2")
+        replies = {}
+        deadline = time.time() + 30
+        while len(replies) < 3 and time.time() < deadline:
+            msg = kc.get_shell_msg(timeout=30)
+            replies[msg["parent_header"]["msg_id"]] = msg["content"]["status"]
+        assert replies == {first: "error", second: "aborted", third: "aborted"}
+        # The kernel serves normally afterwards.
+        reply, msgs = execute(kc, "3 + 3")
+        assert reply["status"] == "ok"
+
+
+def test_user_expressions():
+    with kernel() as (km, kc):
+        reply, _ = execute(kc, "n := 21", user_expressions={"double": "n * 2", "bad": "nosuchname"})
+        ue = reply["user_expressions"]
+        assert ue["double"]["status"] == "ok" and ue["double"]["data"]["text/plain"] == "42"
+        assert ue["bad"]["status"] == "error"
+
+
+def test_unknown_request_gets_busy_and_idle():
+    with kernel() as (km, kc):
+        msg = kc.session.msg("bogus_request", {})
+        kc.shell_channel.send(msg)
+        msgs, _ = collect(kc, msg["header"]["msg_id"])
+        states = [m["content"]["execution_state"] for m in msgs if m["msg_type"] == "status"]
+        assert states == ["busy", "idle"]
+        reply = kc.get_shell_msg(timeout=10)
+        assert reply["msg_type"] == "bogus_reply" and reply["content"]["status"] == "error"
+
+
+def test_comms():
+    with kernel() as (km, kc):
+        msg_id = kc.comm_info()
+        reply = kc.get_shell_msg(timeout=10)
+        assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["comms"] == {}
+        msg = kc.session.msg("comm_open", {"comm_id": "c1", "target_name": "nobody", "data": {}})
+        kc.shell_channel.send(msg)
+        msgs, _ = collect(kc, msg["header"]["msg_id"])
+        closes = of_type(msgs, "comm_close")
+        assert closes and closes[0]["content"]["comm_id"] == "c1"
+
+
+def test_input_request():
+    with kernel() as (km, kc):
+        msg_id = kc.execute('import "fmt"\nvar name string\nfmt.Scanln(&name)\nfmt.Println("hello,", name)', allow_stdin=True)
+        req = kc.get_stdin_msg(timeout=20)
+        assert req["msg_type"] == "input_request"
+        kc.input("gopher")
+        msgs, _ = collect(kc, msg_id)
+        assert stream_text(msgs) == "hello, gopher\n"
+
+
+def test_input_refused_without_stdin():
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'import "fmt"\nvar name string\nfmt.Scanln(&name)', allow_stdin=False)
+        assert reply["status"] == "error"
+        err = of_type(msgs, "error")[0]["content"]
+        assert "allow_stdin is false" in err["evalue"] + "".join(err["traceback"])
+
+
+def test_errors_name_the_cell_line():
+    with kernel() as (km, kc):
+        for code, line in [("x := 1\ny := )", "line 2"), ("a := 1\n_ = a\nundefinedName + 1", "line 3")]:
+            reply, msgs = execute(kc, code)
+            assert reply["status"] == "error"
+            err = of_type(msgs, "error")[0]["content"]
+            assert line in err["evalue"], err
+
+
+def test_state_survives_across_cells_in_any_order():
+    with kernel() as (km, kc):
+        execute(kc, 'total := add(2, 3)\nfunc add(a, b int) int { return a + b }')
+        reply, msgs = execute(kc, "total")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "5"

@@ -1,0 +1,60 @@
+"""Interrupt (signal and message mode), restart and shutdown through KernelManager."""
+
+import time
+
+import pytest
+
+from kernel_helpers import collect, execute, kernel, of_type
+
+BUSY = "for i := 0; i < 10; i++ { go func() { for {} }() }\nfor {}"
+
+
+def _interrupt_and_check(km, kc, how):
+    msg_id = kc.execute(BUSY)
+    time.sleep(1.0)
+    start = time.time()
+    how(km, kc)
+    msgs, _ = collect(kc, msg_id, timeout=10)
+    elapsed = time.time() - start
+    assert elapsed < 2.0, f"cell stopped {elapsed:.2f}s after the interrupt"
+    errors = of_type(msgs, "error")
+    assert errors and errors[0]["content"]["ename"] == "interrupted"
+    reply, msgs = execute(kc, "1 + 1")
+    assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "2"
+
+
+def test_interrupt_signal_mode():
+    with kernel("golab") as (km, kc):
+        assert km.kernel_spec.interrupt_mode == "signal"
+        _interrupt_and_check(km, kc, lambda km, kc: km.interrupt_kernel())
+
+
+def test_interrupt_message_mode():
+    with kernel("golab-message") as (km, kc):
+        assert km.kernel_spec.interrupt_mode == "message"
+        _interrupt_and_check(km, kc, lambda km, kc: km.interrupt_kernel())
+
+
+def test_interrupt_request_on_shell_as_vscode_sends_it():
+    with kernel("golab-message") as (km, kc):
+        def on_shell(km, kc):
+            kc.shell_channel.send(kc.session.msg("interrupt_request", {}))
+        _interrupt_and_check(km, kc, on_shell)
+
+
+def test_restart_and_shutdown():
+    with kernel() as (km, kc):
+        execute(kc, "kept := 1")
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=30)
+        reply, msgs = execute(kc, "kept")
+        assert reply["status"] == "error"  # a restart is a fresh kernel
+        reply, msgs = execute(kc, "2 * 21")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "42"
+        proc = km.provisioner.process
+        kc.shutdown()
+        for _ in range(100):
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is not None, "kernel process still running after shutdown_request"

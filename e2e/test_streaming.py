@@ -1,0 +1,59 @@
+"""Output streams while the cell runs, in batches, with nothing lost."""
+
+import time
+
+from kernel_helpers import collect, execute, kernel, of_type, stream_text
+
+TICKER = """
+import ("fmt"; "sync"; "time")
+var wg sync.WaitGroup
+for g := 0; g < 2; g++ {
+	wg.Add(1)
+	go func(id int) {
+		defer wg.Done()
+		for i := 0; i < 5; i++ {
+			fmt.Printf("goroutine %d tick %d\\n", id, i)
+			time.Sleep(200 * time.Millisecond)
+		}
+	}(g)
+}
+wg.Wait()
+"""
+
+
+def test_output_arrives_while_the_cell_runs():
+    with kernel() as (km, kc):
+        execute(kc, "1")  # warm up
+        sent = time.time()
+        msg_id = kc.execute(TICKER)
+        msgs, times = collect(kc, msg_id)
+        arrivals = [t - sent for m, t in zip(msgs, times) if m["msg_type"] == "stream"]
+        text = stream_text(msgs)
+        assert text.count("tick") == 10, text
+        # First line well before the end (the cell runs ~1 s), and the
+        # arrivals spread over the run instead of coming at the end.
+        assert arrivals[0] < 0.3, arrivals
+        assert arrivals[-1] - arrivals[0] > 0.6, arrivals
+        assert len(arrivals) >= 4, arrivals
+
+
+def test_flood_is_batched_and_complete():
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'import "fmt"\nfor i := 0; i < 100000; i++ { fmt.Println(i) }', timeout=60)
+        assert reply["status"] == "ok"
+        lines = stream_text(msgs).splitlines()
+        assert lines == [str(i) for i in range(100000)]
+        assert len(of_type(msgs, "stream")) < 1000
+
+
+def test_huge_burst_is_capped_with_a_notice_and_kernel_survives():
+    with kernel() as (km, kc):
+        code = 'import ("os"; "strings")\nline := strings.Repeat("x", 1023) + "\\n"\nfor i := 0; i < 100*1024; i++ { os.Stdout.WriteString(line) }'
+        reply, msgs = execute(kc, code, timeout=120)
+        assert reply["status"] == "ok"
+        shown = stream_text(msgs)
+        assert 0 < len(shown) <= 8 * 1024 * 1024
+        notice = stream_text(msgs, "stderr")
+        assert "more than the notebook shows" in notice and "golab-output-" in notice
+        reply, msgs = execute(kc, "1 + 1")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "2"
