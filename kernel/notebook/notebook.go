@@ -35,6 +35,32 @@ type Cell struct {
 	Outputs        []Output        `json:"outputs,omitempty"`
 }
 
+// MarshalJSON writes the fields nbformat requires for the cell's type:
+// code cells always have outputs and an execution count (maybe null),
+// other cells have neither.
+func (c *Cell) MarshalJSON() ([]byte, error) {
+	m := map[string]any{"cell_type": c.CellType, "source": c.Source}
+	if c.ID != "" {
+		m["id"] = c.ID
+	}
+	m["metadata"] = json.RawMessage("{}")
+	if len(c.Metadata) > 0 {
+		m["metadata"] = c.Metadata
+	}
+	if len(c.Attachments) > 0 {
+		m["attachments"] = c.Attachments
+	}
+	if c.CellType == "code" {
+		m["execution_count"] = c.ExecutionCount
+		outs := c.Outputs
+		if outs == nil {
+			outs = []Output{}
+		}
+		m["outputs"] = outs
+	}
+	return json.Marshal(m)
+}
+
 // Source is cell text, stored in a notebook either as one string or as a
 // list of lines.
 type Source string
