@@ -156,7 +156,11 @@ func (s *Supervisor) workerDied(p *process, sink *Sink) Result {
 		})
 	case crash != "":
 		res = crashResult(crash, frames)
-		s.opts.Log.Printf("worker crashed:\n%s", crash)
+		if os.Getenv("GOLAB_DEBUG") != "" {
+			s.opts.Log.Printf("worker crashed:\n%s", crash)
+		} else {
+			s.opts.Log.Printf("worker crashed (%s); set GOLAB_DEBUG=1 for the Go runtime's report", res.Error.Value)
+		}
 	default:
 		res = errorResult("worker exited", p.exitDescription(), []string{
 			"\x1b[31mThe Go worker exited\x1b[0m while the cell ran (" + p.exitDescription() + ").",

@@ -1,0 +1,38 @@
+# golab on Binder (repo2docker) and JupyterHub: JupyterLab with the golab
+# kernel installed system-wide and the lesson notebooks in the home folder.
+
+# --- build golab -----------------------------------------------------------
+FROM golang:1.24.11-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -o /out/golab .
+
+# --- the notebook image ----------------------------------------------------
+FROM python:3.11.11-slim-bookworm
+
+ARG NB_USER=jovyan
+ARG NB_UID=1000
+ENV USER=${NB_USER} \
+    NB_UID=${NB_UID} \
+    HOME=/home/${NB_USER} \
+    PATH=/usr/local/go/bin:/home/${NB_USER}/go/bin:${PATH} \
+    GOPATH=/home/${NB_USER}/go \
+    GOCACHE=/home/${NB_USER}/.cache/go-build
+
+# The Go toolchain stays in the image: `go doc` answers Shift+Tab, and the
+# race detector lessons compile cells with it.
+COPY --from=build /usr/local/go /usr/local/go
+COPY --from=build /out/golab /usr/local/bin/golab
+
+RUN pip install --no-cache-dir jupyterlab==4.4.10 notebook==7.4.7 \
+ && golab install --prefix /usr/local \
+ && adduser --disabled-password --gecos "golab learner" --uid ${NB_UID} ${NB_USER}
+
+COPY --chown=${NB_UID}:${NB_UID} notebooks ${HOME}/notebooks
+USER ${NB_USER}
+WORKDIR ${HOME}
+EXPOSE 8888
+# No ENTRYPOINT: Binder and JupyterHub pass their own command.
+CMD ["jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser", "--notebook-dir=/home/jovyan"]
