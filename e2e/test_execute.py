@@ -98,3 +98,37 @@ def test_state_survives_across_cells_in_any_order():
         execute(kc, 'total := add(2, 3)\nfunc add(a, b int) int { return a + b }')
         reply, msgs = execute(kc, "total")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "5"
+
+
+def test_display_update_and_clear():
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'import "golab/display"\nh := display.New("one")\nh.Update("two")\ndisplay.Clear(true)\ndisplay.Markdown("*after*")')
+        assert reply["status"] == "ok"
+        kinds = [m["msg_type"] for m in msgs if m["msg_type"] in ("display_data", "update_display_data", "clear_output")]
+        assert kinds == ["display_data", "update_display_data", "clear_output", "display_data"]
+        first, update = of_type(msgs, "display_data")[0], of_type(msgs, "update_display_data")[0]
+        assert first["content"]["transient"]["display_id"] == update["content"]["transient"]["display_id"]
+        assert update["content"]["data"]["text/plain"] == "two"
+        assert of_type(msgs, "clear_output")[0]["content"]["wait"] is True
+
+
+def test_output_before_a_display_stays_before_it():
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'import ("fmt"; "golab/display")\nfmt.Println("first")\ndisplay.HTML("<i>second</i>")\nfmt.Println("third")')
+        order = [m["msg_type"] + ":" + (m["content"].get("text", "")) for m in msgs if m["msg_type"] in ("stream", "display_data")]
+        assert order == ["stream:first\n", "display_data:", "stream:third\n"], order
+
+
+def test_ipc_transport():
+    import jupyter_client
+    km = jupyter_client.KernelManager(kernel_name="golab", transport="ipc")
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=30)
+        reply, msgs = execute(kc, "1 + 2")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "3"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

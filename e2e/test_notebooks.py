@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 HERE = pathlib.Path(__file__).parent
@@ -81,3 +82,23 @@ def test_golab_run_accepts_cells_tagged_raises_exception(golab_bin, tmp_path):
     subprocess.run([str(golab_bin), "run", str(path)], check=True, capture_output=True)
     written = nbformat.read(path, as_version=4)
     assert written.cells[1].outputs[0]["data"]["text/plain"] == "42"
+
+
+NOTEBOOKS = sorted((HERE.parent / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_shipped_notebooks_run_under_nbclient(path):
+    nb = nbformat.read(path, as_version=4)
+    # nbclient stops at the first error, except in cells tagged raises-exception.
+    NotebookClient(nb, kernel_name="golab", timeout=120).execute()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.outputs if o["output_type"] == "error"]
+        on_purpose = "raises-exception" in cell.metadata.get("tags", [])
+        assert bool(errors) == on_purpose, (cell.source, errors)
+
+
+def test_there_are_shipped_notebooks():
+    assert NOTEBOOKS, "notebooks/ is empty"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -31,12 +32,13 @@ const crashGrace = time.Second
 type streams struct {
 	prefix []byte // the worker's marker prefix
 
-	mu      sync.Mutex
-	cond    *sync.Cond
-	passed  [2]int64 // the last sync marker seen on each stream
-	eof     [2]bool
-	pending [2][]byte
-	atLine  [2]bool // the last text on the stream ended a line
+	mu        sync.Mutex
+	cond      *sync.Cond
+	passed    [2]int64 // the last sync marker seen on each stream
+	eof       [2]bool
+	pending   [2][]chunk
+	atLine    [2]bool // the last text on the stream ended a line
+	delivered int64   // the last event handed to the sink; text after its marker may go out
 
 	crashing    bool // stderr text that looks like a Go crash report is held in crash
 	crash       []byte
@@ -47,6 +49,26 @@ type streams struct {
 	emitMu sync.Mutex // serializes calls into the sink
 	sink   *Sink
 	limit  *limiter
+}
+
+// chunk is queued text with the last sync marker seen before it: text
+// after marker n must wait until event n has been delivered.
+type chunk struct {
+	after int64
+	b     []byte
+}
+
+// queue appends text to a stream's pending chunks. Callers hold s.mu.
+func (s *streams) queue(which int, b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	tag := s.passed[which]
+	if n := len(s.pending[which]); n > 0 && s.pending[which][n-1].after == tag {
+		s.pending[which][n-1].b = append(s.pending[which][n-1].b, b...)
+		return
+	}
+	s.pending[which] = append(s.pending[which], chunk{after: tag, b: append([]byte(nil), b...)})
 }
 
 func newStreams(token string) *streams {
@@ -146,14 +168,14 @@ func (s *streams) text(which int, b []byte) {
 			return
 		}
 		if k := crashStart(b, s.atLine[stderr]); k >= 0 {
-			s.pending[stderr] = append(s.pending[stderr], b[:k]...)
+			s.queue(stderr, b[:k])
 			s.crashing = true
 			s.crashSince = time.Now()
 			s.crash = append([]byte(nil), b[k:]...)
 			return
 		}
 	}
-	s.pending[which] = append(s.pending[which], b...)
+	s.queue(which, b)
 	s.atLine[which] = b[len(b)-1] == '\n'
 }
 
@@ -206,21 +228,37 @@ func (s *streams) waitEOF(timeout time.Duration) {
 	}
 }
 
-// flush hands everything queued to the sink. A crash report held for
-// longer than crashGrace in a live worker is released as plain text.
+// flush hands the sink the text that may go out now: what was written
+// before the marker of the next undelivered event. A crash report held
+// for longer than crashGrace in a live worker is released as plain text.
 func (s *streams) flush() {
 	s.emitMu.Lock()
 	defer s.emitMu.Unlock()
+	s.flushLocked()
+}
+
+// flushLocked is flush for callers that hold emitMu.
+func (s *streams) flushLocked() {
 	s.mu.Lock()
 	if s.crashing && s.workerAlive && time.Since(s.crashSince) > crashGrace {
-		s.pending[stderr] = append(s.pending[stderr], s.crash...)
+		s.queue(stderr, s.crash)
 		s.crashing, s.crash = false, nil
 	}
-	chunks := s.pending
-	s.pending = [2][]byte{}
+	var out [2][]byte
+	for which := range s.pending {
+		keep := s.pending[which][:0]
+		for _, c := range s.pending[which] {
+			if c.after <= s.delivered {
+				out[which] = append(out[which], c.b...)
+			} else {
+				keep = append(keep, c)
+			}
+		}
+		s.pending[which] = keep
+	}
 	sink, limit := s.sink, s.limit
 	s.mu.Unlock()
-	for which, b := range chunks {
+	for which, b := range out {
 		if len(b) == 0 || sink == nil {
 			continue
 		}
@@ -228,6 +266,34 @@ func (s *streams) flush() {
 			sink.Stream(streamNames[which], string(shown))
 		}
 	}
+}
+
+// deliver hands an event to the sink in its place: after the text written
+// before its marker, before the text written after it.
+func (s *streams) deliver(seq int64, give func(sink *Sink)) {
+	s.emitMu.Lock()
+	defer s.emitMu.Unlock()
+	s.flushLocked()
+	s.mu.Lock()
+	sink := s.sink
+	s.mu.Unlock()
+	if give != nil && sink != nil {
+		give(sink)
+	}
+	s.mu.Lock()
+	if seq > s.delivered {
+		s.delivered = seq
+	}
+	s.mu.Unlock()
+}
+
+// release lets all queued text go out: the worker has ended, so no event
+// will come to order it against.
+func (s *streams) release() {
+	s.mu.Lock()
+	s.delivered = math.MaxInt64
+	s.mu.Unlock()
+	s.flush()
 }
 
 // setSink directs future output to sink, with a fresh output limit.

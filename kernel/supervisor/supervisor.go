@@ -142,7 +142,7 @@ func (s *Supervisor) workerDied(p *process, sink *Sink) Result {
 	p.streams.mu.Lock()
 	p.streams.workerAlive = false
 	p.streams.mu.Unlock()
-	p.streams.flush()
+	p.streams.release()
 	crash, frames := p.streams.takeCrash()
 	s.mu.Lock()
 	interrupted := s.interrupted
@@ -414,7 +414,7 @@ func (s *Supervisor) start() (*process, error) {
 		}
 	case <-p.done:
 		p.streams.waitEOF(time.Second)
-		p.streams.flush()
+		p.streams.release()
 		crash, _ := p.streams.takeCrash()
 		return nil, fmt.Errorf("the Go worker exited at start (%s): %s", p.exitDescription(), strings.TrimSpace(crash))
 	case <-time.After(30 * time.Second):
@@ -442,23 +442,27 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 				ready <- fmt.Errorf("the Go worker said %q before it was ready", ev.Op)
 				return
 			}
+			p.streams.deliver(ev.Seq, nil)
 			ready <- nil
 			continue
 		}
 		// Publish the text written before this event first.
 		p.streams.waitFor(ev.Seq, 2*time.Second)
-		p.streams.flush()
 		switch ev.Op {
 		case worker.EvOutput:
-			if sink := p.streams.currentSink(); sink != nil && sink.Display != nil && ev.Output != nil {
-				p.streams.emitMu.Lock()
-				sink.Display(*ev.Output)
-				p.streams.emitMu.Unlock()
-			}
+			p.streams.deliver(ev.Seq, func(sink *Sink) {
+				if sink.Display != nil && ev.Output != nil {
+					sink.Display(*ev.Output)
+				}
+			})
 		case worker.EvInputRequest:
+			p.streams.deliver(ev.Seq, nil)
 			go p.answerInput(ev)
 		case worker.EvDone:
+			p.streams.deliver(ev.Seq, nil)
 			p.waiting <- ev
+		default:
+			p.streams.deliver(ev.Seq, nil)
 		}
 	}
 	if first {
@@ -586,16 +590,10 @@ func (p *process) flushLoop() {
 			p.streams.flush()
 		case <-p.done:
 			p.streams.waitEOF(300 * time.Millisecond)
-			p.streams.flush()
+			p.streams.release()
 			return
 		}
 	}
-}
-
-func (s *streams) currentSink() *Sink {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sink
 }
 
 func randomToken() string {
