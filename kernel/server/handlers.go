@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -47,7 +48,7 @@ func (k *Kernel) handleRequest(s *socket, msg *wire.Message) {
 	case "comm_msg", "comm_close":
 		// No comms are open: nothing to do.
 	case "interrupt_request":
-		k.engine.Interrupt()
+		k.interrupt()
 		k.reply(s, msg, "interrupt_reply", map[string]any{"status": "ok"})
 	case "shutdown_request":
 		var c struct {
@@ -268,25 +269,29 @@ func (k *Kernel) publishDisplay(parent *wire.Message, o worker.Output) {
 	}
 }
 
-// askInput sends an input_request on stdin and waits for the answer.
+// askInput sends an input_request on stdin and waits for the answer, or
+// for an interrupt.
 func (k *Kernel) askInput(parent *wire.Message, prompt string, password bool) (string, error) {
-	// Drop a stale answer, if any.
-	select {
-	case <-k.inputs:
-	default:
-	}
+	p := &pendingInput{reply: make(chan *wire.Message, 1), cancel: make(chan struct{})}
+	k.mu.Lock()
+	k.input = p
+	k.mu.Unlock()
 	k.reply(k.stdin, parent, "input_request", map[string]any{"prompt": prompt, "password": password})
-	reply := <-k.inputs
-	var c struct {
-		Value string `json:"value"`
+	select {
+	case reply := <-p.reply:
+		var c struct {
+			Value string `json:"value"`
+		}
+		if err := reply.DecodeContent(&c); err != nil {
+			return "", err
+		}
+		return c.Value, nil
+	case <-p.cancel:
+		return "", errors.New("input request interrupted")
 	}
-	if err := reply.DecodeContent(&c); err != nil {
-		return "", err
-	}
-	return c.Value, nil
 }
 
-// runeOffset converts between Jupyter's cursor positions, counted in
+// byteOffset and charOffset convert between Jupyter's cursor positions, counted in
 // characters, and byte offsets; out-of-range positions are clamped.
 func byteOffset(code string, chars int) int {
 	if chars <= 0 {

@@ -47,9 +47,9 @@ type Kernel struct {
 	hb                    zmq4.Socket
 
 	shellQueue chan *wire.Message
-	inputs     chan *wire.Message // input_reply messages from stdin
 
 	mu             sync.Mutex
+	input          *pendingInput // the input request waiting for its reply, if any
 	executionCount int
 	history        []historyEntry
 
@@ -107,7 +107,6 @@ func Run(ctx context.Context, cfg Config) error {
 	k := &Kernel{
 		cfg: cfg, log: cfg.Log, session: sess, engine: engine,
 		shellQueue: make(chan *wire.Message, 1024),
-		inputs:     make(chan *wire.Message, 1),
 		stop:       cancel,
 	}
 	if err := k.bind(ctx, info); err != nil {
@@ -129,7 +128,7 @@ func Run(ctx context.Context, cfg Config) error {
 					return
 				}
 				k.log.Printf("SIGINT: interrupting the running cell")
-				k.engine.Interrupt()
+				k.interrupt()
 			case <-ctx.Done():
 				return
 			}
@@ -262,11 +261,34 @@ func (k *Kernel) handleStdin(msg *wire.Message) {
 		k.log.Printf("unexpected %s on stdin", msg.Header.MsgType)
 		return
 	}
-	select {
-	case k.inputs <- msg:
-	default:
+	k.mu.Lock()
+	p := k.input
+	k.input = nil
+	k.mu.Unlock()
+	if p == nil {
 		k.log.Printf("input_reply with no input request waiting")
+		return
 	}
+	p.reply <- msg
+}
+
+// pendingInput is an input request waiting for the learner's answer, or
+// for an interrupt.
+type pendingInput struct {
+	reply  chan *wire.Message // buffered: one answer
+	cancel chan struct{}      // closed by an interrupt
+}
+
+// interrupt stops the running cell and any input request it waits on.
+func (k *Kernel) interrupt() {
+	k.mu.Lock()
+	p := k.input
+	k.input = nil
+	k.mu.Unlock()
+	if p != nil {
+		close(p.cancel)
+	}
+	k.engine.Interrupt()
 }
 
 // publish sends a message on iopub.

@@ -67,7 +67,13 @@ type Supervisor struct {
 	mu          sync.Mutex
 	proc        *process
 	interrupted bool
-	history     []string // sources of cells that ran without error, for restoring
+	history     []ranCell // cells run so far, whose declarations a new worker restores
+}
+
+// ranCell is a cell the current worker ran.
+type ranCell struct {
+	code   string
+	failed bool
 }
 
 // New makes a supervisor and starts its first worker.
@@ -118,13 +124,11 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		p.streams.flush()
 		p.streams.forgetFrames()
 		res = Result{Status: ev.Status, Data: ev.Result, Error: ev.Error, UserExpressions: ev.UserExpressions}
-		if ev.Status == "ok" {
-			s.mu.Lock()
-			s.history = append(s.history, code)
-			s.mu.Unlock()
-		}
+		s.mu.Lock()
+		s.history = append(s.history, ranCell{code: code, failed: ev.Status != "ok"})
+		s.mu.Unlock()
 	} else {
-		res = s.workerDied(p, sink)
+		res = s.workerDied(p, sink, code)
 	}
 	if notice := limit.notice(); notice != "" && sink.Stream != nil {
 		sink.Stream("stderr", notice)
@@ -137,7 +141,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 
 // workerDied explains a worker that stopped during a cell, and starts a
 // new one with the earlier cells' declarations.
-func (s *Supervisor) workerDied(p *process, sink *Sink) Result {
+func (s *Supervisor) workerDied(p *process, sink *Sink, code string) Result {
 	p.streams.waitEOF(300 * time.Millisecond)
 	p.streams.mu.Lock()
 	p.streams.workerAlive = false
@@ -167,6 +171,10 @@ func (s *Supervisor) workerDied(p *process, sink *Sink) Result {
 			"A cell that calls os.Exit or log.Fatal ends the process that runs the notebook's Go code.",
 		})
 	}
+	// The cell's own declarations ran before it crashed: keep them.
+	s.mu.Lock()
+	s.history = append(s.history, ranCell{code: code, failed: true})
+	s.mu.Unlock()
 	_, restored, lost, err := s.restart()
 	tb := res.Error.Traceback
 	switch {
@@ -181,6 +189,7 @@ func (s *Supervisor) workerDied(p *process, sink *Sink) Result {
 
 // stateMessage tells the learner what survived a worker restart.
 func stateMessage(restored, lost []string) string {
+	restored, lost = unique(restored), unique(lost)
 	msg := "golab started a fresh Go worker. Variables and goroutines from earlier cells are gone"
 	if len(restored) > 0 {
 		msg += "; restored from earlier cells: " + strings.Join(restored, ", ")
@@ -189,6 +198,19 @@ func stateMessage(restored, lost []string) string {
 		msg += "; could not restore: " + strings.Join(lost, ", ")
 	}
 	return msg + ". Run the cells that set your variables again."
+}
+
+// unique drops repeated names, keeping the first of each.
+func unique(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // crashResult turns the Go runtime's crash report into an error output
@@ -313,7 +335,14 @@ func (s *Supervisor) restart() (*process, []string, []string, error) {
 	s.mu.Lock()
 	old := s.proc
 	s.proc = nil
-	history := append([]string(nil), s.history...)
+	var cells []string
+	var failed []int
+	for i, c := range s.history {
+		cells = append(cells, c.code)
+		if c.failed {
+			failed = append(failed, i)
+		}
+	}
 	s.mu.Unlock()
 	if old != nil {
 		old.kill()
@@ -324,8 +353,8 @@ func (s *Supervisor) restart() (*process, []string, []string, error) {
 		return nil, nil, nil, err
 	}
 	var restored, lost []string
-	if len(history) > 0 {
-		ev, alive := p.call(worker.Request{Op: worker.OpRestore, Cells: history})
+	if len(cells) > 0 {
+		ev, alive := p.call(worker.Request{Op: worker.OpRestore, Cells: cells, Failed: failed})
 		if !alive {
 			return nil, nil, nil, fmt.Errorf("the new worker died while restoring earlier cells: %s", p.exitDescription())
 		}

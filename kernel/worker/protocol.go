@@ -39,6 +39,9 @@ type Request struct {
 	// Cells are the sources of earlier successful cells whose declarations
 	// a new worker restores (OpRestore).
 	Cells []string `json:"cells,omitempty"`
+	// Failed lists the indexes in Cells of cells that ended in an error:
+	// their declarations are restored when they compile, silently when not.
+	Failed []int `json:"failed,omitempty"`
 }
 
 // The request operations.

@@ -131,7 +131,7 @@ func (w *Worker) handle(req Request) (ev Event) {
 	case OpExecute:
 		w.execute(req, &ev)
 	case OpRestore:
-		ev.Restored, ev.NotRestored = w.restore(req.Cells)
+		ev.Restored, ev.NotRestored = w.restore(req.Cells, req.Failed)
 	case OpComplete:
 		ev.Matches, ev.CursorStart, ev.CursorEnd = w.complete(req.Code, req.Cursor)
 	case OpInspect:
@@ -381,23 +381,36 @@ func (w *Worker) rebindCallers(changed []string, src string) *Error {
 }
 
 // restore evaluates the imports and declarations of earlier cells in a
-// fresh interpreter, and says which names came back.
-func (w *Worker) restore(cells []string) (restored, lost []string) {
-	for _, src := range cells {
+// fresh interpreter, and says which names came back. Cells that failed
+// contribute what compiles, without complaint about the rest.
+func (w *Worker) restore(cells []string, failed []int) (restored, lost []string) {
+	isFailed := map[int]bool{}
+	for _, i := range failed {
+		isFailed[i] = true
+	}
+	for i, src := range cells {
 		plan, err := cell.Split(src)
 		if err != nil {
 			continue
 		}
-		if e := w.importAll(plan, src); e != nil {
+		if w.checkUndefined(plan, src) != nil && isFailed[i] {
+			continue
+		}
+		if e := w.importAll(plan, src); e != nil && !isFailed[i] {
 			lost = append(lost, "imports of "+strings.Join(plan.ImportPaths, ", "))
 		}
 		if strings.TrimSpace(plan.Decls) == "" {
 			continue
 		}
-		skip, _ := w.checkRedefinitions(plan, src)
+		skip, refusal := w.checkRedefinitions(plan, src)
+		if refusal != nil {
+			continue // the cell was refused when it ran, too
+		}
 		if _, err := w.interp.Eval(plan.DeclsWithout(skip)); err != nil {
-			for _, d := range plan.Defined {
-				lost = append(lost, string(d.Kind)+" "+d.Name)
+			if !isFailed[i] {
+				for _, d := range plan.Defined {
+					lost = append(lost, string(d.Kind)+" "+d.Name)
+				}
 			}
 			continue
 		}
