@@ -23,6 +23,17 @@ var positioned = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): ((?s).*)$`)
 // panic unwinds through: "3:5: panic: main.f(...)".
 var panicFrame = regexp.MustCompile(`^(\d+):(\d+): panic(?:: (.*))?$`)
 
+// reflectPanics translates panics that yaegi raises through the reflect
+// package into the runtime errors compiled Go would report.
+var reflectPanics = map[string]string{
+	"reflect: slice index out of range":                 "runtime error: index out of range",
+	"reflect: array index out of range":                 "runtime error: index out of range",
+	"reflect: string index out of range":                "runtime error: index out of range",
+	"reflect: call of reflect.Value.Elem on zero Value": "runtime error: invalid memory address or nil pointer dereference",
+	"reflect.Value.Slice: slice index out of bounds":    "runtime error: slice bounds out of range",
+	"assignment to entry in nil map":                    "assignment to entry in nil map",
+}
+
 // syntaxError describes a cell that does not parse.
 func syntaxError(err error, src string) *Error {
 	var list cell.ErrorList
@@ -50,6 +61,9 @@ func (w *Worker) describe(err error, src string) *Error {
 		value := fmt.Sprint(p.Value)
 		if e, ok := p.Value.(error); ok {
 			value = e.Error()
+		}
+		if plain, ok := reflectPanics[value]; ok {
+			name, value = "runtime error", plain
 		}
 		tb := []string{red("panic: ") + value}
 		frames := w.frames.take()

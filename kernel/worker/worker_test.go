@@ -1,0 +1,125 @@
+package worker
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+func newWorker(t *testing.T) *Worker {
+	t.Helper()
+	w, err := New("testtoken", io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.frames.dst = io.Discard
+	return w
+}
+
+func run(t *testing.T, w *Worker, code string) (string, *Error) {
+	t.Helper()
+	return w.run(code)
+}
+
+func TestTrailingValues(t *testing.T) {
+	w := newWorker(t)
+	if _, e := run(t, w, "import (\"fmt\"; \"strings\")\nfunc pair() (int, int) { return 1, 2 }\nfunc one() int { return 1 }\nfunc none() {}\ntype T struct{}\nfunc (T) Two() (int, error) { return 2, nil }\nfunc (T) Name() string { return \"t\" }\nvar v T"); e != nil {
+		t.Fatal(e)
+	}
+	tests := []struct {
+		code, want string
+	}{
+		{"1 + 2", "3"},
+		{`"x"`, `"x"`},
+		{"one()", "1"},
+		{"pair()", ""},        // two values: not shown, as Go would refuse to print it as one
+		{"none()", ""},        // no value
+		{`fmt.Println()`, ""}, // (n int, err error)
+		{`fmt.Sprint(4)`, `"4"`},
+		{`strings.ToUpper("go")`, `"GO"`},
+		{"v.Two()", ""},
+		{"v.Name()", `"t"`},
+		{"len([]int{1, 2})", "2"},
+		{"func() int { return 9 }()", "9"},
+		{"nil", "<nil>"},
+		{"[]int{1, 2}", "[1 2]"},
+		{"int64(3)", "3"},
+	}
+	for _, tt := range tests {
+		got, e := run(t, w, tt.code)
+		if e != nil {
+			t.Errorf("%s: error %v", tt.code, e)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.code, got, tt.want)
+		}
+	}
+}
+
+func TestErrorsAreCellErrors(t *testing.T) {
+	w := newWorker(t)
+	tests := []struct {
+		code, name, value string
+	}{
+		{"x := )", "syntax error", "line 1:6"},
+		{"a := 1\n_ = a\nb + 1", "undefined", "line 3:1: undefined: b"},
+		{"fmt.Println(1)", "undefined", "undefined: fmt"},
+		{"var s []int\n_ = s[3]", "runtime error", "index out of range"},
+		{`panic("stop")`, "panic", "stop"},
+	}
+	for _, tt := range tests {
+		_, e := run(t, w, tt.code)
+		if e == nil {
+			t.Errorf("%q: no error", tt.code)
+			continue
+		}
+		if e.Name != tt.name || !strings.Contains(e.Value, tt.value) {
+			t.Errorf("%q: %s: %s, want %s containing %q", tt.code, e.Name, e.Value, tt.name, tt.value)
+		}
+	}
+	_, e := run(t, w, "fmt.Println(1)")
+	if e == nil || !strings.Contains(strings.Join(e.Traceback, "\n"), `import "fmt"`) {
+		t.Errorf("no import hint: %+v", e)
+	}
+}
+
+func TestCompleteAndInspect(t *testing.T) {
+	w := newWorker(t)
+	if _, e := run(t, w, "import (\"fmt\"; \"sync\")\nvar wg sync.WaitGroup\nfunc helper() int { return 1 }\ncounter := 0\n_ = counter"); e != nil {
+		t.Fatal(e)
+	}
+	tests := []struct {
+		code    string
+		want    string // a match that must be present
+		wantNot string
+	}{
+		{"fmt.Spr", "Sprintf", "Println"},
+		{"wg.", "Wait", ""},
+		{"hel", "helper", ""},
+		{"cou", "counter", ""},
+		{"go", "go", ""},
+		{"sy", "sync", ""},
+	}
+	for _, tt := range tests {
+		matches, start, end := w.complete(tt.code, len(tt.code))
+		joined := "," + strings.Join(matches, ",") + ","
+		if !strings.Contains(joined, ","+tt.want+",") || (tt.wantNot != "" && strings.Contains(joined, ","+tt.wantNot+",")) {
+			t.Errorf("complete(%q) = %v", tt.code, matches)
+		}
+		if end != len(tt.code) || start > end {
+			t.Errorf("complete(%q) range %d..%d", tt.code, start, end)
+		}
+	}
+	found, data := w.inspect("helper()", 2, 0)
+	if !found || !strings.Contains(data["text/plain"].(string), "func helper() int") {
+		t.Errorf("inspect helper: %v %v", found, data)
+	}
+	found, data = w.inspect("fmt.Println", 6, 0)
+	if !found || !strings.Contains(data["text/plain"].(string), "func fmt.Println") {
+		t.Errorf("inspect fmt.Println: %v %v", found, data)
+	}
+	if found, _ := w.inspect("nosuch", 3, 0); found {
+		t.Error("inspect found an undefined name")
+	}
+}
