@@ -190,9 +190,20 @@ func (s *Supervisor) workerDied(p *process, sink *Sink, code string) Result {
 // stateMessage tells the learner what survived a worker restart.
 func stateMessage(restored, lost []string) string {
 	restored, lost = unique(restored), unique(lost)
-	msg := "golab started a fresh Go worker. Variables and goroutines from earlier cells are gone"
-	if len(restored) > 0 {
-		msg += "; restored from earlier cells: " + strings.Join(restored, ", ")
+	var defs, vars []string
+	for _, r := range restored {
+		if name, ok := strings.CutPrefix(r, "var "); ok {
+			vars = append(vars, name)
+		} else {
+			defs = append(defs, r)
+		}
+	}
+	msg := "golab started a fresh Go worker: goroutines and values from earlier cells are gone"
+	if len(defs) > 0 {
+		msg += "; restored from earlier cells: " + strings.Join(defs, ", ")
+	}
+	if len(vars) > 0 {
+		msg += "; declared again with their initial values: " + strings.Join(vars, ", ")
 	}
 	if len(lost) > 0 {
 		msg += "; could not restore: " + strings.Join(lost, ", ")
