@@ -57,3 +57,27 @@ def test_huge_burst_is_capped_with_a_notice_and_kernel_survives():
         assert "more than the notebook shows" in notice and "golab-output-" in notice
         reply, msgs = execute(kc, "1 + 1")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "2"
+
+
+def test_child_process_output_is_captured():
+    with kernel() as (km, kc):
+        code = 'import ("os"; "os/exec")\ncmd := exec.Command("sh", "-c", "echo from the child; echo child error >&2")\ncmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr\ncmd.Run()'
+        reply, msgs = execute(kc, code)
+        assert reply["status"] == "ok"
+        assert stream_text(msgs) == "from the child\n"
+        assert stream_text(msgs, "stderr") == "child error\n"
+
+
+def test_output_of_a_goroutine_that_outlives_its_cell_is_shown():
+    with kernel() as (km, kc):
+        first = kc.execute('import ("fmt"; "time")\ngo func() { time.Sleep(300 * time.Millisecond); fmt.Println("late line") }()')
+        collect(kc, first)
+        # The late line is published with the cell that started the goroutine as parent.
+        deadline = time.time() + 5
+        late = None
+        while time.time() < deadline and late is None:
+            msg = kc.get_iopub_msg(timeout=5)
+            if msg["msg_type"] == "stream" and "late line" in msg["content"]["text"]:
+                late = msg
+        assert late is not None, "the goroutine's output was lost"
+        assert late["parent_header"]["msg_id"] == first
