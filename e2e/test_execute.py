@@ -132,3 +132,16 @@ def test_ipc_transport():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_kernel_info_on_control():
+    with kernel() as (km, kc):
+        msg = kc.session.msg("kernel_info_request", {})
+        kc.control_channel.send(msg)
+        reply = kc.control_channel.get_msg(timeout=10)
+        assert reply["parent_header"]["msg_id"] == msg["header"]["msg_id"]
+        info = reply["content"]
+        assert info["protocol_version"] == "5.3"
+        li = info["language_info"]
+        assert (li["name"], li["mimetype"], li["file_extension"], li["pygments_lexer"], li["codemirror_mode"]) == ("go", "text/x-go", ".go", "go", "go")
+        assert info["help_links"]
