@@ -58,10 +58,6 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "golab:", err)
-		var cellErr *notebook.CellError
-		if errors.As(err, &cellErr) {
-			os.Exit(1)
-		}
 		os.Exit(1)
 	}
 }

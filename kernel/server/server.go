@@ -55,7 +55,6 @@ type Kernel struct {
 
 	stop     context.CancelFunc
 	stopOnce sync.Once
-	restart  bool
 }
 
 type historyEntry struct {
@@ -323,10 +322,11 @@ func (k *Kernel) sendOn(s *socket, msg *wire.Message) {
 	}
 }
 
-// shutdown ends the worker and the kernel.
+// shutdown ends the worker and the kernel. On a restart, the kernel
+// manager starts a new kernel process.
 func (k *Kernel) shutdown(restart bool) {
 	k.stopOnce.Do(func() {
-		k.restart = restart
+		k.log.Printf("shutting down (restart: %v)", restart)
 		k.engine.Close()
 		k.stop()
 	})
