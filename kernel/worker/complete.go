@@ -110,7 +110,7 @@ func (w *Worker) complete(code string, cursor int) ([]string, int, int) {
 			for name := range syms {
 				candidates = append(candidates, name)
 			}
-		} else if v, ok := w.interp.Globals()[qualifier]; ok && v.IsValid() {
+		} else if v, ok := w.globals()[qualifier]; ok && v.IsValid() {
 			candidates = members(v.Type())
 		}
 	} else {
@@ -120,7 +120,7 @@ func (w *Worker) complete(code string, cursor int) ([]string, int, int) {
 			}
 		}
 		candidates = append(candidates, builtins...)
-		for name := range w.interp.Globals() {
+		for name := range w.globals() {
 			if !strings.HasPrefix(name, "__golab") {
 				candidates = append(candidates, name)
 			}
@@ -219,7 +219,7 @@ func (w *Worker) inspect(code string, cursor, detail int) (bool, map[string]any)
 		} else if d, ok := w.defs["type:"+name]; ok {
 			text = fmt.Sprintf("type %s, defined in a cell:\n\n%s", name, d.Source)
 		}
-		if v, ok := w.interp.Globals()[name]; ok && v.IsValid() {
+		if v, ok := w.globals()[name]; ok && v.IsValid() {
 			if text == "" {
 				text = fmt.Sprintf("%s: %s", name, v.Type())
 			}

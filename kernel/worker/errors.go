@@ -19,6 +19,9 @@ import (
 // "_.go:3:5: msg" from the parser, "3:5: msg" from the compiler.
 var positioned = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): ((?s).*)$`)
 
+// missingImport matches yaegi's message for an import it cannot find.
+var missingImport = regexp.MustCompile(`^import "([^"]+)" error: unable to find source`)
+
 // panicFrame matches the line yaegi prints for each interpreted frame a
 // panic unwinds through: "3:5: panic: main.f(...)".
 var panicFrame = regexp.MustCompile(`^(\d+):(\d+): panic(?:: (.*))?$`)
@@ -26,12 +29,13 @@ var panicFrame = regexp.MustCompile(`^(\d+):(\d+): panic(?:: (.*))?$`)
 // reflectPanics translates panics that yaegi raises through the reflect
 // package into the runtime errors compiled Go would report.
 var reflectPanics = map[string]string{
-	"reflect: slice index out of range":                 "runtime error: index out of range",
-	"reflect: array index out of range":                 "runtime error: index out of range",
-	"reflect: string index out of range":                "runtime error: index out of range",
-	"reflect: call of reflect.Value.Elem on zero Value": "runtime error: invalid memory address or nil pointer dereference",
-	"reflect.Value.Slice: slice index out of bounds":    "runtime error: slice bounds out of range",
-	"assignment to entry in nil map":                    "assignment to entry in nil map",
+	"reflect: slice index out of range":                  "runtime error: index out of range",
+	"reflect: array index out of range":                  "runtime error: index out of range",
+	"reflect: string index out of range":                 "runtime error: index out of range",
+	"reflect: call of reflect.Value.Elem on zero Value":  "runtime error: invalid memory address or nil pointer dereference",
+	"reflect: call of reflect.Value.Field on zero Value": "runtime error: invalid memory address or nil pointer dereference",
+	"reflect.Value.Slice: slice index out of bounds":     "runtime error: slice bounds out of range",
+	"assignment to entry in nil map":                     "assignment to entry in nil map",
 }
 
 // syntaxError describes a cell that does not parse.
@@ -79,7 +83,11 @@ func (w *Worker) describe(err error, src string) *Error {
 	if m := positioned.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
+		col = w.frames.column(line, col)
 		text := strings.TrimSpace(m[3])
+		if im := missingImport.FindStringSubmatch(text); im != nil {
+			text = fmt.Sprintf("package %q is not available: cells can import the Go standard library and golab's helpers (such as \"golab/display\")", im[1])
+		}
 		tb := []string{red("error") + fmt.Sprintf(" at cell line %d, column %d: %s", line, col, text)}
 		tb = append(tb, sourceContext(src, line, col)...)
 		return &Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", line, col, text), Traceback: tb}
@@ -140,22 +148,45 @@ type frameSniffer struct {
 
 	mu     sync.Mutex
 	frames []frame
+	shift  int // columns yaegi added to line 1 of the source it runs
+}
+
+func (s *frameSniffer) setShift(n int) {
+	s.mu.Lock()
+	s.shift = n
+	s.mu.Unlock()
+}
+
+// column converts a column yaegi reported to a column in the cell.
+func (s *frameSniffer) column(line, col int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if line == 1 && col > s.shift {
+		return col - s.shift
+	}
+	return col
 }
 
 func (s *frameSniffer) Write(p []byte) (int, error) {
 	line := strings.TrimSpace(string(p))
 	if m := panicFrame.FindStringSubmatch(line); m != nil && !strings.Contains(line, "\n") {
 		l, _ := strconv.Atoi(m[1])
-		c, _ := strconv.Atoi(m[2])
+		c := s.column(l, atoi(m[2]))
 		s.mu.Lock()
 		s.frames = append(s.frames, frame{line: l, col: c, fn: m[3]})
 		s.mu.Unlock()
-		if _, err := io.WriteString(s.dst, Marker(s.token, "frame", line)); err != nil {
+		fixed := fmt.Sprintf("%d:%d: panic: %s", l, c, m[3])
+		if _, err := io.WriteString(s.dst, Marker(s.token, "frame", fixed)); err != nil {
 			return 0, err
 		}
 		return len(p), nil
 	}
 	return s.dst.Write(p)
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 func (s *frameSniffer) reset() {

@@ -40,7 +40,7 @@ func (w *Worker) evalTrailing(piece, src string) (string, *Error) {
 	}
 	w.shown++
 	tmp := fmt.Sprintf("__golab_v%d", w.shown)
-	if _, err := w.interp.Eval(lead + tmp + " := " + trimmed); err != nil {
+	if _, err := w.try(lead + tmp + " := " + trimmed); err != nil {
 		var p interp.Panic
 		if errors.As(err, &p) {
 			return "", w.describe(err, src)
@@ -49,7 +49,7 @@ func (w *Worker) evalTrailing(piece, src string) (string, *Error) {
 		// error message with the cell's columns.
 		return "", w.eval(piece, src)
 	}
-	v, err := w.interp.Eval("__golab_show(" + tmp + ")")
+	v, err := w.try("__golab_show(" + tmp + ")")
 	if err != nil {
 		return "", w.describe(err, src)
 	}
@@ -120,7 +120,7 @@ func (w *Worker) callResults(call *ast.CallExpr) int {
 				}
 				return 1 // a conversion to a package's type
 			}
-			if v, ok := w.interp.Globals()[x.Name]; ok && v.IsValid() {
+			if v, ok := w.globals()[x.Name]; ok && v.IsValid() {
 				for _, t := range []reflect.Type{v.Type(), reflect.PointerTo(v.Type())} {
 					if m, ok := t.MethodByName(f.Sel.Name); ok {
 						return m.Type.NumOut()

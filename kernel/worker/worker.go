@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"go/types"
 	"io"
 	"os"
@@ -226,11 +228,53 @@ func (w *Worker) eval(piece, src string) *Error {
 	if strings.TrimSpace(piece) == "" {
 		return nil
 	}
-	_, err := w.interp.Eval(piece)
+	_, err := w.try(piece)
 	if err != nil {
 		return w.describe(err, src)
 	}
 	return nil
+}
+
+// try evaluates source, repairing the interpreter when it fails.
+func (w *Worker) try(src string) (reflect.Value, error) {
+	w.frames.setShift(line1Shift(src))
+	v, err := w.interp.Eval(src)
+	if err != nil {
+		w.heal()
+	}
+	return v, err
+}
+
+// line1Shift is how many columns yaegi adds to line 1 of a source: it
+// parses declarations as "package main;" + src and statements as
+// "package main; func main() {" + src.
+func line1Shift(src string) int {
+	const file, stmts = "package main;", "package main; func main() {"
+	if _, err := parser.ParseFile(token.NewFileSet(), "", file+src, 0); err == nil {
+		return len(file)
+	}
+	return len(stmts)
+}
+
+// heal repairs the interpreter after a failed compilation: yaegi keeps the
+// symbols the failed code declared without memory for them, and the next
+// look at the globals would index past the end. Running any code sizes the
+// memory again.
+func (w *Worker) heal() {
+	if _, err := w.interp.Eval("0"); err != nil {
+		fmt.Fprintf(os.Stderr, "golab worker: could not repair the interpreter: %v\n", err)
+	}
+}
+
+// globals returns the interpreter's global variables, or none if yaegi
+// cannot list them.
+func (w *Worker) globals() (g map[string]reflect.Value) {
+	defer func() {
+		if recover() != nil {
+			g = map[string]reflect.Value{}
+		}
+	}()
+	return w.interp.Globals()
 }
 
 // userExpression evaluates an expression from an execute request's
@@ -238,10 +282,10 @@ func (w *Worker) eval(piece, src string) *Error {
 func (w *Worker) userExpression(expr string) map[string]any {
 	w.shown++
 	tmp := fmt.Sprintf("__golab_v%d", w.shown)
-	_, err := w.interp.Eval(tmp + " := " + expr)
+	_, err := w.try(tmp + " := " + expr)
 	var v reflect.Value
 	if err == nil {
-		v, err = w.interp.Eval("__golab_show(" + tmp + ")")
+		v, err = w.try("__golab_show(" + tmp + ")")
 	}
 	if err != nil {
 		return map[string]any{"status": "error", "ename": "error", "evalue": err.Error(), "traceback": []string{err.Error()}}
@@ -298,7 +342,7 @@ func (w *Worker) checkUndefined(plan *cell.Plan, src string) *Error {
 	for _, imp := range plan.ImportSpecs {
 		imported[importName(imp.Name, imp.Path)] = true
 	}
-	globals := w.interp.Globals()
+	globals := w.globals()
 	for _, id := range plan.Free {
 		name := id.Name
 		_, isValue := w.defs["value:"+name]
@@ -371,7 +415,7 @@ func (w *Worker) rebindCallers(changed []string, src string) *Error {
 			}
 			seen[d.Name] = true
 			pending = append(pending, d.Name)
-			if _, err := w.interp.Eval(d.Source); err != nil {
+			if _, err := w.try(d.Source); err != nil {
 				return &Error{Name: "redefinition", Value: fmt.Sprintf("could not update %s to call the new %s: %v", d.Name, name, err),
 					Traceback: []string{fmt.Sprintf("%s calls %s, which this cell redefines, and could not be updated: %v", d.Name, name, err)}}
 			}
@@ -406,7 +450,7 @@ func (w *Worker) restore(cells []string, failed []int) (restored, lost []string)
 		if refusal != nil {
 			continue // the cell was refused when it ran, too
 		}
-		if _, err := w.interp.Eval(plan.DeclsWithout(skip)); err != nil {
+		if _, err := w.try(plan.DeclsWithout(skip)); err != nil {
 			if !isFailed[i] {
 				for _, d := range plan.Defined {
 					lost = append(lost, string(d.Kind)+" "+d.Name)

@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -121,5 +122,38 @@ func TestCompleteAndInspect(t *testing.T) {
 	}
 	if found, _ := w.inspect("nosuch", 3, 0); found {
 		t.Error("inspect found an undefined name")
+	}
+}
+
+// TestFailedCellsLeaveTheInterpreterWorking runs failing cells one after
+// another in one worker; after each, a plain cell must still work. yaegi
+// leaves its global memory short after some failed compilations.
+func TestFailedCellsLeaveTheInterpreterWorking(t *testing.T) {
+	w := newWorker(t)
+	tests := []struct {
+		code, contains string
+		line, col      int
+	}{
+		{"var x int = \"s\"", "cannot convert", 1, 13},
+		{"y := 1\ny = \"s\"", "cannot convert", 2, 5},
+		{"func f(a int) int { return a }\nf(\"x\")", "cannot convert", 2, 3},
+		{"import \"fmt\"\nfmt.Printn(1)", "no symbol Printn", 2, 1},
+		{"a, b := 1", "", 1, 1},
+		{"import \"nosuchpkg/zzz\"", "is not available", 1, 8},
+		{"type S struct{ A int }\ns := S{}\ns.B", "undefined selector", 3, 1},
+	}
+	for _, tt := range tests {
+		_, e := run(t, w, tt.code)
+		if e == nil {
+			t.Errorf("%q: no error", tt.code)
+			continue
+		}
+		want := fmt.Sprintf("line %d:%d:", tt.line, tt.col)
+		if !strings.Contains(e.Value, want) || !strings.Contains(e.Value, tt.contains) {
+			t.Errorf("%q: %q, want %q and %q", tt.code, e.Value, want, tt.contains)
+		}
+		if got, e := run(t, w, "40 + 2"); e != nil || got != "42" {
+			t.Fatalf("after %q, 40 + 2 = %q, %v", tt.code, got, e)
+		}
 	}
 }
