@@ -2,7 +2,7 @@
 # kernel installed system-wide and the lesson notebooks in the home folder.
 
 # --- build golab -----------------------------------------------------------
-FROM golang:1.24.11-bookworm AS build
+FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -26,7 +26,7 @@ ENV USER=${NB_USER} \
 COPY --from=build /usr/local/go /usr/local/go
 COPY --from=build /out/golab /usr/local/bin/golab
 
-RUN pip install --no-cache-dir jupyterlab==4.4.10 notebook==7.4.7 \
+RUN pip install --no-cache-dir jupyterlab==4.6.6 notebook==7.6.5 \
  && golab install --prefix /usr/local \
  && adduser --disabled-password --gecos "golab learner" --uid ${NB_UID} ${NB_USER}
 
