@@ -392,6 +392,7 @@ type process struct {
 
 	done    chan struct{} // closed when the process has exited
 	waitErr error
+	killed  atomic.Bool // the supervisor ended it (interrupt, restart, close)
 }
 
 // start launches a worker and waits for it to be ready.
@@ -461,7 +462,50 @@ func (s *Supervisor) start() (*process, error) {
 		p.kill()
 		return nil, errors.New("the Go worker did not start within 30 s")
 	}
+	go s.watch(p)
 	return p, nil
+}
+
+// watch reports a worker that dies while no cell runs: a goroutine an
+// earlier cell left behind panicked. The report goes to the last cell's
+// output, and a fresh worker takes over at once.
+func (s *Supervisor) watch(p *process) {
+	<-p.done
+	if p.killed.Load() || p.busy() {
+		return // Execute or the caller of kill explains it
+	}
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	s.mu.Lock()
+	current := s.proc == p
+	s.mu.Unlock()
+	if !current || p.killed.Load() {
+		return
+	}
+	p.streams.waitEOF(300 * time.Millisecond)
+	p.streams.mu.Lock()
+	p.streams.workerAlive = false
+	sink := p.streams.sink
+	p.streams.mu.Unlock()
+	p.streams.release()
+	crash, frames := p.streams.takeCrash()
+	var res Result
+	if crash != "" {
+		res = crashResult(crash, frames)
+	} else {
+		res = errorResult("worker exited", p.exitDescription(), []string{"The Go worker exited (" + p.exitDescription() + ")."})
+	}
+	_, restored, lost, err := s.restart()
+	lines := append([]string{"\n[golab] While no cell was running, a goroutine left running by an earlier cell stopped the Go worker:"}, res.Error.Traceback...)
+	if err != nil {
+		lines = append(lines, "golab could not start a new Go worker: "+err.Error())
+	} else {
+		lines = append(lines, stateMessage(restored, lost))
+	}
+	s.opts.Log.Printf("worker died between cells: %s: %s", res.Error.Name, res.Error.Value)
+	if sink != nil && sink.Stream != nil {
+		sink.Stream("stderr", strings.Join(lines, "\n")+"\n")
+	}
 }
 
 // readEvents dispatches the worker's events until its event pipe closes.
@@ -579,6 +623,7 @@ func (p *process) busy() bool {
 // kill ends the worker's whole process group: the interpreter with every
 // goroutine, and the child processes cells started.
 func (p *process) kill() {
+	p.killed.Store(true)
 	if p.cmd.Process != nil {
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	}

@@ -245,3 +245,23 @@ func TestOutputLimit(t *testing.T) {
 		t.Errorf("saved output does not end with the last line")
 	}
 }
+
+func TestCrashBetweenCellsIsReported(t *testing.T) {
+	s := newSupervisor(t)
+	var r recorder
+	res := s.Execute("import \"time\"\nfunc keep() int { return 7 }\ngo func() { time.Sleep(200 * time.Millisecond); panic(\"late boom\") }()", false, nil, r.sink())
+	if res.Status != "ok" {
+		t.Fatalf("%+v", res.Error)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(r.text("stderr"), "late boom") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	report := r.text("stderr")
+	if !strings.Contains(report, "late boom") || !strings.Contains(report, "While no cell was running") || !strings.Contains(report, "func keep") {
+		t.Fatalf("report: %q", report)
+	}
+	if got := s.Execute("keep()", false, nil, r.sink()); got.Data["text/plain"] != "7" {
+		t.Errorf("after the crash keep() = %+v", got)
+	}
+}
