@@ -1,0 +1,92 @@
+package notebook
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/golab-notebooks/golab/kernel/worker"
+)
+
+func TestRecorder(t *testing.T) {
+	type event struct {
+		stream, text string
+		out          *worker.Output
+	}
+	display := func(id, text string) *worker.Output {
+		return &worker.Output{Kind: "display", DisplayID: id, Data: map[string]any{"text/plain": text}}
+	}
+	tests := []struct {
+		name   string
+		events []event
+		want   []string // output_type:content
+	}{
+		{"streams of one name merge", []event{{stream: "stdout", text: "a"}, {stream: "stdout", text: "b"}, {stream: "stderr", text: "c"}, {stream: "stdout", text: "d"}},
+			[]string{"stream:ab", "stream:c", "stream:d"}},
+		{"update replaces by display id", []event{{out: display("p", "0%")}, {stream: "stdout", text: "x"}, {out: &worker.Output{Kind: "update", DisplayID: "p", Data: map[string]any{"text/plain": "100%"}}}},
+			[]string{"display_data:100%", "stream:x"}},
+		{"clear now", []event{{stream: "stdout", text: "old"}, {out: &worker.Output{Kind: "clear"}}, {stream: "stdout", text: "new"}},
+			[]string{"stream:new"}},
+		{"clear at next output", []event{{stream: "stdout", text: "old"}, {out: &worker.Output{Kind: "clear", Wait: true}}, {out: display("", "frame")}},
+			[]string{"display_data:frame"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &recorder{byDisplayID: map[string][]outputRef{}, cell: &Cell{CellType: "code"}}
+			sink := r.sink()
+			for _, e := range tt.events {
+				if e.out != nil {
+					sink.Display(*e.out)
+				} else {
+					sink.Stream(e.stream, e.text)
+				}
+			}
+			var got []string
+			for _, o := range r.cell.Outputs {
+				switch o["output_type"] {
+				case "stream":
+					got = append(got, "stream:"+o["text"].(string))
+				default:
+					got = append(got, o["output_type"].(string)+":"+o["data"].(map[string]any)["text/plain"].(string))
+				}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("outputs %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSourceForms(t *testing.T) {
+	for _, raw := range []string{`"a\nb"`, `["a\n", "b"]`} {
+		var s Source
+		if err := json.Unmarshal([]byte(raw), &s); err != nil || s != "a\nb" {
+			t.Errorf("%s: %q, %v", raw, s, err)
+		}
+	}
+	out, _ := json.Marshal(Source("a\nb\n"))
+	if string(out) != `["a\n","b\n"]` {
+		t.Errorf("marshal: %s", out)
+	}
+	var bad Source
+	if err := json.Unmarshal([]byte(`42`), &bad); err == nil {
+		t.Error("a number was accepted as cell source")
+	}
+}
+
+func TestCellJSONHasTheRequiredFields(t *testing.T) {
+	code, _ := json.Marshal(&Cell{CellType: "code", Source: "1"})
+	md, _ := json.Marshal(&Cell{CellType: "markdown", Source: "# x"})
+	var c, m map[string]any
+	_ = json.Unmarshal(code, &c)
+	_ = json.Unmarshal(md, &m)
+	if _, ok := c["outputs"]; !ok {
+		t.Error("code cell without outputs")
+	}
+	if _, ok := c["execution_count"]; !ok {
+		t.Error("code cell without execution_count")
+	}
+	if _, ok := m["outputs"]; ok {
+		t.Error("markdown cell with outputs")
+	}
+}
