@@ -21,3 +21,24 @@ def test_crashes_are_cell_errors_and_declarations_survive():
             assert "fresh Go worker" in text and "func greet" in text
             reply, msgs = execute(kc, "greet()")
             assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"still here"'
+
+
+def test_worker_does_not_outlive_a_killed_kernel():
+    import signal
+    import time
+
+    import psutil
+
+    with kernel() as (km, kc):
+        kc.execute('import "os/exec"\nexec.Command("sleep", "300").Start()\nfor {}')
+        time.sleep(1.0)
+        kernel_proc = psutil.Process(km.provisioner.process.pid)
+        family = kernel_proc.children(recursive=True)
+        assert family, "the kernel has no worker process"
+        kernel_proc.send_signal(signal.SIGKILL)
+        gone, alive = psutil.wait_procs(family, timeout=5)
+        # The worker exits when its kernel dies, and ends the processes its
+        # cells started.
+        for p in alive:
+            p.kill()
+        assert not alive, [p.pid for p in alive]

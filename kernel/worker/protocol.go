@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"syscall"
 )
 
 // Request is a message from the kernel to the worker.
@@ -146,6 +147,12 @@ func Main() error {
 	w, err := New(token, out)
 	if err != nil {
 		return err
+	}
+	// The worker leads its own process group (the supervisor starts it so):
+	// when the kernel is gone, end the group, with the processes cells started.
+	w.OnKernelGone = func() {
+		_ = syscall.Kill(-os.Getpid(), syscall.SIGKILL)
+		os.Exit(0)
 	}
 	return w.Serve(in)
 }

@@ -49,6 +49,10 @@ type Worker struct {
 
 	frames *frameSniffer
 	shown  int // how many trailing values were stored so far
+
+	// OnKernelGone, if set, is called when the request pipe closes: the
+	// kernel has exited, maybe killed, and a running cell must not outlive it.
+	OnKernelGone func()
 	// defs holds every top-level definition made so far, by kind and name.
 	defs map[string]cell.Definition
 }
@@ -110,6 +114,9 @@ func (w *Worker) Serve(in io.Reader) error {
 			work <- req
 		}
 		readErr <- sc.Err()
+		if w.OnKernelGone != nil {
+			w.OnKernelGone()
+		}
 	}()
 	w.send(Event{Op: EvReady})
 	for req := range work {
