@@ -51,13 +51,17 @@ def test_nbclient_and_golab_run_agree(golab_bin, tmp_path):
     assert "[1 4 9 16 25]" in flat and "385" in flat and "pong 2" in flat and "text/html" in flat
 
 
-def test_nbconvert_executes_the_notebook(tmp_path):
+def test_nbconvert_and_golab_run_agree(golab_bin, tmp_path):
     target = tmp_path / "nb.ipynb"
     shutil.copy(FIXTURE, target)
     subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                     "--ExecutePreprocessor.kernel_name=golab", str(target)], check=True, capture_output=True)
-    nb = nbformat.read(target, as_version=4)
-    assert "385" in str(_outputs(nb))
+    by_nbconvert = nbformat.read(target, as_version=4)
+    out = tmp_path / "run.ipynb"
+    subprocess.run([str(golab_bin), "run", str(FIXTURE), "-o", str(out)], check=True, capture_output=True)
+    by_golab = nbformat.read(out, as_version=4)
+    assert _outputs(by_golab) == _outputs(by_nbconvert)
+    assert "385" in str(_outputs(by_nbconvert))
 
 
 def test_golab_run_fails_on_an_erroring_cell(golab_bin, tmp_path):

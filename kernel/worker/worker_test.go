@@ -137,13 +137,13 @@ func TestFailedCellsLeaveTheInterpreterWorking(t *testing.T) {
 		code, contains string
 		line, col      int
 	}{
-		{"var x int = \"s\"", "cannot convert", 1, 13},
-		{"y := 1\ny = \"s\"", "cannot convert", 2, 5},
-		{"func f(a int) int { return a }\nf(\"x\")", "cannot convert", 2, 3},
-		{"import \"fmt\"\nfmt.Printn(1)", "no symbol Printn", 2, 1},
-		{"a, b := 1", "", 1, 1},
+		{"var x int = \"s\"", `cannot use "s" as int value`, 1, 13},
+		{"y := 1\ny = \"s\"", `cannot use "s" as int value`, 2, 5},
+		{"func f(a int) int { return a }\nf(\"x\")", `cannot use "x" as int value`, 2, 3},
+		{"import \"fmt\"\nfmt.Printn(1)", "undefined: fmt.Printn", 2, 1},
+		{"a, b := 1", "assignment mismatch", 1, 1},
 		{"import \"nosuchpkg/zzz\"", "is not available", 1, 8},
-		{"type S struct{ A int }\ns := S{}\ns.B", "undefined selector", 3, 1},
+		{"type S struct{ A int }\ns := S{}\ns.B", "s.B undefined (no field or method B)", 3, 1},
 	}
 	for _, tt := range tests {
 		_, e := run(t, w, tt.code)
