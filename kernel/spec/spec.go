@@ -11,6 +11,7 @@ import (
 	"image/color"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -119,7 +120,7 @@ func kernelsDir(prefix string) (string, error) {
 }
 
 // SysPrefix returns the prefix of the Python environment Jupyter runs in
-// (for --sys-prefix): $VIRTUAL_ENV, $CONDA_PREFIX, or the prefix of the
+// (for --sys-prefix): $VIRTUAL_ENV, $CONDA_PREFIX, or sys.prefix of the
 // python3 on PATH.
 func SysPrefix() (string, error) {
 	for _, v := range []string{"VIRTUAL_ENV", "CONDA_PREFIX"} {
@@ -127,7 +128,15 @@ func SysPrefix() (string, error) {
 			return p, nil
 		}
 	}
-	return "", errors.New("--sys-prefix needs an active Python environment (VIRTUAL_ENV or CONDA_PREFIX); use --prefix DIR instead")
+	out, err := exec.Command("python3", "-c", "import sys; print(sys.prefix)").Output()
+	if err != nil {
+		return "", fmt.Errorf("--sys-prefix: no active Python environment and python3 did not answer (%w); use --prefix DIR instead", err)
+	}
+	p := strings.TrimSpace(string(out))
+	if p == "" {
+		return "", errors.New("--sys-prefix: python3 reported an empty sys.prefix; use --prefix DIR instead")
+	}
+	return p, nil
 }
 
 // goBlue is the Go brand's gopher blue.

@@ -73,3 +73,11 @@ func TestInstall(t *testing.T) {
 		})
 	}
 }
+
+func TestSysPrefixFollowsTheActiveEnvironment(t *testing.T) {
+	t.Setenv("CONDA_PREFIX", "")
+	t.Setenv("VIRTUAL_ENV", "/opt/venvs/course")
+	if p, err := SysPrefix(); err != nil || p != "/opt/venvs/course" {
+		t.Errorf("SysPrefix = %q, %v", p, err)
+	}
+}
