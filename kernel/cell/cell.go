@@ -142,6 +142,7 @@ type Error struct {
 	Msg          string
 }
 
+// Error formats the error with its cell position.
 func (e *Error) Error() string {
 	return fmt.Sprintf("cell line %d, column %d: %s", e.Line, e.Column, e.Msg)
 }
@@ -149,6 +150,7 @@ func (e *Error) Error() string {
 // ErrorList is every syntax error found in a cell, first one first.
 type ErrorList []*Error
 
+// Error lists every error, one a line.
 func (l ErrorList) Error() string {
 	parts := make([]string, len(l))
 	for i, e := range l {

@@ -137,6 +137,7 @@ type CellError struct {
 	Err   *worker.Error
 }
 
+// Error names the failing cell and its error.
 func (e *CellError) Error() string {
 	return fmt.Sprintf("cell %d (execution count %d) failed: %s: %s", e.Index+1, e.Count, e.Err.Name, e.Err.Value)
 }

@@ -219,6 +219,7 @@ func (s *frameSniffer) column(line, col int) int {
 	return col
 }
 
+// Write passes text on, keeping panic frame lines aside.
 func (s *frameSniffer) Write(p []byte) (int, error) {
 	line := strings.TrimSpace(string(p))
 	if m := panicFrame.FindStringSubmatch(line); m != nil && !strings.Contains(line, "\n") {

@@ -127,6 +127,7 @@ func MarkerPrefix(token string) string {
 	return markerStart + token + ":"
 }
 
+// String is the error's one-line form, "name: value".
 func (e *Error) String() string {
 	return fmt.Sprintf("%s: %s", e.Name, e.Value)
 }

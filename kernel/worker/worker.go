@@ -496,6 +496,7 @@ type stdinReader struct {
 	buf []byte
 }
 
+// Read returns buffered input, asking the notebook for a line when empty.
 func (r *stdinReader) Read(p []byte) (int, error) {
 	if len(r.buf) == 0 {
 		if !r.w.allowStdin {
