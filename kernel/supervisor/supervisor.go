@@ -306,18 +306,6 @@ func (s *Supervisor) ask(req worker.Request) (worker.Event, bool) {
 	return ev, ev.Status == "ok"
 }
 
-// Restart ends the worker and starts a fresh one with no state, as a
-// kernel restart does.
-func (s *Supervisor) Restart() error {
-	s.runMu.Lock()
-	defer s.runMu.Unlock()
-	s.mu.Lock()
-	s.history = nil
-	s.mu.Unlock()
-	_, _, _, err := s.restart()
-	return err
-}
-
 // Close ends the worker and its child processes.
 func (s *Supervisor) Close() {
 	s.mu.Lock()
