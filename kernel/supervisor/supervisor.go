@@ -128,7 +128,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		s.history = append(s.history, ranCell{code: code, failed: ev.Status != "ok"})
 		s.mu.Unlock()
 	} else {
-		res = s.workerDied(p, sink, code)
+		res = s.workerDied(p, code)
 	}
 	if notice := limit.notice(); notice != "" && sink.Stream != nil {
 		sink.Stream("stderr", notice)
@@ -141,7 +141,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 
 // workerDied explains a worker that stopped during a cell, and starts a
 // new one with the earlier cells' declarations.
-func (s *Supervisor) workerDied(p *process, sink *Sink, code string) Result {
+func (s *Supervisor) workerDied(p *process, code string) Result {
 	p.streams.waitEOF(300 * time.Millisecond)
 	p.streams.mu.Lock()
 	p.streams.workerAlive = false
