@@ -386,22 +386,12 @@ type process struct {
 // start launches a worker and waits for it to be ready.
 func (s *Supervisor) start() (*process, error) {
 	token := randomToken()
-	reqR, reqW, err := os.Pipe()
+	pipes, err := makePipes("request", "event", "stdout", "stderr")
 	if err != nil {
-		return nil, fmt.Errorf("make the worker's request pipe: %w", err)
+		return nil, err
 	}
-	evR, evW, err := os.Pipe()
-	if err != nil {
-		return nil, fmt.Errorf("make the worker's event pipe: %w", err)
-	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		return nil, fmt.Errorf("make the worker's stdout pipe: %w", err)
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		return nil, fmt.Errorf("make the worker's stderr pipe: %w", err)
-	}
+	reqR, reqW, evR, evW := pipes[0][0], pipes[0][1], pipes[1][0], pipes[1][1]
+	outR, outW, errR, errW := pipes[2][0], pipes[2][1], pipes[3][0], pipes[3][1]
 	cmd := exec.Command(s.opts.Command[0], s.opts.Command[1:]...)
 	cmd.Env = append(os.Environ(), "GOLAB_WORKER_TOKEN="+token)
 	cmd.Stdin = nil
@@ -494,6 +484,24 @@ func (s *Supervisor) watch(p *process) {
 	if sink != nil && sink.Stream != nil {
 		sink.Stream("stderr", strings.Join(lines, "\n")+"\n")
 	}
+}
+
+// makePipes makes one pipe (read end, write end) for each name; on an
+// error it closes those already made.
+func makePipes(names ...string) ([][2]*os.File, error) {
+	var pipes [][2]*os.File
+	for _, name := range names {
+		r, w, err := os.Pipe()
+		if err != nil {
+			for _, p := range pipes {
+				p[0].Close()
+				p[1].Close()
+			}
+			return nil, fmt.Errorf("make the worker's %s pipe: %w", name, err)
+		}
+		pipes = append(pipes, [2]*os.File{r, w})
+	}
+	return pipes, nil
 }
 
 // readEvents dispatches the worker's events until its event pipe closes.
