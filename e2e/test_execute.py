@@ -145,3 +145,13 @@ def test_kernel_info_on_control():
         li = info["language_info"]
         assert (li["name"], li["mimetype"], li["file_extension"], li["pygments_lexer"], li["codemirror_mode"]) == ("go", "text/x-go", ".go", "go", "go")
         assert info["help_links"]
+
+
+def test_input_through_bufio_on_os_stdin():
+    with kernel() as (km, kc):
+        code = 'import ("bufio"; "fmt"; "os"; "strings")\nreader := bufio.NewReader(os.Stdin)\nline, _ := reader.ReadString(\'\\n\')\nfmt.Println("echo:", strings.TrimSpace(line))'
+        msg_id = kc.execute(code, allow_stdin=True)
+        assert kc.get_stdin_msg(timeout=20)["msg_type"] == "input_request"
+        kc.input("from bufio")
+        msgs, _ = collect(kc, msg_id)
+        assert stream_text(msgs) == "echo: from bufio\n"

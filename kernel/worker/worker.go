@@ -67,14 +67,19 @@ func New(token string, out io.Writer) (*Worker, error) {
 		defs:   map[string]cell.Definition{},
 	}
 	w.frames = &frameSniffer{token: token, dst: os.Stderr}
+	var stdin io.Reader = &stdinReader{w: w}
 	w.interp = interp.New(interp.Options{
-		Stdin:        &stdinReader{w: w},
+		Stdin:        stdin,
 		Stdout:       os.Stdout,
 		Stderr:       w.frames,
 		Unrestricted: true,
 		Args:         []string{"cell"},
 	})
-	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths()} {
+	// os.Stdin in cells is the same input as fmt.Scan's, so
+	// bufio.NewReader(os.Stdin) asks the notebook for input too. (It is an
+	// io.Reader rather than an *os.File: Read works, Fd does not.)
+	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
+	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol} {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}

@@ -160,3 +160,16 @@ func TestFailedCellsLeaveTheInterpreterWorking(t *testing.T) {
 		}
 	}
 }
+
+func TestReadingStdinWithoutAFrontEndSaysSo(t *testing.T) {
+	w := newWorker(t)
+	for _, code := range []string{
+		"import \"fmt\"\nvar s string\nfmt.Scanln(&s)",
+		"import (\"bufio\"; \"os\")\nbufio.NewReader(os.Stdin).ReadString('\\n')",
+	} {
+		_, e := run(t, w, code)
+		if e == nil || !strings.Contains(e.Value, "allow_stdin is false") {
+			t.Errorf("%q: %+v, want a message about allow_stdin", code, e)
+		}
+	}
+}
