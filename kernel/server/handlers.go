@@ -322,14 +322,19 @@ func (k *Kernel) complete(s *socket, msg *wire.Message) {
 	if c.CursorPos != nil {
 		cursor = byteOffset(c.Code, *c.CursorPos)
 	}
-	matches, start, end := k.engine.Complete(c.Code, cursor)
+	matches, kinds, start, end := k.engine.Complete(c.Code, cursor)
 	if matches == nil {
 		matches = []string{}
 	}
+	cs, ce := charOffset(c.Code, start), charOffset(c.Code, end)
+	// JupyterLab shows an icon per match from this (experimental) metadata.
+	types := make([]map[string]any, 0, len(matches))
+	for _, m := range matches {
+		types = append(types, map[string]any{"start": cs, "end": ce, "text": m, "type": kinds[m]})
+	}
 	k.reply(s, msg, "complete_reply", map[string]any{
-		"status": "ok", "matches": matches,
-		"cursor_start": charOffset(c.Code, start), "cursor_end": charOffset(c.Code, end),
-		"metadata": map[string]any{},
+		"status": "ok", "matches": matches, "cursor_start": cs, "cursor_end": ce,
+		"metadata": map[string]any{"_jupyter_types_experimental": types},
 	})
 }
 

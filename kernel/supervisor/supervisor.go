@@ -273,13 +273,15 @@ func (s *Supervisor) Interrupt() {
 	}
 }
 
-// Complete asks the worker for completions at byte offset cursor.
-func (s *Supervisor) Complete(code string, cursor int) (matches []string, start, end int) {
+// Complete asks the worker for completions at byte offset cursor: the
+// names, the kind of each ("function", "class", "module", …), and the byte
+// range they replace.
+func (s *Supervisor) Complete(code string, cursor int) (matches []string, kinds map[string]string, start, end int) {
 	ev, ok := s.ask(worker.Request{Op: worker.OpComplete, Code: code, Cursor: cursor})
 	if !ok {
-		return nil, cursor, cursor
+		return nil, nil, cursor, cursor
 	}
-	return ev.Matches, ev.CursorStart, ev.CursorEnd
+	return ev.Matches, ev.Kinds, ev.CursorStart, ev.CursorEnd
 }
 
 // Inspect asks the worker to describe the name at byte offset cursor.

@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"fmt"
-	"go/token"
 	"os/exec"
 	"path"
 	"reflect"
@@ -101,49 +100,88 @@ func word(code string, pos int, extend bool) (qualifier, name string, start, end
 	return qualifier, name, start, end
 }
 
-// complete lists the names that can complete the identifier before cursor.
-func (w *Worker) complete(code string, cursor int) ([]string, int, int) {
+// keywords are Go's keywords, offered as completions.
+var keywords = []string{
+	"break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for",
+	"func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return",
+	"select", "struct", "switch", "type", "var",
+}
+
+// Completion kinds, named as JupyterLab's completer shows them.
+const (
+	kindKeyword  = "keyword"
+	kindFunction = "function"
+	kindType     = "class"
+	kindValue    = "instance"
+	kindPackage  = "module"
+)
+
+// complete lists the names that can complete the identifier before cursor,
+// and the kind of each (for the completer's icons).
+func (w *Worker) complete(code string, cursor int) ([]string, map[string]string, int, int) {
 	qualifier, prefix, start, end := word(code, cursor, false)
-	var candidates []string
+	kinds := map[string]string{}
+	add := func(name, kind string) {
+		if _, ok := kinds[name]; !ok {
+			kinds[name] = kind
+		}
+	}
 	if qualifier != "" {
 		if syms := w.packageNamed(qualifier); syms != nil {
-			for name := range syms {
-				candidates = append(candidates, name)
+			for name, v := range syms {
+				add(name, symbolKind(v))
 			}
 		} else if v, ok := w.globals()[qualifier]; ok && v.IsValid() {
-			candidates = members(v.Type())
+			for _, m := range members(v.Type()) {
+				add(m, kindFunction)
+			}
 		}
 	} else {
-		for i := token.BREAK; i < token.TILDE+20; i++ {
-			if i.IsKeyword() {
-				candidates = append(candidates, i.String())
-			}
+		for _, k := range keywords {
+			add(k, kindKeyword)
 		}
-		candidates = append(candidates, builtins...)
-		for name := range w.globals() {
-			if !strings.HasPrefix(name, "__golab") {
-				candidates = append(candidates, name)
-			}
+		for _, b := range builtins {
+			add(b, kindFunction)
 		}
 		for _, d := range w.defs {
-			if d.Kind != cell.Method {
-				candidates = append(candidates, d.Name)
+			switch d.Kind {
+			case cell.Func:
+				add(d.Name, kindFunction)
+			case cell.Type:
+				add(d.Name, kindType)
+			case cell.Var, cell.Const:
+				add(d.Name, kindValue)
+			}
+		}
+		for name := range w.globals() {
+			if !strings.HasPrefix(name, "__golab") {
+				add(name, kindValue)
 			}
 		}
 		for p := range packages {
-			candidates = append(candidates, path.Base(p))
+			add(path.Base(p), kindPackage)
 		}
 	}
-	seen := map[string]bool{}
 	var matches []string
-	for _, c := range candidates {
-		if strings.HasPrefix(c, prefix) && !seen[c] {
-			seen[c] = true
-			matches = append(matches, c)
+	for name := range kinds {
+		if strings.HasPrefix(name, prefix) {
+			matches = append(matches, name)
 		}
 	}
 	sort.Strings(matches)
-	return matches, start, end
+	return matches, kinds, start, end
+}
+
+// symbolKind says what a package symbol is: a function, a type (yaegi
+// exports types as nil pointers) or a value.
+func symbolKind(v reflect.Value) string {
+	switch {
+	case v.Kind() == reflect.Func:
+		return kindFunction
+	case v.Kind() == reflect.Pointer && v.IsNil():
+		return kindType
+	}
+	return kindValue
 }
 
 // members lists the exported fields and methods of a type and its pointer.

@@ -66,17 +66,18 @@ type Event struct {
 	Password bool   `json:"password,omitempty"`
 
 	// EvDone fields.
-	Status          string         `json:"status,omitempty"` // "ok" or "error"
-	Result          map[string]any `json:"result,omitempty"` // execute_result data, if any
-	Error           *Error         `json:"error,omitempty"`
-	UserExpressions map[string]any `json:"user_expressions,omitempty"`
-	Matches         []string       `json:"matches,omitempty"`
-	CursorStart     int            `json:"cursor_start,omitempty"` // byte offsets
-	CursorEnd       int            `json:"cursor_end,omitempty"`
-	Found           bool           `json:"found,omitempty"`
-	Data            map[string]any `json:"data,omitempty"` // inspect result
-	Restored        []string       `json:"restored,omitempty"`
-	NotRestored     []string       `json:"not_restored,omitempty"`
+	Status          string            `json:"status,omitempty"` // "ok" or "error"
+	Result          map[string]any    `json:"result,omitempty"` // execute_result data, if any
+	Error           *Error            `json:"error,omitempty"`
+	UserExpressions map[string]any    `json:"user_expressions,omitempty"`
+	Matches         []string          `json:"matches,omitempty"`
+	Kinds           map[string]string `json:"kinds,omitempty"`        // completion kind per match
+	CursorStart     int               `json:"cursor_start,omitempty"` // byte offsets
+	CursorEnd       int               `json:"cursor_end,omitempty"`
+	Found           bool              `json:"found,omitempty"`
+	Data            map[string]any    `json:"data,omitempty"` // inspect result
+	Restored        []string          `json:"restored,omitempty"`
+	NotRestored     []string          `json:"not_restored,omitempty"`
 }
 
 // The event operations.

@@ -147,7 +147,12 @@ func (w *Worker) handle(req Request) (ev Event) {
 	case OpRestore:
 		ev.Restored, ev.NotRestored = w.restore(req.Cells, req.Failed)
 	case OpComplete:
-		ev.Matches, ev.CursorStart, ev.CursorEnd = w.complete(req.Code, req.Cursor)
+		var kinds map[string]string
+		ev.Matches, kinds, ev.CursorStart, ev.CursorEnd = w.complete(req.Code, req.Cursor)
+		ev.Kinds = map[string]string{}
+		for _, m := range ev.Matches {
+			ev.Kinds[m] = kinds[m]
+		}
 	case OpInspect:
 		ev.Found, ev.Data = w.inspect(req.Code, req.Cursor, req.DetailLevel)
 	default:

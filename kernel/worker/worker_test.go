@@ -103,7 +103,7 @@ func TestCompleteAndInspect(t *testing.T) {
 		{"sy", "sync", ""},
 	}
 	for _, tt := range tests {
-		matches, start, end := w.complete(tt.code, len(tt.code))
+		matches, _, start, end := w.complete(tt.code, len(tt.code))
 		joined := "," + strings.Join(matches, ",") + ","
 		if !strings.Contains(joined, ","+tt.want+",") || (tt.wantNot != "" && strings.Contains(joined, ","+tt.wantNot+",")) {
 			t.Errorf("complete(%q) = %v", tt.code, matches)
@@ -170,6 +170,28 @@ func TestReadingStdinWithoutAFrontEndSaysSo(t *testing.T) {
 		_, e := run(t, w, code)
 		if e == nil || !strings.Contains(e.Value, "allow_stdin is false") {
 			t.Errorf("%q: %+v, want a message about allow_stdin", code, e)
+		}
+	}
+}
+
+func TestCompletionKinds(t *testing.T) {
+	w := newWorker(t)
+	if _, e := run(t, w, "import \"sync\"\ntype Box struct{}\nconst limit = 3\nfunc helper() {}"); e != nil {
+		t.Fatal(e)
+	}
+	tests := []struct{ code, match, kind string }{
+		{"sync.Wait", "WaitGroup", "class"},
+		{"sync.OnceF", "OnceFunc", "function"},
+		{"Bo", "Box", "class"},
+		{"lim", "limit", "instance"},
+		{"hel", "helper", "function"},
+		{"sel", "select", "keyword"},
+		{"stri", "strings", "module"},
+	}
+	for _, tt := range tests {
+		_, kinds, _, _ := w.complete(tt.code, len(tt.code))
+		if got := kinds[tt.match]; got != tt.kind {
+			t.Errorf("complete(%q): %s is %q, want %q", tt.code, tt.match, got, tt.kind)
 		}
 	}
 }
