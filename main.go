@@ -126,7 +126,12 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	engine, err := supervisor.New(supervisor.Options{Log: log.New(os.Stderr, "golab: ", 0)})
+	// The notebook itself records what went wrong; the log is for debugging.
+	logTo := io.Discard
+	if os.Getenv("GOLAB_DEBUG") != "" {
+		logTo = os.Stderr
+	}
+	engine, err := supervisor.New(supervisor.Options{Log: log.New(logTo, "golab: ", 0)})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/golab-notebooks/golab/kernel/supervisor"
 	"github.com/golab-notebooks/golab/kernel/worker"
@@ -163,9 +164,16 @@ func Run(nb *Notebook, engine *supervisor.Supervisor, progress io.Writer) error 
 		n := count
 		c.ExecutionCount = &n
 		c.Outputs = []Output{}
-		fmt.Fprintf(progress, "[%d/%d] %s\n", count, len(code), firstLine(string(c.Source)))
+		fmt.Fprintf(progress, "[%d/%d] %s", count, len(code), firstLine(string(c.Source)))
 		rec.cell = c
+		started := time.Now()
 		res := engine.Execute(string(c.Source), false, nil, rec.sink())
+		took := time.Since(started).Round(time.Millisecond)
+		if res.Status == "error" {
+			fmt.Fprintf(progress, "  (%v, %s: %s)\n", took, res.Error.Name, res.Error.Value)
+		} else {
+			fmt.Fprintf(progress, "  (%v)\n", took)
+		}
 		if res.Status == "ok" && len(res.Data) > 0 {
 			rec.add(Output{"output_type": "execute_result", "execution_count": n, "data": res.Data, "metadata": map[string]any{}})
 		}
