@@ -32,9 +32,11 @@ func (w *Worker) evalTrailing(piece, src string) (string, *Error) {
 	trimmed := strings.TrimLeft(piece, " \t\n")
 	lead := piece[:len(piece)-len(trimmed)]
 	expr, err := parser.ParseExpr(trimmed)
+	piece = cell.RewriteStmts(piece, w.isInt)
 	if err != nil || !w.singleValue(expr) {
 		return "", w.eval(piece, src)
 	}
+	trimmed = strings.TrimLeft(piece, " \t\n")
 	if id, ok := expr.(*ast.Ident); ok && id.Name == "nil" {
 		return "<nil>", nil
 	}

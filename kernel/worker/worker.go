@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"go/types"
@@ -86,6 +87,9 @@ func New(token string, out io.Writer) (*Worker, error) {
 	}
 	if _, err := w.interp.Eval(showFunc); err != nil {
 		return nil, fmt.Errorf("define the value formatter: %w", err)
+	}
+	if _, err := w.interp.Eval(cell.Prelude); err != nil {
+		return nil, fmt.Errorf("define the helpers of rewritten cells: %w", err)
 	}
 	outlet.SetTarget(func(o outlet.Output) {
 		w.send(Event{Op: EvOutput, Output: &Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
@@ -215,14 +219,14 @@ func (w *Worker) run(src string) (string, *Error) {
 	if e := w.importAll(plan, src); e != nil {
 		return "", e
 	}
-	if e := w.eval(plan.DeclsWithout(skip), src); e != nil {
+	if e := w.eval(cell.RewriteDecls(plan.DeclsWithout(skip), w.isInt), src); e != nil {
 		return "", e
 	}
 	changed := w.record(plan)
 	if e := w.rebindCallers(changed, src); e != nil {
 		return "", e
 	}
-	if e := w.eval(plan.Stmts, src); e != nil {
+	if e := w.eval(cell.RewriteStmts(plan.Stmts, w.isInt), src); e != nil {
 		return "", e
 	}
 	var result string
@@ -292,6 +296,60 @@ func (w *Worker) globals() (g map[string]reflect.Value) {
 		}
 	}()
 	return w.interp.Globals()
+}
+
+// isInt reports whether an earlier cell defined name as an integer variable
+// or constant; the cell rewriter asks, to recognise range over an integer.
+func (w *Worker) isInt(name string) bool {
+	if d, ok := w.defs["value:"+name]; ok && d.Kind == cell.Const {
+		return constIsInt(d.Source, name)
+	}
+	v, ok := w.globals()[name]
+	if !ok || !v.IsValid() {
+		return false
+	}
+	t := v.Type()
+	if t.Kind() == reflect.Pointer { // yaegi keeps globals addressable
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
+var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true, "byte": true, "rune": true}
+
+// constIsInt reports whether a constant declaration gives name an integer
+// value: an integer literal or an integer type.
+func constIsInt(decl, name string) bool {
+	file, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+decl, 0)
+	if err != nil {
+		return false
+	}
+	found := false
+	ast.Inspect(file, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok {
+			return true
+		}
+		for i, id := range vs.Names {
+			if id.Name != name {
+				continue
+			}
+			if t, ok := vs.Type.(*ast.Ident); ok {
+				found = intTypes[t.Name]
+			} else if i < len(vs.Values) {
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				found = ok && lit.Kind == token.INT
+			}
+		}
+		return false
+	})
+	return found
 }
 
 // userExpression evaluates an expression from an execute request's
@@ -432,7 +490,7 @@ func (w *Worker) rebindCallers(changed []string, src string) *Error {
 			}
 			seen[d.Name] = true
 			pending = append(pending, d.Name)
-			if _, err := w.try(d.Source); err != nil {
+			if _, err := w.try(cell.RewriteDecls(d.Source, w.isInt)); err != nil {
 				return &Error{Name: "redefinition", Value: fmt.Sprintf("could not update %s to call the new %s: %v", d.Name, name, err),
 					Traceback: []string{fmt.Sprintf("%s calls %s, which this cell redefines, and could not be updated: %v", d.Name, name, err)}}
 			}
@@ -467,7 +525,7 @@ func (w *Worker) restore(cells []string, failed []int) (restored, lost []string)
 		if refusal != nil {
 			continue // the cell was refused when it ran, too
 		}
-		if _, err := w.try(plan.DeclsWithout(skip)); err != nil {
+		if _, err := w.try(cell.RewriteDecls(plan.DeclsWithout(skip), w.isInt)); err != nil {
 			if !isFailed[i] {
 				for _, d := range plan.Defined {
 					lost = append(lost, string(d.Kind)+" "+d.Name)

@@ -1,0 +1,590 @@
+package cell
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/parser"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// This file rewrites cell source on its syntax tree so that yaegi v0.16.1
+// runs modern Go as the compiler does. Each rewrite keeps every line where
+// it was (text is only inserted or replaced within a line), so errors and
+// panics still point at cell lines. The measured gaps they close are listed
+// in docs/kernel-notes.md; each has its own test in rewrite_test.go.
+
+// Prelude declares the helpers rewritten cells call. The kernel evaluates
+// it once, before the first cell.
+const Prelude = `
+import __golab_cmp "cmp"
+import __golab_reflect "reflect"
+
+func __golab_min[T __golab_cmp.Ordered](x T, ys ...T) T {
+	for _, y := range ys {
+		if y < x {
+			x = y
+		}
+	}
+	return x
+}
+
+func __golab_max[T __golab_cmp.Ordered](x T, ys ...T) T {
+	for _, y := range ys {
+		if y > x {
+			x = y
+		}
+	}
+	return x
+}
+
+func __golab_clear(x interface{}) { __golab_reflect.ValueOf(x).Clear() }
+`
+
+// IntLookup reports whether a name defined by an earlier cell is an integer
+// variable or constant, so that `for i := range n` can be told apart from
+// ranging over a slice named n. It may be nil.
+type IntLookup func(name string) bool
+
+// RewriteDecls rewrites a source of declarations (Plan.Decls, or one
+// Definition's Source) for the interpreter.
+func RewriteDecls(src string, ints IntLookup) string {
+	const prefix = "package p;"
+	return rewrite(prefix, src, "", ints, false)
+}
+
+// RewriteStmts rewrites a source of statements (Plan.Stmts or
+// Plan.Trailing) for the interpreter. Top-level compound statements (for,
+// if, switch, select, blocks) are run inside a function literal: yaegi
+// mishandles variables that select cases and loop bodies declare at the top
+// level of a cell.
+func RewriteStmts(src string, ints IntLookup) string {
+	const prefix = "package p;func _(){"
+	return rewrite(prefix, src, "\n}", ints, true)
+}
+
+func rewrite(prefix, src, suffix string, ints IntLookup, topLevel bool) string {
+	if blank(src) {
+		return src
+	}
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "cell.go", prefix+src+suffix, 0)
+	if err != nil {
+		return src // the caller reports syntax errors from the original
+	}
+	r := &rewriter{src: src, fset: fset, base: len(prefix), ints: ints}
+	if topLevel {
+		if fn, ok := file.Decls[0].(*ast.FuncDecl); ok {
+			for _, st := range fn.Body.List {
+				r.wrapTopLevel(st)
+			}
+		}
+	}
+	r.walk(file)
+	return apply(src, r.edits)
+}
+
+// edit replaces src[start:end] with text; an insertion has start == end.
+// Insertions at one offset keep the order they were made in, except that
+// late ones (closing a wrapper) come after the others.
+type edit struct {
+	start, end int
+	text       string
+	late       bool
+	seq        int
+}
+
+type rewriter struct {
+	src   string // the source being rewritten
+	fset  *token.FileSet
+	base  int
+	ints  IntLookup
+	edits []edit
+	fresh int // counter for fresh names
+}
+
+func (r *rewriter) off(p token.Pos) int { return r.fset.Position(p).Offset - r.base }
+
+func (r *rewriter) insert(p token.Pos, text string) {
+	at := r.off(p)
+	r.edits = append(r.edits, edit{start: at, end: at, text: text, seq: len(r.edits)})
+}
+
+func (r *rewriter) insertLate(p token.Pos, text string) {
+	at := r.off(p)
+	r.edits = append(r.edits, edit{start: at, end: at, text: text, late: true, seq: len(r.edits)})
+}
+
+func (r *rewriter) replace(from, to token.Pos, text string) {
+	r.edits = append(r.edits, edit{start: r.off(from), end: r.off(to), text: text, seq: len(r.edits)})
+}
+
+func (r *rewriter) name(kind string) string {
+	r.fresh++
+	return "__golab_" + kind + strconv.Itoa(r.fresh)
+}
+
+// apply makes the edits; a replacement that overlaps an earlier one is
+// dropped rather than corrupting the source.
+func apply(src string, edits []edit) string {
+	sort.SliceStable(edits, func(i, j int) bool {
+		a, b := edits[i], edits[j]
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		if a.late != b.late {
+			return !a.late
+		}
+		return a.seq < b.seq
+	})
+	var b strings.Builder
+	at := 0
+	for _, e := range edits {
+		if e.start < at || e.start > len(src) || e.end > len(src) {
+			continue
+		}
+		b.WriteString(src[at:e.start])
+		b.WriteString(e.text)
+		at = e.end
+	}
+	b.WriteString(src[at:])
+	return b.String()
+}
+
+// wrapTopLevel runs a top-level compound statement inside func(){ … }(),
+// unless it jumps out of itself (return, goto, a labeled branch to an outer
+// label) or defers, which a function literal would change.
+func (r *rewriter) wrapTopLevel(st ast.Stmt) {
+	inner := st
+	if l, ok := st.(*ast.LabeledStmt); ok {
+		inner = l.Stmt
+	}
+	switch inner.(type) {
+	case *ast.ForStmt, *ast.RangeStmt, *ast.SelectStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.IfStmt, *ast.BlockStmt:
+	default:
+		return
+	}
+	labels := map[string]bool{}
+	escapes := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.LabeledStmt:
+			labels[n.Label.Name] = true
+		case *ast.ReturnStmt, *ast.DeferStmt:
+			escapes = true
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO || n.Tok == token.FALLTHROUGH {
+				escapes = true
+			}
+		}
+		return !escapes
+	})
+	ast.Inspect(st, func(n ast.Node) bool {
+		if b, ok := n.(*ast.BranchStmt); ok && b.Label != nil && !labels[b.Label.Name] {
+			escapes = true
+		}
+		return !escapes
+	})
+	if escapes {
+		return
+	}
+	r.insert(st.Pos(), "(func() { ")
+	r.insertLate(st.End(), " })()")
+}
+
+// walk applies the rewrites that apply anywhere in a source.
+func (r *rewriter) walk(root ast.Node) {
+	var stack []ast.Node
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		switch n := n.(type) {
+		case *ast.RangeStmt:
+			r.rangeStmt(n, stack)
+		case *ast.ForStmt:
+			r.loopVars(n.Init, n.Body)
+		case *ast.BranchStmt:
+			r.breakInSelect(n, stack)
+		case *ast.ReturnStmt:
+			r.returnReceive(n)
+		case *ast.CallExpr:
+			r.builtin(n)
+		case *ast.FuncLit:
+			r.nameParams(n.Type)
+		case *ast.FuncDecl:
+			r.nameParams(n.Type)
+		}
+		stack = append(stack, n)
+		return true
+	})
+}
+
+// rangeStmt rewrites `for i := range n` over an integer as a counting loop
+// (yaegi v0.16.1 crashes on it), and gives other range loops per-iteration
+// variables.
+func (r *rewriter) rangeStmt(n *ast.RangeStmt, stack []ast.Node) {
+	if !r.isInt(n.X, stack) {
+		if n.Tok == token.DEFINE {
+			r.perIteration(n.Body, n.Key, n.Value)
+		}
+		return
+	}
+	i, limit := r.name("i"), r.name("n")
+	from := n.Range
+	if n.Key != nil {
+		from = n.Key.Pos()
+	}
+	start := "0, int("
+	closing := ")"
+	if src, oneLine := r.text(n.X); pure(n.X) && oneLine {
+		start = "(" + src + ")-(" + src + "), ("
+	}
+	r.replace(from, n.X.Pos(), i+", "+limit+" := "+start)
+	r.insert(n.X.End(), closing+"; "+i+" < "+limit+"; "+i+"++")
+	if id, ok := n.Key.(*ast.Ident); ok && id.Name != "_" {
+		op := " := "
+		if n.Tok == token.ASSIGN {
+			op = " = "
+		}
+		r.insert(n.Body.Lbrace+1, " "+id.Name+op+i+";")
+	}
+}
+
+// text is the source of a node, before rewriting, and whether it fits on
+// one line (copying a longer one would move the lines after it).
+func (r *rewriter) text(n ast.Node) (string, bool) {
+	start, end := r.off(n.Pos()), r.off(n.End())
+	if start < 0 || end > len(r.src) || start > end {
+		return "", false
+	}
+	s := r.src[start:end]
+	return s, !strings.Contains(s, "\n")
+}
+
+// pure reports whether evaluating an expression twice is harmless.
+func pure(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit, *ast.Ident:
+		return true
+	case *ast.ParenExpr:
+		return pure(e.X)
+	case *ast.SelectorExpr:
+		return pure(e.X)
+	case *ast.BinaryExpr:
+		return pure(e.X) && pure(e.Y)
+	case *ast.CallExpr:
+		if id, ok := e.Fun.(*ast.Ident); ok && (id.Name == "len" || id.Name == "cap") && len(e.Args) == 1 {
+			return pure(e.Args[0])
+		}
+	}
+	return false
+}
+
+// isInt reports whether a range expression is an integer, as far as the
+// cell's syntax and the earlier cells' definitions tell.
+func (r *rewriter) isInt(e ast.Expr, stack []ast.Node) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return e.Kind == token.INT
+	case *ast.ParenExpr:
+		return r.isInt(e.X, stack)
+	case *ast.UnaryExpr:
+		return r.isInt(e.X, stack)
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.SHL, token.SHR, token.AND, token.OR, token.XOR:
+			return r.isInt(e.X, stack) || r.isInt(e.Y, stack)
+		}
+	case *ast.CallExpr:
+		if id, ok := e.Fun.(*ast.Ident); ok {
+			switch id.Name {
+			case "len", "cap", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "min", "max":
+				return true
+			}
+		}
+	case *ast.Ident:
+		return r.identIsInt(e)
+	}
+	return false
+}
+
+// identIsInt decides from the identifier's declaration, in this source or
+// an earlier cell.
+func (r *rewriter) identIsInt(id *ast.Ident) bool {
+	//lint:ignore SA1019 object resolution is enough here: one cell, no types.
+	obj := id.Obj
+	if obj == nil {
+		return r.ints != nil && r.ints(id.Name)
+	}
+	switch d := obj.Decl.(type) {
+	case *ast.AssignStmt: // n := 10
+		for i, lhs := range d.Lhs {
+			if l, ok := lhs.(*ast.Ident); ok && l.Name == id.Name && i < len(d.Rhs) && len(d.Lhs) == len(d.Rhs) {
+				return r.isInt(d.Rhs[i], nil)
+			}
+		}
+	case *ast.ValueSpec: // var n int, const n = 10
+		if d.Type != nil {
+			return isIntType(d.Type)
+		}
+		for i, name := range d.Names {
+			if name.Name == id.Name && i < len(d.Values) {
+				return r.isInt(d.Values[i], nil)
+			}
+		}
+	case *ast.Field: // func f(n int)
+		return isIntType(d.Type)
+	}
+	return false
+}
+
+func isIntType(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	switch id.Name {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "byte", "rune":
+		return true
+	}
+	return false
+}
+
+// loopVars gives a three-clause for loop's variables per-iteration copies
+// in the body, as Go 1.22 does, when a closure in the body could capture
+// them and the body does not assign them (which would need copying back).
+func (r *rewriter) loopVars(init ast.Stmt, body *ast.BlockStmt) {
+	as, ok := init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE {
+		return
+	}
+	var vars []ast.Expr
+	for _, lhs := range as.Lhs {
+		if id, ok := lhs.(*ast.Ident); ok && !assigns(body, id.Name) {
+			vars = append(vars, id)
+		}
+	}
+	r.perIteration(body, vars...)
+}
+
+// perIteration declares fresh copies of loop variables at the top of the
+// body when the body holds a closure.
+func (r *rewriter) perIteration(body *ast.BlockStmt, vars ...ast.Expr) {
+	if body == nil || !hasClosure(body) {
+		return
+	}
+	var b strings.Builder
+	for _, v := range vars {
+		id, ok := v.(*ast.Ident)
+		if !ok || id.Name == "_" {
+			continue
+		}
+		tmp := r.name("v")
+		// Through a temporary: `i := i` at the top level of a cell hangs yaegi.
+		b.WriteString(" " + tmp + " := " + id.Name + "; " + id.Name + " := " + tmp + "; _ = " + id.Name + ";")
+	}
+	if b.Len() > 0 {
+		r.insert(body.Lbrace+1, b.String())
+	}
+}
+
+func hasClosure(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// assigns reports whether a body assigns to or increments a name.
+func assigns(body ast.Node, name string) bool {
+	found := false
+	is := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == name }
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE {
+				for _, l := range n.Lhs {
+					found = found || is(l)
+				}
+			}
+		case *ast.IncDecStmt:
+			found = found || is(n.X)
+		case *ast.UnaryExpr:
+			found = found || (n.Op == token.AND && is(n.X))
+		}
+		return !found
+	})
+	return found
+}
+
+// breakInSelect turns `break L` inside a select case into a goto to just
+// after the statement labeled L: yaegi v0.16.1 loops forever on the break.
+func (r *rewriter) breakInSelect(n *ast.BranchStmt, stack []ast.Node) {
+	if n.Tok != token.BREAK || n.Label == nil {
+		return
+	}
+	inSelect := false
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch s := stack[i].(type) {
+		case *ast.FuncLit:
+			return
+		case *ast.SelectStmt:
+			inSelect = true
+		case *ast.LabeledStmt:
+			if s.Label.Name != n.Label.Name {
+				continue
+			}
+			if !inSelect {
+				return
+			}
+			target := "__golab_break_" + n.Label.Name
+			r.replace(n.Pos(), n.End(), "goto "+target)
+			r.labelAfter(s, target)
+			return
+		}
+	}
+}
+
+// labelAfter places a label right after a statement, once.
+func (r *rewriter) labelAfter(s *ast.LabeledStmt, label string) {
+	at := r.off(s.End())
+	for _, e := range r.edits {
+		if e.start == at && strings.Contains(e.text, label+":") {
+			return
+		}
+	}
+	r.insert(s.End(), "; "+label+": ;")
+}
+
+// returnReceive hoists a receive that is a whole return value into a
+// variable: yaegi v0.16.1 panics on `return <-ch`.
+func (r *rewriter) returnReceive(n *ast.ReturnStmt) {
+	var pre strings.Builder
+	for _, res := range n.Results {
+		u, ok := unparen(res).(*ast.UnaryExpr)
+		if !ok || u.Op != token.ARROW {
+			continue
+		}
+		recv, oneLine := r.text(u)
+		if !oneLine {
+			continue
+		}
+		tmp := r.name("r")
+		pre.WriteString(tmp + " := " + recv + "; ")
+		r.replace(res.Pos(), res.End(), tmp)
+	}
+	if pre.Len() > 0 {
+		r.insert(n.Pos(), pre.String())
+	}
+}
+
+func unparen(e ast.Expr) ast.Expr {
+	for {
+		p, ok := e.(*ast.ParenExpr)
+		if !ok {
+			return e
+		}
+		e = p.X
+	}
+}
+
+// builtin replaces the Go 1.21 builtins min, max and clear, which yaegi
+// v0.16.1 does not know, when nothing in the source redefines them.
+func (r *rewriter) builtin(call *ast.CallExpr) {
+	id, ok := call.Fun.(*ast.Ident)
+	//lint:ignore SA1019 a resolved object means the cell declares the name itself.
+	if !ok || id.Obj != nil {
+		return
+	}
+	switch id.Name {
+	case "min", "max":
+		if v, ok := constantFold(id.Name, call.Args); ok {
+			r.replace(call.Pos(), call.End(), v)
+			return
+		}
+		r.replace(id.Pos(), id.End(), "__golab_"+id.Name)
+	case "clear":
+		r.replace(id.Pos(), id.End(), "__golab_clear")
+	}
+}
+
+// constantFold computes min or max of literal arguments, keeping the kind
+// of untyped constant Go would give the result.
+func constantFold(fn string, args []ast.Expr) (string, bool) {
+	if len(args) == 0 {
+		return "", false
+	}
+	var best constant.Value
+	float := false
+	for _, a := range args {
+		v, ok := literal(a)
+		if !ok {
+			return "", false
+		}
+		if v.Kind() == constant.Float {
+			float = true
+		}
+		if best == nil ||
+			(fn == "min" && constant.Compare(v, token.LSS, best)) ||
+			(fn == "max" && constant.Compare(v, token.GTR, best)) {
+			best = v
+		}
+	}
+	if best.Kind() == constant.String {
+		return best.ExactString(), true
+	}
+	if float {
+		f, _ := constant.Float64Val(constant.ToFloat(best))
+		s := strconv.FormatFloat(f, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".eE") {
+			s += ".0"
+		}
+		return "(" + s + ")", true
+	}
+	return "(" + best.ExactString() + ")", true
+}
+
+// literal evaluates a numeric or string literal, maybe negated.
+func literal(e ast.Expr) (constant.Value, bool) {
+	switch e := unparen(e).(type) {
+	case *ast.BasicLit:
+		v := constant.MakeFromLiteral(e.Value, e.Kind, 0)
+		return v, v.Kind() != constant.Unknown
+	case *ast.UnaryExpr:
+		if e.Op == token.SUB {
+			if v, ok := literal(e.X); ok && v.Kind() != constant.String {
+				return constant.UnaryOp(token.SUB, v, 0), true
+			}
+		}
+	}
+	return nil, false
+}
+
+// nameParams names the unnamed and blank parameters of a function: yaegi
+// v0.16.1 crashes calling such a closure from a goroutine.
+func (r *rewriter) nameParams(ft *ast.FuncType) {
+	if ft.Params == nil {
+		return
+	}
+	for _, f := range ft.Params.List {
+		if len(f.Names) == 0 {
+			r.insert(f.Type.Pos(), r.name("p")+" ")
+			continue
+		}
+		for _, n := range f.Names {
+			if n.Name == "_" {
+				r.replace(n.Pos(), n.End(), r.name("p"))
+			}
+		}
+	}
+}

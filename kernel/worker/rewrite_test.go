@@ -1,0 +1,137 @@
+package worker
+
+import (
+	"testing"
+	"time"
+)
+
+// TestRewritesMatchGo runs, for each gap of yaegi v0.16.1 that the cell
+// rewriter closes, a cell whose value shows whether the program behaved as
+// compiled Go does. Without the rewrite each case fails, hangs or crashes.
+func TestRewritesMatchGo(t *testing.T) {
+	tests := []struct {
+		name   string
+		before string // an earlier cell, if any
+		cell   string
+		want   string
+	}{
+		{"range over an int literal", "", `s := ""
+for i := range 3 { s += fmt.Sprint(i) }
+s`, `"012"`},
+		{"range over an int variable of an earlier cell", "n := 4", `t := 0
+for i := range n { t += i }
+for range n { t++ }
+t`, "10"},
+		{"range over an int parameter", "", `func sum(k int) int { s := 0; for j := range k { s += j }; return s }
+sum(5)`, "10"},
+		{"range over an int constant", "const rounds = 3", `c := 0
+for range rounds { c++ }
+c`, "3"},
+		{"per-iteration loop variable captured by goroutines", "", `var mu sync.Mutex
+var got []int
+var wg sync.WaitGroup
+for i := 0; i < 3; i++ {
+	wg.Add(1)
+	go func() { defer wg.Done(); mu.Lock(); got = append(got, i); mu.Unlock() }()
+}
+wg.Wait()
+sort.Ints(got)
+fmt.Sprint(got)`, `"[0 1 2]"`},
+		{"per-iteration range variable captured by goroutines", "", `var mu sync.Mutex
+var got []string
+var wg sync.WaitGroup
+for _, s := range []string{"a", "b", "c"} {
+	wg.Add(1)
+	go func() { defer wg.Done(); mu.Lock(); got = append(got, s); mu.Unlock() }()
+}
+wg.Wait()
+sort.Strings(got)
+fmt.Sprint(got)`, `"[a b c]"`},
+		{"shadowing copy at the top level", "", `s := ""
+for i := 0; i < 3; i++ { i := i; s += fmt.Sprint(i) }
+s`, `"012"`},
+		{"labeled break directly in a select case", "", `ch := make(chan int)
+go func() { ch <- 1 }()
+timeout := time.After(20 * time.Millisecond)
+got := 0
+loop:
+for {
+	select {
+	case v := <-ch:
+		got += v
+	case <-timeout:
+		break loop
+	}
+}
+got`, "1"},
+		{"select case with v, ok at the top level", "", `ch := make(chan int)
+go func() { ch <- 1; close(ch) }()
+s := ""
+for i := 0; i < 2; i++ {
+	select {
+	case v, ok := <-ch:
+		s += fmt.Sprint(v, ok, ";")
+	}
+}
+s`, `"1 true;0 false;"`},
+		{"return of a receive", "", `func get(ch chan int) int { return <-ch }
+ch := make(chan int, 1)
+ch <- 5
+get(ch)`, "5"},
+		{"min and max of constants and variables", "", `n := 2
+f := 0.5
+fmt.Sprint(min(2.5, 1), max(3, 7, 1), min(n, 1), max("a", "b"), min(f, 1))`, `"1 7 1b0.5"`},
+		{"clear of a map and a slice", "", `m := map[string]int{"a": 1, "b": 2}
+s := []int{1, 2, 3}
+clear(m)
+clear(s)
+fmt.Sprint(len(m), s)`, `"0 [0 0 0]"`},
+		{"closures with unnamed and blank parameters called from goroutines", "", `var wg sync.WaitGroup
+var mu sync.Mutex
+calls := 0
+f := func(int) { mu.Lock(); calls++; mu.Unlock(); wg.Done() }
+g := func(_ int, s string) { mu.Lock(); calls += len(s); mu.Unlock(); wg.Done() }
+wg.Add(2)
+go f(1)
+go g(1, "ab")
+wg.Wait()
+calls`, "3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorker(t)
+			if _, e := run(t, w, `import ("fmt"; "sort"; "sync"; "time")
+var _ = fmt.Sprint
+var _ = sort.Ints
+var _ sync.Mutex
+var _ = time.Second`); e != nil {
+				t.Fatal(e)
+			}
+			if tt.before != "" {
+				if _, e := run(t, w, tt.before); e != nil {
+					t.Fatal(e)
+				}
+			}
+			type answer struct {
+				got string
+				err *Error
+			}
+			done := make(chan answer, 1)
+			go func() {
+				got, e := w.run(tt.cell)
+				done <- answer{got, e}
+			}()
+			select {
+			case a := <-done:
+				if a.err != nil {
+					t.Fatalf("cell failed: %s: %s", a.err.Name, a.err.Value)
+				}
+				if a.got != tt.want {
+					t.Errorf("got %s, want %s (compiled Go's answer)", a.got, tt.want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("the cell hangs")
+			}
+		})
+	}
+}
