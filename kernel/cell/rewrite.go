@@ -1,6 +1,7 @@
 package cell
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/parser"
@@ -21,6 +22,7 @@ import (
 const Prelude = `
 import __golab_cmp "cmp"
 import __golab_reflect "reflect"
+import __golab_goroutines "golab.internal/goroutines"
 
 func __golab_min[T __golab_cmp.Ordered](x T, ys ...T) T {
 	for _, y := range ys {
@@ -215,6 +217,8 @@ func (r *rewriter) walk(root ast.Node) {
 			r.returnReceive(n)
 		case *ast.CallExpr:
 			r.builtin(n)
+		case *ast.GoStmt:
+			r.goStmt(n)
 		case *ast.FuncLit:
 			r.nameParams(n.Type)
 		case *ast.FuncDecl:
@@ -587,4 +591,16 @@ func (r *rewriter) nameParams(ft *ast.FuncType) {
 			}
 		}
 	}
+}
+
+// goStmt makes a goroutine started with `go func() {…}()` record where it
+// was started, for the kernel's reports of deadlocks and of goroutines a
+// cell leaves running.
+func (r *rewriter) goStmt(n *ast.GoStmt) {
+	lit, ok := n.Call.Fun.(*ast.FuncLit)
+	if !ok || lit.Body == nil {
+		return
+	}
+	line := r.fset.Position(n.Pos()).Line
+	r.insert(lit.Body.Lbrace+1, fmt.Sprintf(" __golab_goroutines.Started(%d); defer __golab_goroutines.Ended();", line))
 }

@@ -233,6 +233,17 @@ func crashResult(crash string, frames []string) Result {
 	value = strings.TrimSuffix(value, " [recovered, repanicked]")
 	value = strings.TrimSuffix(value, " [recovered]")
 	tb := []string{"\x1b[31m" + name + ":\x1b[0m " + value}
+	if strings.Contains(value, "deadlock") {
+		// The worker's own report: one line per goroutine, with cell lines.
+		for _, l := range lines[1:] {
+			if strings.TrimSpace(l) != "" {
+				tb = append(tb, l)
+			}
+		}
+		tb = append(tb, "Every goroutine waits for another one, so none can ever go on. Go stops such a program;",
+			"golab stopped the cell. Look for a send nobody receives, a lock never unlocked, or a Done never called.")
+		return errorResult(name, value, tb)
+	}
 	for _, l := range lines[1:] {
 		if strings.HasPrefix(l, "goroutine ") {
 			tb = append(tb, "in "+strings.TrimSuffix(strings.TrimSpace(l), ":")+", started by this or an earlier cell")

@@ -20,6 +20,7 @@ import (
 
 	"github.com/golab-notebooks/golab/internal/outlet"
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/goroutines"
 	"github.com/golab-notebooks/golab/runtime/symbols"
 )
 
@@ -48,8 +49,9 @@ type Worker struct {
 	inputs     chan string // answers to input requests
 	allowStdin bool
 
-	frames *frameSniffer
-	shown  int // how many trailing values were stored so far
+	frames  *frameSniffer
+	watcher *goroutines.Watcher // created by the first cell, on the goroutine that runs cells
+	shown   int                 // how many trailing values were stored so far
 
 	// OnKernelGone, if set, is called when the request pipe closes: the
 	// kernel has exited, maybe killed, and a running cell must not outlive it.
@@ -80,7 +82,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 	// bufio.NewReader(os.Stdin) asks the notebook for input too. (It is an
 	// io.Reader rather than an *os.File: Read works, Fd does not.)
 	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
-	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol} {
+	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, goroutines.Symbols()} {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}
@@ -187,7 +189,9 @@ func (w *Worker) send(ev Event) {
 func (w *Worker) execute(req Request, ev *Event) {
 	w.allowStdin = req.AllowStdin
 	w.frames.reset()
+	done := w.watchCell(req.Code)
 	result, cellErr := w.run(req.Code)
+	done()
 	if cellErr != nil {
 		ev.Status = "error"
 		ev.Error = cellErr

@@ -1,0 +1,88 @@
+"""Go semantics through a real Jupyter client: deadlocks, leaked goroutines,
+goroutine panics and %race."""
+
+import shutil
+import time
+
+import pytest
+
+from kernel_helpers import execute, kernel, of_type, stream_text
+
+DEADLOCKS = [
+    ("unbuffered send, no receiver", 'ch := make(chan int)\nch <- 1', ["goroutine", "[chan send]", "sends on a channel at cell line 2"]),
+    ("receive, nobody sends", 'ch := make(chan string)\nfmt.Println("waiting")\nv := <-ch\nfmt.Println(v)',
+     ["[chan receive]", "cell line 3"]),
+    ("mutex locked twice", 'var mu sync.Mutex\nmu.Lock()\nmu.Lock()', ["Mutex", "cell line"]),
+    ("WaitGroup never done", 'var wg sync.WaitGroup\nwg.Add(2)\ngo func() { defer wg.Done() }()\nwg.Wait()',
+     ["WaitGroup", "waits for a WaitGroup or Cond at cell line 4"]),
+    ("circular wait between goroutines",
+     'a, b := make(chan int), make(chan int)\ngo func() {\n\t<-a\n\tb <- 1\n}()\n<-b\na <- 1',
+     ["[chan receive]", "started at cell line 2", "receives from a channel at cell line 3", "cell line 6"]),
+    ("Cond never signalled", 'var mu sync.Mutex\nc := sync.NewCond(&mu)\nmu.Lock()\nc.Wait()', ["Cond", "cell line 4"]),
+    ("empty select", 'select {}', ["goroutine 1 [select", "the cell's own code"]),
+]
+
+
+@pytest.mark.parametrize("name,code,expected", DEADLOCKS, ids=[d[0] for d in DEADLOCKS])
+def test_deadlock_ends_the_cell_in_gos_words(name, code, expected):
+    with kernel() as (km, kc):
+        execute(kc, 'import ("fmt"; "sync")\nvar _ = fmt.Sprint\nvar _ sync.Mutex\nfunc kept() string { return "kept" }')
+        start = time.time()
+        reply, msgs = execute(kc, code, timeout=30)
+        took = time.time() - start
+        assert reply["status"] == "error"
+        err = of_type(msgs, "error")[0]["content"]
+        text = err["evalue"] + "\n" + "\n".join(err["traceback"])
+        assert "all goroutines are asleep - deadlock!" in text, text
+        for e in expected:
+            assert e in text, (e, text)
+        # Detection takes a few samples of 100 ms; the worker restart a little more.
+        assert took < 3.0, took
+        reply, msgs = execute(kc, "kept()")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"kept"'
+
+
+NOT_DEADLOCKS = [
+    ("sleeping", 'time.Sleep(1500 * time.Millisecond)\nfmt.Println("woke")'),
+    ("waiting on time.After", 'ch := make(chan int)\nselect {\ncase <-ch:\ncase <-time.After(1500 * time.Millisecond):\n\tfmt.Println("woke")\n}'),
+    ("waiting on a timer", 't := time.NewTimer(1500 * time.Millisecond)\n<-t.C\nfmt.Println("woke")'),
+    ("waiting on a ticker", 'tk := time.NewTicker(300 * time.Millisecond)\nfor i := 0; i < 5; i++ { <-tk.C }\ntk.Stop()\nfmt.Println("woke")'),
+    ("context with timeout", 'ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)\ndefer cancel()\n<-ctx.Done()\nfmt.Println("woke")'),
+    ("a goroutine that sleeps, then sends", 'ch := make(chan string)\ngo func() { time.Sleep(1500 * time.Millisecond); ch <- "woke" }()\nfmt.Println(<-ch)'),
+]
+
+
+@pytest.mark.parametrize("name,code", NOT_DEADLOCKS, ids=[d[0] for d in NOT_DEADLOCKS])
+def test_no_false_alarm_on_timers_and_sleep(name, code):
+    with kernel() as (km, kc):
+        execute(kc, 'import ("context"; "fmt"; "time")\nvar _ = fmt.Sprint\nvar _ = context.Background\nvar _ = time.Second')
+        reply, msgs = execute(kc, code, timeout=30)
+        assert reply["status"] == "ok", of_type(msgs, "error")
+        assert stream_text(msgs).strip() == "woke"
+
+
+def test_leaked_goroutines_are_reported_and_keep_printing():
+    with kernel() as (km, kc):
+        code = ('import ("fmt"; "time")\nfor i := 0; i < 2; i++ {\n\tgo func() {\n\t\ttime.Sleep(700 * time.Millisecond)\n'
+                '\t\tfmt.Println("late", i)\n\t}()\n}\nfmt.Println("cell done")')
+        reply, msgs = execute(kc, code)
+        assert reply["status"] == "ok"
+        err = stream_text(msgs, "stderr")
+        assert "2 goroutines are still running" in err, err
+        assert err.count("started at cell line 3") == 2, err
+        assert stream_text(msgs) == "cell done\n"
+        # Their output is not lost: it appears in the cell running then.
+        reply, msgs = execute(kc, 'time.Sleep(1500 * time.Millisecond)')
+        assert sorted(stream_text(msgs).split("\n")) == ["", "late 0", "late 1"]
+
+
+def test_goroutine_panic_ends_the_cell_with_its_line():
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'import "time"\nfunc kept() int { return 1 }\ngo func() {\n\tvar m map[string]int\n\tm["x"] = 1\n}()\ntime.Sleep(2 * time.Second)')
+        assert reply["status"] == "error"
+        err = of_type(msgs, "error")[0]["content"]
+        text = err["evalue"] + "\n" + "\n".join(err["traceback"])
+        assert "assignment to entry in nil map" in text, text
+        assert "goroutine" in text and "cell line 3" in text, text
+        reply, msgs = execute(kc, "kept()")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "1"

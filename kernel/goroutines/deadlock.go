@@ -1,0 +1,109 @@
+package goroutines
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Deadlock describes a cell whose goroutines are all blocked for good.
+type Deadlock struct {
+	Main    Goroutine   // the goroutine running the cell
+	Others  []Goroutine // the notebook's other goroutines, all blocked
+	Origins map[int]Origin
+}
+
+// Watcher looks for a deadlock while a cell runs.
+type Watcher struct {
+	// Every is the time between samples; Samples is how many identical
+	// all-blocked samples make a deadlock.
+	Every   time.Duration
+	Samples int
+
+	main     int          // the ID of the goroutine that runs cells
+	baseline map[int]bool // the worker's own goroutines, not the notebook's
+	ignore   func(Goroutine) bool
+}
+
+// NewWatcher makes a watcher for cells run by the calling goroutine. The
+// goroutines that exist now are the worker's own and are never counted;
+// ignore, if set, excludes others (a goroutine waiting for the notebook's
+// input, say).
+func NewWatcher(ignore func(Goroutine) bool) *Watcher {
+	return &Watcher{Every: 100 * time.Millisecond, Samples: 4, main: currentID(), baseline: IDs(), ignore: ignore}
+}
+
+// Watch samples until stop is closed, and calls found (once) if the
+// goroutines deadlock before that.
+func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
+	t := time.NewTicker(w.Every)
+	defer t.Stop()
+	same := 0
+	last := ""
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		d, key, ok := w.sample()
+		if !ok {
+			same, last = 0, ""
+			continue
+		}
+		if key == last {
+			same++
+		} else {
+			same, last = 1, key
+		}
+		if same >= w.Samples {
+			found(d)
+			return
+		}
+	}
+}
+
+// sample reports a deadlock candidate and a key that changes whenever any
+// goroutine's state does.
+func (w *Watcher) sample() (Deadlock, string, bool) {
+	if pendingTimers(time.Now()) {
+		return Deadlock{}, "", false
+	}
+	var d Deadlock
+	var key strings.Builder
+	haveMain := false
+	for _, g := range Dump() {
+		switch {
+		case g.ID == w.main:
+			if !g.Blocked() || (w.ignore != nil && w.ignore(g)) {
+				return Deadlock{}, "", false
+			}
+			d.Main, haveMain = g, true
+		case w.baseline[g.ID] && !g.Interpreted:
+			continue // the worker's own
+		case isWatcher(g):
+			continue
+		default:
+			if !g.Blocked() || (w.ignore != nil && w.ignore(g)) {
+				return Deadlock{}, "", false
+			}
+			d.Others = append(d.Others, g)
+		}
+		fmt.Fprintf(&key, "%d:%s;", g.ID, g.State)
+	}
+	if !haveMain {
+		return Deadlock{}, "", false
+	}
+	d.Origins = map[int]Origin{}
+	for _, g := range d.Others {
+		if o, ok := OriginOf(g.ID); ok {
+			d.Origins[g.ID] = o
+		}
+	}
+	return d, key.String(), true
+}
+
+// isWatcher recognises the watcher's own goroutine.
+func isWatcher(g Goroutine) bool {
+	return strings.Contains(g.Stack, "kernel/goroutines.(*Watcher).Watch")
+}

@@ -1,0 +1,173 @@
+// Package goroutines watches the goroutines of interpreted cells from
+// inside the worker process: where each was started, which are still
+// running when a cell ends, and whether they are all blocked for good.
+//
+// Go's own "all goroutines are asleep" check cannot fire in the worker (its
+// own goroutines wait on pipes), so a Watcher samples the runtime's
+// goroutine dump instead: when the cell's goroutine and every goroutine
+// the notebook started are blocked on channels, select, locks, wait groups
+// or condition variables, no timer is pending, and nothing changes for a
+// few samples in a row, the cell is deadlocked.
+package goroutines
+
+import (
+	"bytes"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// interpreterFrame marks a goroutine that runs interpreted code.
+const interpreterFrame = "github.com/traefik/yaegi/interp."
+
+// Goroutine is one goroutine of a runtime dump.
+type Goroutine struct {
+	ID    int
+	State string // "chan receive", "select", "sleep", "running", …
+	Stack string // the frames, as runtime.Stack prints them
+	// Interpreted is set when the goroutine runs cell code.
+	Interpreted bool
+}
+
+// Blocked reports whether the goroutine waits for another goroutine (a
+// channel, select, lock, wait group or condition variable), as opposed to
+// sleeping, waiting for I/O or a system call, or running.
+func (g Goroutine) Blocked() bool {
+	s := g.State
+	switch {
+	case strings.HasPrefix(s, "chan "), strings.HasPrefix(s, "select"),
+		strings.HasPrefix(s, "sync."), strings.HasPrefix(s, "semacquire"):
+		return true
+	}
+	return false
+}
+
+// Dump returns the process's goroutines, from runtime.Stack.
+func Dump() []Goroutine {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return parse(buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// parse reads runtime.Stack's format: blocks separated by blank lines, each
+// starting "goroutine 7 [chan receive, 2 minutes]:".
+func parse(dump []byte) []Goroutine {
+	var out []Goroutine
+	for _, block := range bytes.Split(dump, []byte("\n\n")) {
+		head, rest, _ := bytes.Cut(block, []byte("\n"))
+		h := string(head)
+		if !strings.HasPrefix(h, "goroutine ") {
+			continue
+		}
+		idText, state, ok := strings.Cut(strings.TrimPrefix(h, "goroutine "), " [")
+		id, err := strconv.Atoi(idText)
+		if !ok || err != nil {
+			continue
+		}
+		state = strings.TrimSuffix(state, "]:")
+		if i := strings.Index(state, ","); i >= 0 { // ", 2 minutes", ", locked to thread"
+			state = state[:i]
+		}
+		out = append(out, Goroutine{ID: id, State: state, Stack: string(rest),
+			Interpreted: bytes.Contains(rest, []byte(interpreterFrame))})
+	}
+	return out
+}
+
+// currentID returns the calling goroutine's ID, from the first line of its
+// stack. It costs about a microsecond: call it once per goroutine, not per
+// operation.
+func currentID() int {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	f := strings.Fields(string(buf[:n]))
+	if len(f) < 2 {
+		return 0
+	}
+	id, _ := strconv.Atoi(f[1])
+	return id
+}
+
+// Origin is where a goroutine was started.
+type Origin struct {
+	Cell int // the execution of the worker that started it, counting from 1
+	Line int // the cell line of its go statement
+}
+
+var (
+	mu      sync.Mutex
+	origins = map[int]Origin{}
+	cellNo  int
+)
+
+// Started records that the calling goroutine was started at a cell line.
+// Rewritten cells call it first thing in the body of `go func() {…}()`.
+func Started(line int) {
+	id := currentID()
+	mu.Lock()
+	origins[id] = Origin{Cell: cellNo, Line: line}
+	mu.Unlock()
+}
+
+// Ended forgets the calling goroutine; rewritten cells defer it.
+func Ended() {
+	id := currentID()
+	mu.Lock()
+	delete(origins, id)
+	mu.Unlock()
+}
+
+// OriginOf returns where the goroutine with an ID was started, if known.
+func OriginOf(id int) (Origin, bool) {
+	mu.Lock()
+	defer mu.Unlock()
+	o, ok := origins[id]
+	return o, ok
+}
+
+// BeginCell numbers the cell about to run; goroutines it starts carry the
+// number.
+func BeginCell() int {
+	mu.Lock()
+	defer mu.Unlock()
+	cellNo++
+	return cellNo
+}
+
+// Leaked returns the interpreted goroutines, other than the caller's, that
+// exist now and did not exist in before: what a cell left running. It looks
+// twice, a moment apart, so goroutines that were just finishing are not
+// counted.
+func Leaked(before map[int]bool, settle time.Duration) []Goroutine {
+	self := currentID()
+	first := map[int]bool{}
+	for _, g := range Dump() {
+		first[g.ID] = true
+	}
+	time.Sleep(settle)
+	var out []Goroutine
+	for _, g := range Dump() {
+		if g.Interpreted && g.ID != self && !before[g.ID] && first[g.ID] {
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// IDs returns the IDs of the goroutines that exist now.
+func IDs() map[int]bool {
+	ids := map[int]bool{}
+	for _, g := range Dump() {
+		ids[g.ID] = true
+	}
+	return ids
+}

@@ -1,0 +1,128 @@
+package worker
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/goroutines"
+)
+
+// watchCell starts looking for a deadlock in the cell about to run, and
+// returns the function to call when the cell has returned: it stops the
+// watch and reports the goroutines the cell left running.
+func (w *Worker) watchCell(src string) (done func()) {
+	if w.watcher == nil {
+		w.watcher = goroutines.NewWatcher(func(g goroutines.Goroutine) bool {
+			return strings.Contains(g.Stack, "(*stdinReader).Read") // waiting for the notebook
+		})
+	}
+	cellNo := goroutines.BeginCell()
+	before := goroutines.IDs()
+	stop := make(chan struct{})
+	go w.watcher.Watch(stop, func(d goroutines.Deadlock) {
+		// Go ends a deadlocked program; golab ends the worker the same way,
+		// and the kernel reports it and starts a fresh one.
+		w.outMu.Lock() // no event may follow the report
+		fmt.Fprint(os.Stderr, deadlockReport(d, src, cellNo))
+		os.Exit(2)
+	})
+	return func() {
+		close(stop)
+		if leaked := goroutines.Leaked(before, 20*time.Millisecond); len(leaked) > 0 {
+			fmt.Fprint(os.Stderr, leakReport(leaked, src, cellNo))
+		}
+	}
+}
+
+// deadlockReport says, in Go's words, that every goroutine is blocked,
+// then which goroutine waits on what at which cell line.
+func deadlockReport(d goroutines.Deadlock, src string, cellNo int) string {
+	waits := cell.Waits(src)
+	var b strings.Builder
+	b.WriteString("fatal error: all goroutines are asleep - deadlock!\n\n")
+	fmt.Fprintf(&b, "goroutine %d [%s]: the cell's own code%s\n", d.Main.ID, d.Main.State, where(waits, 0, d.Main.State))
+	for _, g := range d.Others {
+		fmt.Fprintf(&b, "goroutine %d [%s]: %s\n", g.ID, g.State, origin(g.ID, d.Origins, cellNo, waits, g.State))
+	}
+	return b.String()
+}
+
+// leakReport tells which goroutines a cell left running.
+func leakReport(leaked []goroutines.Goroutine, src string, cellNo int) string {
+	waits := cell.Waits(src)
+	origins := map[int]goroutines.Origin{}
+	for _, g := range leaked {
+		if o, ok := goroutines.OriginOf(g.ID); ok {
+			origins[g.ID] = o
+		}
+	}
+	noun := "goroutines are"
+	if len(leaked) == 1 {
+		noun = "goroutine is"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "golab: the cell has finished, but %d %s still running:\n", len(leaked), noun)
+	for _, g := range leaked {
+		fmt.Fprintf(&b, "  goroutine %d [%s]: %s\n", g.ID, g.State, origin(g.ID, origins, cellNo, waits, g.State))
+	}
+	b.WriteString("They keep running in the background; what they print appears in the cell that runs at the time.\n" +
+		"(In a compiled program they would end when main returns. Wait for them with a sync.WaitGroup or a channel.)\n")
+	return b.String()
+}
+
+// origin describes where a goroutine was started and, if the cell shows
+// it, where it waits.
+func origin(id int, origins map[int]goroutines.Origin, cellNo int, waits []cell.Wait, state string) string {
+	o, ok := origins[id]
+	switch {
+	case !ok:
+		return "started by a call such as `go f(x)`"
+	case o.Cell != cellNo:
+		return fmt.Sprintf("started at line %d of an earlier cell", o.Line)
+	}
+	return fmt.Sprintf("started at cell line %d%s", o.Line, where(waits, o.Line, state))
+}
+
+// where names the cell lines of the operations that can put a goroutine
+// in a state, among those of one goroutine's code.
+func where(waits []cell.Wait, goLine int, state string) string {
+	kinds := cell.WaitKind(state)
+	seen := map[int]bool{}
+	var lines []int
+	for _, wt := range waits {
+		if wt.GoLine != goLine || seen[wt.Line] {
+			continue
+		}
+		for _, k := range kinds {
+			if wt.Kind == k {
+				seen[wt.Line] = true
+				lines = append(lines, wt.Line)
+			}
+		}
+	}
+	sort.Ints(lines)
+	verb := map[string]string{"send": "sends on a channel", "receive": "receives from a channel", "select": "waits in select",
+		"lock": "waits for a lock", "wait": "waits for a WaitGroup or Cond"}[firstOr(kinds, "")]
+	switch len(lines) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf(", %s at cell line %d", verb, lines[0])
+	}
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprint(l)
+	}
+	return fmt.Sprintf(", %s at one of cell lines %s", verb, strings.Join(parts, ", "))
+}
+
+func firstOr(list []string, def string) string {
+	if len(list) == 0 {
+		return def
+	}
+	return list[0]
+}
