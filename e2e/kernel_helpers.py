@@ -8,8 +8,8 @@ import jupyter_client
 
 
 @contextlib.contextmanager
-def kernel(name="golab"):
-    km, kc = jupyter_client.manager.start_new_kernel(kernel_name=name, startup_timeout=60)
+def kernel(name="golab", **kw):
+    km, kc = jupyter_client.manager.start_new_kernel(kernel_name=name, startup_timeout=60, **kw)
     try:
         yield km, kc
     finally:

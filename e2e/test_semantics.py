@@ -86,3 +86,39 @@ def test_goroutine_panic_ends_the_cell_with_its_line():
         assert "goroutine" in text and "cell line 3" in text, text
         reply, msgs = execute(kc, "kept()")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "1"
+
+
+RACY = ('%race\ncounter := 0\nvar wg sync.WaitGroup\nfor i := 0; i < 2; i++ {\n\twg.Add(1)\n\tgo func() {\n'
+        '\t\tdefer wg.Done()\n\t\tcounter++\n\t}()\n}\nwg.Wait()\nfmt.Println("counter:", counter)')
+
+
+@pytest.mark.skipif(shutil.which("go") is None or shutil.which("gcc") is None, reason="needs the Go toolchain and gcc")
+def test_race_magic_reports_races_at_cell_lines():
+    with kernel() as (km, kc):
+        execute(kc, 'import ("fmt"; "sync")')
+        reply, msgs = execute(kc, RACY, timeout=180)
+        assert reply["status"] == "error"
+        err = stream_text(msgs, "stderr")
+        assert "WARNING: DATA RACE" in err, err
+        assert "cell line 8" in err and "cell line 6" in err, err
+        assert "main.go" not in err, err
+        assert "counter:" in stream_text(msgs)
+        assert "found 1 data race" in of_type(msgs, "error")[0]["content"]["evalue"]
+        # The same cell with a mutex is race-free, and earlier cells' functions come along.
+        execute(kc, 'func bump(mu *sync.Mutex, p *int) { mu.Lock(); *p++; mu.Unlock() }')
+        fixed = RACY.replace("counter := 0", "counter := 0\nvar mu sync.Mutex").replace("\t\tcounter++", "\t\tbump(&mu, &counter)")
+        reply, msgs = execute(kc, fixed, timeout=180)
+        assert reply["status"] == "ok", of_type(msgs, "error")
+        assert stream_text(msgs) == "counter: 2\n"
+        assert "DATA RACE" not in stream_text(msgs, "stderr")
+
+
+def test_race_magic_without_a_toolchain_says_so():
+    import os
+
+    env = dict(os.environ, PATH="/nonexistent")
+    with kernel(env=env) as (km, kc):
+        reply, msgs = execute(kc, RACY.replace("%race\n", "%race\nimport (\"fmt\"; \"sync\")\n"), timeout=60)
+        assert reply["status"] == "error"
+        text = "\n".join(of_type(msgs, "error")[0]["content"]["traceback"])
+        assert "needs the go command" in text, text

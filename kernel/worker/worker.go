@@ -209,6 +209,9 @@ func (w *Worker) execute(req Request, ev *Event) {
 // run evaluates a cell and returns the formatted value of its trailing
 // expression, if it has one with a single value.
 func (w *Worker) run(src string) (string, *Error) {
+	if isRaceCell(src) {
+		return "", w.runRace(src)
+	}
 	plan, err := cell.Split(src)
 	if err != nil {
 		return "", syntaxError(err, src)
