@@ -1,6 +1,6 @@
 module github.com/golab-notebooks/golab
 
-go 1.24
+go 1.25
 
 require (
 	github.com/go-zeromq/goczmq/v4 v4.2.2 // indirect

@@ -217,6 +217,7 @@ func (r *rewriter) walk(root ast.Node) {
 			r.returnReceive(n)
 		case *ast.CallExpr:
 			r.builtin(n)
+			r.waitGroupGo(n)
 		case *ast.GoStmt:
 			r.goStmt(n)
 		case *ast.FuncLit:
@@ -386,7 +387,7 @@ func (r *rewriter) perIteration(body *ast.BlockStmt, vars ...ast.Expr) {
 	var b strings.Builder
 	for _, v := range vars {
 		id, ok := v.(*ast.Ident)
-		if !ok || id.Name == "_" {
+		if !ok || id.Name == "_" || declares(body, id.Name) {
 			continue
 		}
 		tmp := r.name("v")
@@ -396,6 +397,21 @@ func (r *rewriter) perIteration(body *ast.BlockStmt, vars ...ast.Expr) {
 	if b.Len() > 0 {
 		r.insert(body.Lbrace+1, b.String())
 	}
+}
+
+// declares reports whether a block's own statements declare a name with
+// := (the pre-1.22 idiom i := i), which makes a copy of our own redundant.
+func declares(body *ast.BlockStmt, name string) bool {
+	for _, st := range body.List {
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			for _, l := range as.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func hasClosure(n ast.Node) bool {
@@ -603,4 +619,25 @@ func (r *rewriter) goStmt(n *ast.GoStmt) {
 	}
 	line := r.fset.Position(n.Pos()).Line
 	r.insert(lit.Body.Lbrace+1, fmt.Sprintf(" __golab_goroutines.Started(%d); defer __golab_goroutines.Ended();", line))
+}
+
+// waitGroupGo turns wg.Go(func() {…}) into wg.Add(1); go func() { defer
+// wg.Done(); … }(): yaegi v0.16.1 gives a closure handed to compiled code the
+// loop variables of the last iteration, where its own go statement gives
+// each goroutine its own.
+func (r *rewriter) waitGroupGo(call *ast.CallExpr) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Go" || len(call.Args) != 1 {
+		return
+	}
+	lit, ok := call.Args[0].(*ast.FuncLit)
+	if !ok || lit.Type.Results != nil || (lit.Type.Params != nil && len(lit.Type.Params.List) > 0) {
+		return
+	}
+	wg, oneLine := r.text(sel.X)
+	if !oneLine {
+		return
+	}
+	r.replace(call.Pos(), lit.Body.Lbrace+1, wg+".Add(1); go func() { defer "+wg+".Done();")
+	r.replace(call.Rparen, call.Rparen+1, "()")
 }
