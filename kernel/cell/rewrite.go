@@ -322,7 +322,6 @@ func (r *rewriter) isInt(e ast.Expr, stack []ast.Node) bool {
 // identIsInt decides from the identifier's declaration, in this source or
 // an earlier cell.
 func (r *rewriter) identIsInt(id *ast.Ident) bool {
-	//lint:ignore SA1019 object resolution is enough here: one cell, no types.
 	obj := id.Obj
 	if obj == nil {
 		return r.ints != nil && r.ints(id.Name)
@@ -522,7 +521,6 @@ func unparen(e ast.Expr) ast.Expr {
 // v0.16.1 does not know, when nothing in the source redefines them.
 func (r *rewriter) builtin(call *ast.CallExpr) {
 	id, ok := call.Fun.(*ast.Ident)
-	//lint:ignore SA1019 a resolved object means the cell declares the name itself.
 	if !ok || id.Obj != nil {
 		return
 	}

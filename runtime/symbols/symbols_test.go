@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,14 +15,19 @@ func TestTablesMatchSources(t *testing.T) {
 	for key, table := range Symbols {
 		rel := strings.TrimPrefix(filepath.Dir(key), modulePrefix)
 		fset := token.NewFileSet()
-		pkgs, err := parser.ParseDir(fset, filepath.Join("..", rel), func(fi fs.FileInfo) bool {
-			return !strings.HasSuffix(fi.Name(), "_test.go")
-		}, 0)
+		paths, err := filepath.Glob(filepath.Join("..", rel, "*.go"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, pkg := range pkgs {
-			for _, f := range pkg.Files {
+		for _, path := range paths {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			{
 				for _, d := range f.Decls {
 					switch d := d.(type) {
 					case *ast.FuncDecl:
