@@ -21,6 +21,11 @@ ENV USER=${NB_USER} \
     GOPATH=/home/${NB_USER}/go \
     GOCACHE=/home/${NB_USER}/.cache/go-build
 
+# gcc: `%race` cells build with -race, which needs cgo.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+
 # The Go toolchain stays in the image: `go doc` answers Shift+Tab, and the
 # race detector lessons compile cells with it.
 COPY --from=build /usr/local/go /usr/local/go
