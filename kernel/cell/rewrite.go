@@ -208,6 +208,7 @@ func (r *rewriter) walk(root ast.Node) {
 		}
 		switch n := n.(type) {
 		case *ast.RangeStmt:
+			r.rangeIterator(n)
 			r.rangeStmt(n, stack)
 		case *ast.ForStmt:
 			r.loopVars(n.Init, n.Body)
@@ -218,6 +219,7 @@ func (r *rewriter) walk(root ast.Node) {
 		case *ast.CallExpr:
 			r.builtin(n)
 			r.waitGroupGo(n)
+			r.genericCall(n)
 		case *ast.GoStmt:
 			r.goStmt(n)
 		case *ast.FuncLit:

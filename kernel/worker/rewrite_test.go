@@ -96,11 +96,33 @@ go f(1)
 go g(1, "ab")
 wg.Wait()
 calls`, "3"},
+		{"slices.Sorted of maps.Keys and maps.Values", "", `m := map[string]int{"b": 2, "a": 1, "c": 3}
+fmt.Sprint(slices.Sorted(maps.Keys(m)), slices.Sorted(maps.Values(m)), len(slices.Collect(maps.Keys(m))), len(slices.Collect(maps.Values(m))))`, `"[a b c] [1 2 3] 3 3"`},
+		{"range over map and slice iterators", "", `m := map[string]int{"a": 1, "b": 2}
+sum := 0
+for k := range maps.Keys(m) { sum += m[k] }
+for v := range maps.Values(m) { sum += 10 * v }
+for k, v := range maps.All(m) { sum += 100 * (m[k] + v) }
+for i, v := range slices.All([]int{5, 6}) { sum += 1000 * (i + v) }
+for v := range slices.Values([]int{7}) { sum += 10000 * v }
+sum`, "82633"},
+		{"sync.OnceValue and sync.OnceValues from goroutines", "", `var mu sync.Mutex
+calls := 0
+config := sync.OnceValue(func() string { mu.Lock(); calls++; mu.Unlock(); return "loaded" })
+pair := sync.OnceValues(func() (int, error) { mu.Lock(); calls++; mu.Unlock(); return 7, nil })
+var wg sync.WaitGroup
+got := make([]string, 4)
+for i := 0; i < 4; i++ {
+	wg.Add(1)
+	go func() { defer wg.Done(); n, _ := pair(); got[i] = config() + fmt.Sprint(n) }()
+}
+wg.Wait()
+fmt.Sprint(got, calls)`, `"[loaded7 loaded7 loaded7 loaded7] 2"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorker(t)
-			if _, e := run(t, w, `import ("fmt"; "sort"; "sync"; "time")
+			if _, e := run(t, w, `import ("fmt"; "maps"; "slices"; "sort"; "sync"; "time")
 var _ = fmt.Sprint
 var _ = sort.Ints
 var _ sync.Mutex

@@ -20,6 +20,7 @@ import (
 
 	"github.com/golab-notebooks/golab/internal/outlet"
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/generics"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
 	"github.com/golab-notebooks/golab/runtime/symbols"
 )
@@ -82,9 +83,14 @@ func New(token string, out io.Writer) (*Worker, error) {
 	// bufio.NewReader(os.Stdin) asks the notebook for input too. (It is an
 	// io.Reader rather than an *os.File: Read works, Fd does not.)
 	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
-	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, goroutines.Symbols()} {
+	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, goroutines.Symbols(), generics.Symbols()} {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
+		}
+	}
+	for _, src := range generics.Sources() {
+		if _, err := w.interp.Compile(src); err != nil {
+			return nil, fmt.Errorf("compile the generic standard library functions: %w", err)
 		}
 	}
 	if _, err := w.interp.Eval(showFunc); err != nil {
