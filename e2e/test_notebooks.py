@@ -88,6 +88,25 @@ def test_golab_run_accepts_cells_tagged_raises_exception(golab_bin, tmp_path):
     assert written.cells[1].outputs[0]["data"]["text/plain"] == "42"
 
 
+def test_golab_run_puts_late_goroutine_output_in_the_cell_that_started_it(golab_bin, tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('import ("fmt"; "time")\n'
+                                  'go func() {\n\ttime.Sleep(300 * time.Millisecond)\n\tfmt.Println("late from cell 1")\n}()\n'
+                                  'fmt.Println("cell 1 done")'),
+        nbformat.v4.new_code_cell('time.Sleep(1200 * time.Millisecond)\nfmt.Println("cell 2 done")'),
+    ]
+    path = tmp_path / "late.ipynb"
+    nbformat.write(nb, path)
+    subprocess.run([str(golab_bin), "run", str(path)], check=True, capture_output=True)
+    first, second = (_outputs(nbformat.read(path, as_version=4)))
+    stdout = lambda outs: "".join(o["text"] for o in outs if o["output_type"] == "stream" and o["name"] == "stdout")
+    assert stdout(first) == "cell 1 done\nlate from cell 1\n", first
+    assert stdout(second) == "cell 2 done\n", second
+    # The leak report stays with cell 1 too.
+    assert "still running" in str(first)
+
+
 NOTEBOOKS = sorted((HERE.parent / "notebooks").glob("*.ipynb"))
 
 

@@ -20,6 +20,8 @@ DEADLOCKS = [
      ["[chan receive]", "started at cell line 2", "receives from a channel at cell line 3", "cell line 6"]),
     ("Cond never signalled", 'var mu sync.Mutex\nc := sync.NewCond(&mu)\nmu.Lock()\nc.Wait()', ["Cond", "cell line 4"]),
     ("empty select", 'select {}', ["goroutine 1 [select", "the cell's own code"]),
+    ("named function started with go", 'func relay(in, out chan int) {\n\tout <- <-in\n}\na, b := make(chan int), make(chan int)\n'
+     'go relay(a, b)\n<-b', ["[chan receive]", "started at cell line 5", "cell line 6"]),
 ]
 
 
@@ -74,6 +76,10 @@ def test_leaked_goroutines_are_reported_and_keep_printing():
         # Their output is not lost: it appears in the cell running then.
         reply, msgs = execute(kc, 'time.Sleep(1500 * time.Millisecond)')
         assert sorted(stream_text(msgs).split("\n")) == ["", "late 0", "late 1"]
+        # Goroutines started by `go f(x)` are reported with their line too.
+        reply, msgs = execute(kc, 'func wait(c chan int) { <-c }\nblock := make(chan int)\ngo wait(block)')
+        assert "1 goroutine is still running" in stream_text(msgs, "stderr"), stream_text(msgs, "stderr")
+        assert "started at cell line 3" in stream_text(msgs, "stderr"), stream_text(msgs, "stderr")
 
 
 def test_goroutine_panic_ends_the_cell_with_its_line():

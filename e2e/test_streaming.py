@@ -81,3 +81,21 @@ def test_output_of_a_goroutine_that_outlives_its_cell_is_shown():
                 late = msg
         assert late is not None, "the goroutine's output was lost"
         assert late["parent_header"]["msg_id"] == first
+
+
+def test_late_output_between_cells_goes_to_the_cell_that_started_the_goroutine():
+    with kernel() as (km, kc):
+        first = kc.execute('import ("fmt"; "time")\ngo func() { time.Sleep(700 * time.Millisecond); fmt.Println("late line") }()')
+        collect(kc, first)
+        second = kc.execute('fmt.Println("second cell")')
+        collect(kc, second)
+        # No cell runs when the line comes: it goes to the first cell, which
+        # JupyterLab still shows, not to the cell that ran last.
+        deadline = time.time() + 5
+        late = None
+        while time.time() < deadline and late is None:
+            msg = kc.get_iopub_msg(timeout=5)
+            if msg["msg_type"] == "stream" and "late line" in msg["content"]["text"]:
+                late = msg
+        assert late is not None, "the goroutine's output was lost"
+        assert late["parent_header"]["msg_id"] == first

@@ -613,12 +613,71 @@ func (r *rewriter) nameParams(ft *ast.FuncType) {
 // was started, for the kernel's reports of deadlocks and of goroutines a
 // cell leaves running.
 func (r *rewriter) goStmt(n *ast.GoStmt) {
-	lit, ok := n.Call.Fun.(*ast.FuncLit)
-	if !ok || lit.Body == nil {
+	line := r.fset.Position(n.Pos()).Line
+	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok && lit.Body != nil {
+		r.insert(lit.Body.Lbrace+1, registerGoroutine(line))
 		return
 	}
-	line := r.fset.Position(n.Pos()).Line
-	r.insert(lit.Body.Lbrace+1, fmt.Sprintf(" __golab_goroutines.Started(%d); defer __golab_goroutines.Ended();", line))
+	r.goCall(n, line)
+}
+
+// registerGoroutine is the code that records a goroutine's start line for
+// leak and deadlock reports and for giving its output to its cell.
+func registerGoroutine(line int) string {
+	return fmt.Sprintf(" __golab_goroutines.Started(%d); defer __golab_goroutines.Ended();", line)
+}
+
+// goCall rewrites `go f(x, y)` into `{ a, b := x, y; go func() { …; f(a,
+// b) }() }`, so that the goroutine is registered like a function literal's,
+// while the arguments (and a local receiver) are still evaluated by the go
+// statement, as Go does.
+func (r *rewriter) goCall(n *ast.GoStmt, line int) {
+	call := n.Call
+	fun, oneLine := r.text(call.Fun)
+	if !oneLine {
+		return
+	}
+	var copies, values []string // temporaries and what they hold, evaluated now
+	switch f := call.Fun.(type) {
+	case *ast.Ident:
+	case *ast.SelectorExpr:
+		x, ok := f.X.(*ast.Ident)
+		if !ok {
+			return
+		}
+		if x.Obj != nil { // a local variable: its value now, as Go takes it
+			recv := r.name("r")
+			copies, values = append(copies, recv), append(values, x.Name)
+			fun = recv + "." + f.Sel.Name
+		}
+	default:
+		return // generic instantiations, calls of calls, …: left as they are
+	}
+	var args []string
+	for range call.Args {
+		a := r.name("a")
+		copies, args = append(copies, a), append(args, a)
+	}
+	spread := ""
+	if call.Ellipsis.IsValid() {
+		spread = "..."
+	}
+	body := "go func() {" + registerGoroutine(line) + " " + fun + "(" + strings.Join(args, ", ") + spread + ") }() }"
+	if len(copies) == 0 {
+		r.replace(n.Pos(), call.End(), "{ "+body)
+		return
+	}
+	head := "{ " + strings.Join(copies, ", ") + " := " + strings.Join(values, ", ")
+	if len(call.Args) == 0 {
+		r.replace(n.Pos(), call.End(), head+"; "+body)
+		return
+	}
+	if len(values) > 0 {
+		head += ", "
+	}
+	// The arguments keep their place (and their own rewrites).
+	r.replace(n.Pos(), call.Args[0].Pos(), head)
+	r.replace(call.Args[len(call.Args)-1].End(), call.End(), "; "+body)
 }
 
 // waitGroupGo turns wg.Go(func() {…}) into wg.Add(1); go func() { defer
@@ -638,6 +697,7 @@ func (r *rewriter) waitGroupGo(call *ast.CallExpr) {
 	if !oneLine {
 		return
 	}
-	r.replace(call.Pos(), lit.Body.Lbrace+1, wg+".Add(1); go func() { defer "+wg+".Done();")
+	line := r.fset.Position(call.Pos()).Line
+	r.replace(call.Pos(), lit.Body.Lbrace+1, wg+".Add(1); go func() {"+registerGoroutine(line)+" defer "+wg+".Done();")
 	r.replace(call.Rparen, call.Rparen+1, "()")
 }

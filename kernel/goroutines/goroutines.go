@@ -98,14 +98,16 @@ func currentID() int {
 
 // Origin is where a goroutine was started.
 type Origin struct {
-	Cell int // the execution of the worker that started it, counting from 1
-	Line int // the cell line of its go statement
+	Cell int   // the execution of the worker that started it, counting from 1
+	Line int   // the cell line of its go statement
+	Tag  int64 // the tag the worker gave that execution (its request ID)
 }
 
 var (
 	mu      sync.Mutex
 	origins = map[int]Origin{}
 	cellNo  int
+	cellTag int64
 )
 
 // Started records that the calling goroutine was started at a cell line.
@@ -113,7 +115,7 @@ var (
 func Started(line int) {
 	id := currentID()
 	mu.Lock()
-	origins[id] = Origin{Cell: cellNo, Line: line}
+	origins[id] = Origin{Cell: cellNo, Line: line, Tag: cellTag}
 	mu.Unlock()
 }
 
@@ -133,13 +135,34 @@ func OriginOf(id int) (Origin, bool) {
 	return o, ok
 }
 
-// BeginCell numbers the cell about to run; goroutines it starts carry the
-// number.
-func BeginCell() int {
+// BeginCell numbers the cell about to run and records its tag; goroutines
+// it starts carry both.
+func BeginCell(tag int64) int {
 	mu.Lock()
 	defer mu.Unlock()
 	cellNo++
+	cellTag = tag
 	return cellNo
+}
+
+// EarlierCellTag returns the tag of the cell that started the calling
+// goroutine when that is not the running cell: the caller is a goroutine
+// an earlier cell left running. It is cheap when no such goroutine exists.
+func EarlierCellTag() (int64, bool) {
+	mu.Lock()
+	none := len(origins) == 0
+	mu.Unlock()
+	if none {
+		return 0, false
+	}
+	id := currentID()
+	mu.Lock()
+	defer mu.Unlock()
+	o, ok := origins[id]
+	if !ok || o.Cell == cellNo {
+		return 0, false
+	}
+	return o.Tag, true
 }
 
 // Leaked returns the interpreted goroutines, other than the caller's, that

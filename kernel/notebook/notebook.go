@@ -167,7 +167,7 @@ func Run(nb *Notebook, engine *supervisor.Supervisor, progress io.Writer) error 
 		fmt.Fprintf(progress, "[%d/%d] %s", count, len(code), firstLine(string(c.Source)))
 		rec.cell = c
 		started := time.Now()
-		res := engine.Execute(string(c.Source), false, nil, rec.sink())
+		res := engine.Execute(string(c.Source), false, nil, rec.sink(c))
 		took := time.Since(started).Round(time.Millisecond)
 		if res.Status == "error" {
 			fmt.Fprintf(progress, "  (%v, %s: %s)\n", took, res.Error.Name, res.Error.Value)
@@ -228,16 +228,21 @@ type outputRef struct {
 	index int
 }
 
-func (r *recorder) sink() *supervisor.Sink {
+// sink records the outputs of cell c. Text that goroutines of c print
+// after c has ended is recorded in c too, where a reader looks for it.
+func (r *recorder) sink(c *Cell) *supervisor.Sink {
 	return &supervisor.Sink{
+		KeepsLateOutput: true,
 		Stream: func(name, text string) {
-			r.flushClear()
-			outs := r.cell.Outputs
+			if c == r.cell {
+				r.flushClear()
+			}
+			outs := c.Outputs
 			if n := len(outs); n > 0 && outs[n-1]["output_type"] == "stream" && outs[n-1]["name"] == name {
 				outs[n-1]["text"] = outs[n-1]["text"].(string) + text
 				return
 			}
-			r.add(Output{"output_type": "stream", "name": name, "text": text})
+			c.Outputs = append(c.Outputs, Output{"output_type": "stream", "name": name, "text": text})
 		},
 		Display: func(o worker.Output) {
 			meta := o.Metadata

@@ -33,7 +33,7 @@ func TestRecorder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &recorder{byDisplayID: map[string][]outputRef{}, cell: &Cell{CellType: "code"}}
-			sink := r.sink()
+			sink := r.sink(r.cell)
 			for _, e := range tt.events {
 				if e.out != nil {
 					sink.Display(*e.out)

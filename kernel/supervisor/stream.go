@@ -49,13 +49,25 @@ type streams struct {
 	emitMu sync.Mutex // serializes calls into the sink
 	sink   *Sink
 	limit  *limiter
+	idle   bool // the sink's cell has ended: no cell runs
+
+	origin [2]int64             // the request whose goroutine writes now (a "from" marker), or 0
+	late   map[int64]lateOutput // the sinks of earlier cells, by request ID
+}
+
+// lateOutput is where text of an ended cell's goroutines goes.
+type lateOutput struct {
+	sink  *Sink
+	limit *limiter
 }
 
 // chunk is queued text with the last sync marker seen before it: text
-// after marker n must wait until event n has been delivered.
+// after marker n must wait until event n has been delivered. origin is
+// the request whose goroutine wrote it, when that was an earlier cell's.
 type chunk struct {
-	after int64
-	b     []byte
+	after  int64
+	origin int64
+	b      []byte
 }
 
 // queue appends text to a stream's pending chunks. Callers hold s.mu.
@@ -63,12 +75,12 @@ func (s *streams) queue(which int, b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	tag := s.passed[which]
-	if n := len(s.pending[which]); n > 0 && s.pending[which][n-1].after == tag {
+	tag, origin := s.passed[which], s.origin[which]
+	if n := len(s.pending[which]); n > 0 && s.pending[which][n-1].after == tag && s.pending[which][n-1].origin == origin {
 		s.pending[which][n-1].b = append(s.pending[which][n-1].b, b...)
 		return
 	}
-	s.pending[which] = append(s.pending[which], chunk{after: tag, b: append([]byte(nil), b...)})
+	s.pending[which] = append(s.pending[which], chunk{after: tag, origin: origin, b: append([]byte(nil), b...)})
 }
 
 func newStreams(token string) *streams {
@@ -137,6 +149,8 @@ func (s *streams) parse(which int, data []byte) []byte {
 			}
 		case "frame":
 			s.frames = append(s.frames, payload)
+		case "from":
+			s.origin[which], _ = strconv.ParseInt(payload, 10, 64)
 		}
 		s.mu.Unlock()
 	}
@@ -244,28 +258,65 @@ func (s *streams) flushLocked() {
 		s.queue(stderr, s.crash)
 		s.crashing, s.crash = false, nil
 	}
-	var out [2][]byte
+	type batch struct {
+		to   lateOutput
+		name string
+		b    []byte
+	}
+	var out []batch
+	add := func(to lateOutput, which int, b []byte) {
+		if n := len(out); n > 0 && out[n-1].to == to && out[n-1].name == streamNames[which] {
+			out[n-1].b = append(out[n-1].b, b...)
+			return
+		}
+		out = append(out, batch{to, streamNames[which], append([]byte(nil), b...)})
+	}
+	current := lateOutput{s.sink, s.limit}
 	for which := range s.pending {
 		keep := s.pending[which][:0]
 		for _, c := range s.pending[which] {
-			if c.after <= s.delivered {
-				out[which] = append(out[which], c.b...)
-			} else {
+			to, known := s.late[c.origin]
+			switch {
+			case c.after > s.delivered:
 				keep = append(keep, c)
+			case known && (s.idle || to.sink.KeepsLateOutput):
+				add(to, which, c.b)
+			default:
+				add(current, which, c.b)
 			}
 		}
 		s.pending[which] = keep
 	}
-	sink, limit := s.sink, s.limit
 	s.mu.Unlock()
-	for which, b := range out {
-		if len(b) == 0 || sink == nil {
+	for _, o := range out {
+		if o.to.sink == nil || o.to.sink.Stream == nil {
 			continue
 		}
-		if shown := limit.admit(b); len(shown) > 0 {
-			sink.Stream(streamNames[which], string(shown))
+		if shown := o.to.limit.admit(o.b); len(shown) > 0 {
+			o.to.sink.Stream(o.name, string(shown))
 		}
 	}
+}
+
+// remember records the sink of the cell of request id: text of goroutines
+// the cell leaves running goes there while no other cell runs, and always
+// if the sink KeepsLateOutput.
+func (s *streams) remember(id int64, sink *Sink, limit *limiter) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.late == nil {
+		s.late = map[int64]lateOutput{}
+	}
+	s.late[id] = lateOutput{sink, limit}
+}
+
+// endCell marks the sink's cell as ended: text of an earlier cell's
+// goroutines that arrives from now on goes to that cell's sink.
+func (s *streams) endCell() {
+	s.flush()
+	s.mu.Lock()
+	s.idle = true
+	s.mu.Unlock()
 }
 
 // deliver hands an event to the sink in its place: after the text written
@@ -302,7 +353,7 @@ func (s *streams) setSink(sink *Sink, limit *limiter) {
 	s.emitMu.Lock()
 	defer s.emitMu.Unlock()
 	s.mu.Lock()
-	s.sink, s.limit = sink, limit
+	s.sink, s.limit, s.idle = sink, limit, false
 	s.mu.Unlock()
 }
 

@@ -35,6 +35,13 @@ type Sink struct {
 	// Input asks the learner for a line of input. It may be nil when the
 	// front end cannot answer (the worker then refuses to read).
 	Input func(prompt string, password bool) (string, error)
+	// KeepsLateOutput says the sink takes what goroutines its cell left
+	// running print even while later cells run (golab run records it in the
+	// cell that started them). Otherwise such text goes to the cell running
+	// when it arrives, which every front end shows, and to the sink of the
+	// cell that started the goroutine only while no cell runs (JupyterLab
+	// keeps showing a cell's output until the cell runs again).
+	KeepsLateOutput bool
 }
 
 // Result is how a cell ended.
@@ -101,8 +108,8 @@ func New(opts Options) (*Supervisor, error) {
 }
 
 // Execute runs a cell and reports how it ended. Output goes to sink while
-// the cell runs; output of goroutines the cell leaves running goes to the
-// same sink until the next cell starts.
+// the cell runs; for the output of goroutines the cell leaves running, see
+// Sink.KeepsLateOutput.
 func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[string]string, sink *Sink) Result {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
@@ -117,8 +124,10 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	s.interrupted = false
 	s.mu.Unlock()
 
-	req := worker.Request{Op: worker.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
+	req := worker.Request{ID: p.newID(), Op: worker.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
+	p.streams.remember(req.ID, sink, limit)
 	ev, alive := p.call(req)
+	defer p.streams.endCell()
 	var res Result
 	if alive {
 		p.streams.flush()
@@ -579,10 +588,21 @@ func (p *process) answerInput(ev worker.Event) {
 
 // call sends a request and waits for its answer; alive is false when the
 // worker ended first.
-func (p *process) call(req worker.Request) (worker.Event, bool) {
+// newID returns a fresh request ID.
+func (p *process) newID() int64 {
 	p.reqMu.Lock()
+	defer p.reqMu.Unlock()
 	p.nextID++
-	req.ID = p.nextID
+	return p.nextID
+}
+
+// call sends a request (given a fresh ID unless it has one) and waits for
+// its answer; false means the worker died first.
+func (p *process) call(req worker.Request) (worker.Event, bool) {
+	if req.ID == 0 {
+		req.ID = p.newID()
+	}
+	p.reqMu.Lock()
 	p.inFlight = true
 	p.reqMu.Unlock()
 	defer func() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,13 +15,13 @@ import (
 // watchCell starts looking for a deadlock in the cell about to run, and
 // returns the function to call when the cell has returned: it stops the
 // watch and reports the goroutines the cell left running.
-func (w *Worker) watchCell(src string) (done func()) {
+func (w *Worker) watchCell(src string, tag int64) (done func()) {
 	if w.watcher == nil {
 		w.watcher = goroutines.NewWatcher(func(g goroutines.Goroutine) bool {
 			return strings.Contains(g.Stack, "(*stdinReader).Read") // waiting for the notebook
 		})
 	}
-	cellNo := goroutines.BeginCell()
+	cellNo := goroutines.BeginCell(tag)
 	before := goroutines.IDs()
 	stop := make(chan struct{})
 	go w.watcher.Watch(stop, func(d goroutines.Deadlock) {
@@ -125,4 +126,29 @@ func firstOr(list []string, def string) string {
 		return def
 	}
 	return list[0]
+}
+
+// originWriter is the interpreter's standard output. Text that a goroutine
+// of an earlier cell writes is enclosed in "from" markers naming that
+// cell's request, so the kernel can give it to the cell that started the
+// goroutine (golab run does; a live notebook shows it in the running cell).
+type originWriter struct {
+	token string
+	dst   *os.File
+}
+
+func (o *originWriter) Write(p []byte) (int, error) {
+	tag, earlier := goroutines.EarlierCellTag()
+	if !earlier {
+		return o.dst.Write(p)
+	}
+	open := Marker(o.token, "from", strconv.FormatInt(tag, 10))
+	end := Marker(o.token, "from", "0")
+	b := make([]byte, 0, len(open)+len(p)+len(end))
+	b = append(append(append(b, open...), p...), end...)
+	// One write: the file's lock keeps other goroutines' text outside it.
+	if _, err := o.dst.Write(b); err != nil {
+		return 0, fmt.Errorf("write cell output: %w", err)
+	}
+	return len(p), nil
 }

@@ -74,7 +74,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 	var stdin io.Reader = &stdinReader{w: w}
 	w.interp = interp.New(interp.Options{
 		Stdin:        stdin,
-		Stdout:       os.Stdout,
+		Stdout:       &originWriter{token: token, dst: os.Stdout},
 		Stderr:       w.frames,
 		Unrestricted: true,
 		Args:         []string{"cell"},
@@ -195,7 +195,7 @@ func (w *Worker) send(ev Event) {
 func (w *Worker) execute(req Request, ev *Event) {
 	w.allowStdin = req.AllowStdin
 	w.frames.reset()
-	done := w.watchCell(req.Code)
+	done := w.watchCell(req.Code, req.ID)
 	result, cellErr := w.run(req.Code)
 	done()
 	if cellErr != nil {

@@ -1,0 +1,84 @@
+package goroutines
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseReadsStatesAndIDs(t *testing.T) {
+	dump := []byte("goroutine 1 [running]:\nmain.main()\n\t/x/main.go:3 +0x1\n\n" +
+		"goroutine 7 [chan receive, 2 minutes]:\ngithub.com/traefik/yaegi/interp.runCfg()\n\n" +
+		"goroutine 9 [sync.Mutex.Lock]:\nsync.(*Mutex).Lock()\n\n" +
+		"goroutine 12 [sleep]:\ntime.Sleep()\n")
+	tests := []struct {
+		id          int
+		state       string
+		blocked     bool
+		interpreted bool
+	}{
+		{1, "running", false, false},
+		{7, "chan receive", true, true},
+		{9, "sync.Mutex.Lock", true, false},
+		{12, "sleep", false, false},
+	}
+	got := parse(dump)
+	if len(got) != len(tests) {
+		t.Fatalf("parsed %d goroutines, want %d: %+v", len(got), len(tests), got)
+	}
+	for i, tt := range tests {
+		g := got[i]
+		if g.ID != tt.id || g.State != tt.state || g.Blocked() != tt.blocked || g.Interpreted != tt.interpreted {
+			t.Errorf("goroutine %d = %+v (blocked %v), want %+v", i, g, g.Blocked(), tt)
+		}
+	}
+}
+
+// A goroutine a cell started is told apart from the running cell's own
+// code once the next cell begins, and forgotten when it ends.
+func TestEarlierCellTag(t *testing.T) {
+	BeginCell(41)
+	type answer struct {
+		tag     int64
+		earlier bool
+	}
+	ask, answers, quit := make(chan bool), make(chan answer), make(chan bool)
+	go func() {
+		Started(3)
+		defer Ended()
+		for {
+			select {
+			case <-ask:
+				tag, earlier := EarlierCellTag()
+				answers <- answer{tag, earlier}
+			case <-quit:
+				return
+			}
+		}
+	}()
+	ask <- true
+	if a := <-answers; a.earlier {
+		t.Errorf("during its own cell the goroutine counts as earlier (tag %d)", a.tag)
+	}
+	BeginCell(42)
+	ask <- true
+	if a := <-answers; !a.earlier || a.tag != 41 {
+		t.Errorf("in the next cell: tag %d, earlier %v; want 41, true", a.tag, a.earlier)
+	}
+	if _, earlier := EarlierCellTag(); earlier {
+		t.Error("the running cell's own goroutine counts as earlier")
+	}
+	quit <- true
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		n := len(origins)
+		mu.Unlock()
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Ended did not forget the goroutine")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
