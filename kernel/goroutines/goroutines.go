@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/golab-notebooks/golab/internal/goid"
 )
 
 // interpreterFrame marks a goroutine that runs interpreted code.
@@ -82,19 +84,9 @@ func parse(dump []byte) []Goroutine {
 	return out
 }
 
-// currentID returns the calling goroutine's ID, from the first line of its
-// stack. It costs about a microsecond: call it once per goroutine, not per
-// operation.
-func currentID() int {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	f := strings.Fields(string(buf[:n]))
-	if len(f) < 2 {
-		return 0
-	}
-	id, _ := strconv.Atoi(f[1])
-	return id
-}
+// currentID returns the calling goroutine's ID. It costs about a
+// microsecond: call it once per goroutine, not per operation.
+func currentID() int { return goid.Current() }
 
 // Origin is where a goroutine was started.
 type Origin struct {
