@@ -61,6 +61,9 @@ type Recorder struct {
 	now   func() time.Time
 	start time.Time
 
+	axis     string        // the x axis label's quantity, "time" by default
+	axisUnit time.Duration // one unit of the x axis, or 0 to choose ms or s
+
 	mu     sync.Mutex
 	names  map[int]string // goroutine ID -> name
 	order  []string       // goroutine names in order of first appearance
@@ -89,6 +92,22 @@ func (r *Recorder) Name(name string) {
 	defer r.mu.Unlock()
 	r.names[goid.Current()] = name
 	r.appear(name)
+}
+
+// Rows fixes the order of the chart's rows, top to bottom; goroutines not
+// named here follow in order of appearance.
+func (r *Recorder) Rows(names ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, n := range names {
+		r.appear(n)
+	}
+}
+
+// Axis sets what the x axis counts, such as "step" with unit
+// time.Millisecond for a schedule drawn one step per millisecond.
+func (r *Recorder) Axis(quantity string, unit time.Duration) {
+	r.axis, r.axisUnit = quantity, unit
 }
 
 // Go starts f in a new goroutine with the given name.
@@ -157,6 +176,15 @@ func (r *Recorder) Add(s Span) {
 	defer r.mu.Unlock()
 	r.appear(s.Goroutine)
 	r.spans = append(r.spans, s)
+}
+
+// AddArrow records a hand-off measured elsewhere.
+func (r *Recorder) AddArrow(a Arrow) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.appear(a.From)
+	r.appear(a.To)
+	r.arrows = append(r.arrows, a)
 }
 
 // Send records that the calling goroutine hands over a value with this

@@ -1,0 +1,49 @@
+package race
+
+import (
+	"fmt"
+	"sync"
+)
+
+// Switch forces the unlucky interleaving on demand: each of n goroutines
+// calls Here between reading a shared variable and writing it back, and
+// Here lets none of them go on until all n have arrived. So every
+// goroutine has read the old value before any writes, and all but one
+// update is lost — every time, not once in a thousand runs. It is the Go
+// version of the lecture's sleep between the read and the write.
+//
+// A Switch is reusable: the k-th calls of Here of all goroutines meet.
+type Switch struct {
+	n       int
+	mu      sync.Mutex
+	arrived int
+	round   int
+	cond    *sync.Cond
+}
+
+// NewSwitch returns a switch for n goroutines.
+func NewSwitch(n int) *Switch {
+	if n < 1 {
+		panic(fmt.Sprintf("race.NewSwitch(%d): need at least one goroutine", n))
+	}
+	s := &Switch{n: n}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// Here waits until all n goroutines have called Here (this round).
+func (s *Switch) Here() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	round := s.round
+	s.arrived++
+	if s.arrived == s.n {
+		s.arrived = 0
+		s.round++
+		s.cond.Broadcast()
+		return
+	}
+	for round == s.round {
+		s.cond.Wait()
+	}
+}
