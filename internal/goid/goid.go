@@ -5,6 +5,7 @@
 package goid
 
 import (
+	"bytes"
 	"runtime"
 	"strconv"
 	"strings"
@@ -21,4 +22,56 @@ func Current() int {
 	}
 	id, _ := strconv.Atoi(f[1])
 	return id
+}
+
+// Goroutine is one goroutine of a stack dump.
+type Goroutine struct {
+	ID    int
+	State string // "chan receive", "select", "sleep", "running", …
+	Stack string // the frames, as runtime.Stack prints them
+}
+
+// Blocked reports whether the goroutine waits for another goroutine (a
+// channel, select, lock, wait group or condition variable), as opposed to
+// sleeping, waiting for I/O or a system call, or running.
+func (g Goroutine) Blocked() bool {
+	s := g.State
+	return strings.HasPrefix(s, "chan ") || strings.HasPrefix(s, "select") ||
+		strings.HasPrefix(s, "sync.") || strings.HasPrefix(s, "semacquire")
+}
+
+// All returns every goroutine of the process, from runtime.Stack.
+func All() []Goroutine {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return Parse(buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// Parse reads runtime.Stack's format: blocks separated by blank lines, each
+// starting "goroutine 7 [chan receive, 2 minutes]:".
+func Parse(dump []byte) []Goroutine {
+	var out []Goroutine
+	for _, block := range bytes.Split(dump, []byte("\n\n")) {
+		head, rest, _ := bytes.Cut(block, []byte("\n"))
+		h := string(head)
+		if !strings.HasPrefix(h, "goroutine ") {
+			continue
+		}
+		idText, state, ok := strings.Cut(strings.TrimPrefix(h, "goroutine "), " [")
+		id, err := strconv.Atoi(idText)
+		if !ok || err != nil {
+			continue
+		}
+		state = strings.TrimSuffix(state, "]:")
+		if i := strings.Index(state, ","); i >= 0 { // ", 2 minutes", ", locked to thread"
+			state = state[:i]
+		}
+		out = append(out, Goroutine{ID: id, State: state, Stack: string(rest)})
+	}
+	return out
 }

@@ -45,16 +45,22 @@ func __golab_max[T __golab_cmp.Ordered](x T, ys ...T) T {
 func __golab_clear(x interface{}) { __golab_reflect.ValueOf(x).Clear() }
 `
 
-// IntLookup reports whether a name defined by an earlier cell is an integer
-// variable or constant, so that `for i := range n` can be told apart from
-// ranging over a slice named n. It may be nil.
-type IntLookup func(name string) bool
+// Earlier tells the rewriter about names that earlier cells defined, which
+// the cell's own syntax cannot show. Either function may be nil.
+type Earlier struct {
+	// IsInt reports whether a name is an integer variable or constant, so
+	// that `for i := range n` can be told apart from ranging over a slice.
+	IsInt func(name string) bool
+	// IsWaitGroup reports whether a name is a sync.WaitGroup variable (or
+	// a pointer to one), so that wg.Go is told apart from other Go methods.
+	IsWaitGroup func(name string) bool
+}
 
 // RewriteDecls rewrites a source of declarations (Plan.Decls, or one
 // Definition's Source) for the interpreter.
-func RewriteDecls(src string, ints IntLookup) string {
+func RewriteDecls(src string, earlier Earlier) string {
 	const prefix = "package p;"
-	return rewrite(prefix, src, "", ints, false)
+	return rewrite(prefix, src, "", earlier, false)
 }
 
 // RewriteStmts rewrites a source of statements (Plan.Stmts or
@@ -62,12 +68,12 @@ func RewriteDecls(src string, ints IntLookup) string {
 // if, switch, select, blocks) are run inside a function literal: yaegi
 // mishandles variables that select cases and loop bodies declare at the top
 // level of a cell.
-func RewriteStmts(src string, ints IntLookup) string {
+func RewriteStmts(src string, earlier Earlier) string {
 	const prefix = "package p;func _(){"
-	return rewrite(prefix, src, "\n}", ints, true)
+	return rewrite(prefix, src, "\n}", earlier, true)
 }
 
-func rewrite(prefix, src, suffix string, ints IntLookup, topLevel bool) string {
+func rewrite(prefix, src, suffix string, earlier Earlier, topLevel bool) string {
 	if blank(src) {
 		return src
 	}
@@ -76,7 +82,7 @@ func rewrite(prefix, src, suffix string, ints IntLookup, topLevel bool) string {
 	if err != nil {
 		return src // the caller reports syntax errors from the original
 	}
-	r := &rewriter{src: src, fset: fset, base: len(prefix), ints: ints}
+	r := &rewriter{src: src, fset: fset, base: len(prefix), earlier: earlier}
 	if topLevel {
 		if fn, ok := file.Decls[0].(*ast.FuncDecl); ok {
 			for _, st := range fn.Body.List {
@@ -99,12 +105,12 @@ type edit struct {
 }
 
 type rewriter struct {
-	src   string // the source being rewritten
-	fset  *token.FileSet
-	base  int
-	ints  IntLookup
-	edits []edit
-	fresh int // counter for fresh names
+	src     string // the source being rewritten
+	fset    *token.FileSet
+	base    int
+	earlier Earlier
+	edits   []edit
+	fresh   int // counter for fresh names
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.fset.Position(p).Offset - r.base }
@@ -326,7 +332,7 @@ func (r *rewriter) isInt(e ast.Expr, stack []ast.Node) bool {
 func (r *rewriter) identIsInt(id *ast.Ident) bool {
 	obj := id.Obj
 	if obj == nil {
-		return r.ints != nil && r.ints(id.Name)
+		return r.earlier.IsInt != nil && r.earlier.IsInt(id.Name)
 	}
 	switch d := obj.Decl.(type) {
 	case *ast.AssignStmt: // n := 10
@@ -680,13 +686,64 @@ func (r *rewriter) goCall(n *ast.GoStmt, line int) {
 	r.replace(call.Args[len(call.Args)-1].End(), call.End(), "; "+body)
 }
 
+// isWaitGroup reports whether an expression is a variable of type
+// sync.WaitGroup or *sync.WaitGroup, as far as the source and the earlier
+// cells tell.
+func (r *rewriter) isWaitGroup(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	if id.Obj == nil {
+		return r.earlier.IsWaitGroup != nil && r.earlier.IsWaitGroup(id.Name)
+	}
+	switch d := id.Obj.Decl.(type) {
+	case *ast.ValueSpec: // var wg sync.WaitGroup
+		return isWaitGroupType(d.Type)
+	case *ast.Field: // func f(wg *sync.WaitGroup)
+		return isWaitGroupType(d.Type)
+	case *ast.AssignStmt: // wg := &sync.WaitGroup{}, new(sync.WaitGroup)
+		for i, lhs := range d.Lhs {
+			if l, ok := lhs.(*ast.Ident); ok && l.Obj == id.Obj && i < len(d.Rhs) {
+				rhs := d.Rhs[i]
+				if u, ok := rhs.(*ast.UnaryExpr); ok && u.Op == token.AND {
+					rhs = u.X
+				}
+				switch v := rhs.(type) {
+				case *ast.CompositeLit:
+					return isWaitGroupType(v.Type)
+				case *ast.CallExpr:
+					if f, ok := v.Fun.(*ast.Ident); ok && f.Name == "new" && len(v.Args) == 1 {
+						return isWaitGroupType(v.Args[0])
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// isWaitGroupType reports whether a type expression is sync.WaitGroup or a
+// pointer to it.
+func isWaitGroupType(e ast.Expr) bool {
+	if star, ok := e.(*ast.StarExpr); ok {
+		e = star.X
+	}
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	return ok && pkg.Name == "sync" && sel.Sel.Name == "WaitGroup"
+}
+
 // waitGroupGo turns wg.Go(func() {…}) into wg.Add(1); go func() { defer
 // wg.Done(); … }(): yaegi v0.16.1 gives a closure handed to compiled code the
 // loop variables of the last iteration, where its own go statement gives
 // each goroutine its own.
 func (r *rewriter) waitGroupGo(call *ast.CallExpr) {
 	sel, ok := call.Fun.(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "Go" || len(call.Args) != 1 {
+	if !ok || sel.Sel.Name != "Go" || len(call.Args) != 1 || !r.isWaitGroup(sel.X) {
 		return
 	}
 	lit, ok := call.Args[0].(*ast.FuncLit)

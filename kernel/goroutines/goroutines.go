@@ -11,10 +11,7 @@
 package goroutines
 
 import (
-	"bytes"
-	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,48 +35,15 @@ type Goroutine struct {
 // channel, select, lock, wait group or condition variable), as opposed to
 // sleeping, waiting for I/O or a system call, or running.
 func (g Goroutine) Blocked() bool {
-	s := g.State
-	switch {
-	case strings.HasPrefix(s, "chan "), strings.HasPrefix(s, "select"),
-		strings.HasPrefix(s, "sync."), strings.HasPrefix(s, "semacquire"):
-		return true
-	}
-	return false
+	return goid.Goroutine{State: g.State}.Blocked()
 }
 
 // Dump returns the process's goroutines, from runtime.Stack.
 func Dump() []Goroutine {
-	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			return parse(buf[:n])
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-}
-
-// parse reads runtime.Stack's format: blocks separated by blank lines, each
-// starting "goroutine 7 [chan receive, 2 minutes]:".
-func parse(dump []byte) []Goroutine {
-	var out []Goroutine
-	for _, block := range bytes.Split(dump, []byte("\n\n")) {
-		head, rest, _ := bytes.Cut(block, []byte("\n"))
-		h := string(head)
-		if !strings.HasPrefix(h, "goroutine ") {
-			continue
-		}
-		idText, state, ok := strings.Cut(strings.TrimPrefix(h, "goroutine "), " [")
-		id, err := strconv.Atoi(idText)
-		if !ok || err != nil {
-			continue
-		}
-		state = strings.TrimSuffix(state, "]:")
-		if i := strings.Index(state, ","); i >= 0 { // ", 2 minutes", ", locked to thread"
-			state = state[:i]
-		}
-		out = append(out, Goroutine{ID: id, State: state, Stack: string(rest),
-			Interpreted: bytes.Contains(rest, []byte(interpreterFrame))})
+	all := goid.All()
+	out := make([]Goroutine, len(all))
+	for i, g := range all {
+		out[i] = Goroutine{ID: g.ID, State: g.State, Stack: g.Stack, Interpreted: strings.Contains(g.Stack, interpreterFrame)}
 	}
 	return out
 }

@@ -1,8 +1,11 @@
 package goroutines
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/golab-notebooks/golab/internal/goid"
 )
 
 func TestParseReadsStatesAndIDs(t *testing.T) {
@@ -21,7 +24,10 @@ func TestParseReadsStatesAndIDs(t *testing.T) {
 		{9, "sync.Mutex.Lock", true, false},
 		{12, "sleep", false, false},
 	}
-	got := parse(dump)
+	var got []Goroutine
+	for _, g := range goid.Parse(dump) {
+		got = append(got, Goroutine{ID: g.ID, State: g.State, Stack: g.Stack, Interpreted: strings.Contains(g.Stack, interpreterFrame)})
+	}
 	if len(got) != len(tests) {
 		t.Fatalf("parsed %d goroutines, want %d: %+v", len(got), len(tests), got)
 	}

@@ -96,6 +96,27 @@ go f(1)
 go g(1, "ab")
 wg.Wait()
 calls`, "3"},
+		{"wg.Go closures see their own loop variable", "", `var wg sync.WaitGroup
+var mu sync.Mutex
+var got []int
+for i := 0; i < 3; i++ {
+	wg.Go(func() { mu.Lock(); got = append(got, i); mu.Unlock() })
+}
+wg.Wait()
+sort.Ints(got)
+fmt.Sprint(got)`, `"[0 1 2]"`},
+		{"wg.Go on a WaitGroup pointer of an earlier cell", "wg := &sync.WaitGroup{}", `var mu sync.Mutex
+total := 0
+for _, v := range []int{1, 2, 3} {
+	wg.Go(func() { mu.Lock(); total += v; mu.Unlock() })
+}
+wg.Wait()
+total`, "6"},
+		{"a Go method of another type is left alone", `type pool struct{ n int }
+func (p *pool) Go(f func()) { p.n++; f() }`, `p := &pool{}
+ran := 0
+p.Go(func() { ran++ })
+fmt.Sprint(p.n, ran)`, `"1 1"`},
 		{"slices.Sorted of maps.Keys and maps.Values", "", `m := map[string]int{"b": 2, "a": 1, "c": 3}
 fmt.Sprint(slices.Sorted(maps.Keys(m)), slices.Sorted(maps.Values(m)), len(slices.Collect(maps.Keys(m))), len(slices.Collect(maps.Values(m))))`, `"[a b c] [1 2 3] 3 3"`},
 		{"range over map and slice iterators", "", `m := map[string]int{"a": 1, "b": 2}

@@ -32,7 +32,7 @@ func (w *Worker) evalTrailing(piece, src string) (string, *Error) {
 	trimmed := strings.TrimLeft(piece, " \t\n")
 	lead := piece[:len(piece)-len(trimmed)]
 	expr, err := parser.ParseExpr(trimmed)
-	piece = cell.RewriteStmts(piece, w.isInt)
+	piece = cell.RewriteStmts(piece, w.earlier())
 	if err != nil || !w.singleValue(expr) {
 		return "", w.eval(piece, src)
 	}

@@ -232,14 +232,14 @@ func (w *Worker) run(src string) (string, *Error) {
 	if e := w.importAll(plan, src); e != nil {
 		return "", e
 	}
-	if e := w.eval(cell.RewriteDecls(plan.DeclsWithout(skip), w.isInt), src); e != nil {
+	if e := w.eval(cell.RewriteDecls(plan.DeclsWithout(skip), w.earlier()), src); e != nil {
 		return "", e
 	}
 	changed := w.record(plan)
 	if e := w.rebindCallers(changed, src); e != nil {
 		return "", e
 	}
-	if e := w.eval(cell.RewriteStmts(plan.Stmts, w.isInt), src); e != nil {
+	if e := w.eval(cell.RewriteStmts(plan.Stmts, w.earlier()), src); e != nil {
 		return "", e
 	}
 	var result string
@@ -313,6 +313,25 @@ func (w *Worker) globals() (g map[string]reflect.Value) {
 
 // isInt reports whether an earlier cell defined name as an integer variable
 // or constant; the cell rewriter asks, to recognise range over an integer.
+// earlier tells the cell rewriter about earlier cells' globals.
+func (w *Worker) earlier() cell.Earlier {
+	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup}
+}
+
+// isWaitGroup reports whether a global is a sync.WaitGroup or a pointer
+// to one.
+func (w *Worker) isWaitGroup(name string) bool {
+	v, ok := w.globals()[name]
+	if !ok || !v.IsValid() {
+		return false
+	}
+	t := v.Type()
+	for t.Kind() == reflect.Pointer { // yaegi keeps globals addressable
+		t = t.Elem()
+	}
+	return t == reflect.TypeOf(sync.WaitGroup{})
+}
+
 func (w *Worker) isInt(name string) bool {
 	if d, ok := w.defs["value:"+name]; ok && d.Kind == cell.Const {
 		return constIsInt(d.Source, name)
@@ -503,7 +522,7 @@ func (w *Worker) rebindCallers(changed []string, src string) *Error {
 			}
 			seen[d.Name] = true
 			pending = append(pending, d.Name)
-			if _, err := w.try(cell.RewriteDecls(d.Source, w.isInt)); err != nil {
+			if _, err := w.try(cell.RewriteDecls(d.Source, w.earlier())); err != nil {
 				return &Error{Name: "redefinition", Value: fmt.Sprintf("could not update %s to call the new %s: %v", d.Name, name, err),
 					Traceback: []string{fmt.Sprintf("%s calls %s, which this cell redefines, and could not be updated: %v", d.Name, name, err)}}
 			}
@@ -538,7 +557,7 @@ func (w *Worker) restore(cells []string, failed []int) (restored, lost []string)
 		if refusal != nil {
 			continue // the cell was refused when it ran, too
 		}
-		if _, err := w.try(cell.RewriteDecls(plan.DeclsWithout(skip), w.isInt)); err != nil {
+		if _, err := w.try(cell.RewriteDecls(plan.DeclsWithout(skip), w.earlier())); err != nil {
 			if !isFailed[i] {
 				for _, d := range plan.Defined {
 					lost = append(lost, string(d.Kind)+" "+d.Name)

@@ -118,8 +118,12 @@ func (s TraceStep) Label() string {
 // String lists the steps, one per line.
 func (t *Trace) String() string {
 	var b strings.Builder
+	width := 4
+	for _, name := range t.Model.Goroutines() {
+		width = max(width, len(name))
+	}
 	for _, s := range t.Steps {
-		fmt.Fprintf(&b, "%2d  %-4s %-26s %s\n", s.Number, s.Goroutine, s.Label(), s.After)
+		fmt.Fprintf(&b, "%2d  %-*s %-26s %s\n", s.Number, width, s.Goroutine, s.Label(), s.After)
 	}
 	fmt.Fprintf(&b, "end: %s\n", t.Final)
 	return b.String()

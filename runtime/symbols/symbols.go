@@ -8,6 +8,10 @@
 package symbols
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/display
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/chart
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/timeline
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/race
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/timing
 
 import (
 	"reflect"

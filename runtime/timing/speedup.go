@@ -1,0 +1,114 @@
+package timing
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/golab-notebooks/golab/runtime/chart"
+	"github.com/golab-notebooks/golab/runtime/display"
+)
+
+// Scaling is how a piece of work speeds up with more goroutines.
+type Scaling struct {
+	Workers  []int           // 1, 2, …, N
+	Times    []time.Duration // median time with that many workers
+	Parallel float64         // the parallel fraction p that best fits Amdahl's law
+}
+
+// Speedup runs work(n) for n = 1 … maxWorkers goroutines, each repeat times,
+// and fits Amdahl's law to the median times: with a parallel fraction p,
+// the speedup on n workers is 1 / ((1-p) + p/n).
+func Speedup(maxWorkers, repeat int, work func(workers int)) *Scaling {
+	maxWorkers = max(maxWorkers, 1)
+	s := &Scaling{}
+	progress := display.New("timing.Speedup: 1 worker")
+	for n := 1; n <= maxWorkers; n++ {
+		progress.Update(fmt.Sprintf("timing.Speedup: %d of %d workers", n, maxWorkers))
+		st := Measure(fmt.Sprint(n), repeat, func() { work(n) })
+		s.Workers = append(s.Workers, n)
+		s.Times = append(s.Times, st.Median)
+	}
+	progress.Update(fmt.Sprintf("timing.Speedup: 1 to %d workers measured", maxWorkers))
+	s.Parallel = FitAmdahl(s.Workers, s.Speedups())
+	return s
+}
+
+// Speedups returns T(1)/T(n) for each measurement.
+func (s *Scaling) Speedups() []float64 {
+	out := make([]float64, len(s.Times))
+	for i, t := range s.Times {
+		out[i] = ratio(s.Times[0], t)
+	}
+	return out
+}
+
+// Efficiencies returns speedup/n for each measurement: 1 is perfect use of
+// every worker.
+func (s *Scaling) Efficiencies() []float64 {
+	sp := s.Speedups()
+	for i := range sp {
+		sp[i] /= float64(s.Workers[i])
+	}
+	return sp
+}
+
+// Amdahl returns the speedup Amdahl's law predicts on n workers for a
+// parallel fraction p.
+func Amdahl(p float64, n int) float64 {
+	return 1 / ((1 - p) + p/float64(n))
+}
+
+// FitAmdahl returns the parallel fraction p, between 0 and 1, whose Amdahl
+// curve best fits the measured speedups (least squares on 1/speedup, where
+// the law is linear: 1/S - 1 = p·(1/n - 1)).
+func FitAmdahl(workers []int, speedups []float64) float64 {
+	var sxy, sxx float64
+	for i, n := range workers {
+		if n < 2 || speedups[i] <= 0 {
+			continue
+		}
+		x := 1/float64(n) - 1
+		y := 1/speedups[i] - 1
+		sxy += x * y
+		sxx += x * x
+	}
+	if sxx == 0 {
+		return 0
+	}
+	return math.Min(1, math.Max(0, sxy/sxx))
+}
+
+// String is a text table of the measurements.
+func (s *Scaling) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "workers  time        speedup  efficiency\n")
+	sp, eff := s.Speedups(), s.Efficiencies()
+	for i, n := range s.Workers {
+		fmt.Fprintf(&b, "%7d  %-10v  %6.2f  %9.0f%%\n", n, round(s.Times[i]), sp[i], 100*eff[i])
+	}
+	fmt.Fprintf(&b, "Amdahl fit: %.0f%% of the work runs in parallel (at most ×%.1f on any number of workers)\n",
+		100*s.Parallel, 1/math.Max(1-s.Parallel, 1e-9))
+	return b.String()
+}
+
+// Chart draws the measured speedups over the Amdahl curve and the ideal line.
+func (s *Scaling) Chart() *chart.Chart {
+	x := make([]float64, len(s.Workers))
+	ideal := make([]float64, len(s.Workers))
+	law := make([]float64, len(s.Workers))
+	for i, n := range s.Workers {
+		x[i], ideal[i], law[i] = float64(n), float64(n), Amdahl(s.Parallel, n)
+	}
+	return chart.Lines("Speedup with more goroutines", "goroutines", "speedup",
+		chart.Series{Name: "measured", X: x, Y: s.Speedups(), Points: true},
+		chart.Series{Name: fmt.Sprintf("Amdahl, p = %.2f", s.Parallel), X: x, Y: law, Dashed: true},
+		chart.Series{Name: "ideal", X: x, Y: ideal, Dashed: true},
+	)
+}
+
+// Show displays the table and the chart.
+func (s *Scaling) Show() {
+	display.Show(display.Bundle{"text/html": "<pre>" + s.String() + "</pre>" + s.Chart().SVG(), "text/plain": s.String()})
+}
