@@ -1,5 +1,6 @@
 """Execute-request rules, driven through jupyter_client."""
 
+import os
 import time
 
 from kernel_helpers import collect, execute, kernel, of_type, stream_text
@@ -155,3 +156,18 @@ def test_input_through_bufio_on_os_stdin():
         kc.input("from bufio")
         msgs, _ = collect(kc, msg_id)
         assert stream_text(msgs) == "echo: from bufio\n"
+
+
+def test_helpers_are_completed_and_documented_without_a_toolchain():
+    # PATH without the go command: the helpers' documentation is embedded.
+    with kernel(env={**os.environ, "PATH": "/nonexistent"}) as (km, kc):
+        reply, _ = execute(kc, 'import "golab/race"')
+        assert reply["status"] == "ok"
+        msg_id = kc.complete("race.Hi", 7)
+        matches = kc.get_shell_msg(timeout=10)["content"]["matches"]
+        assert "race.Histogram" in matches or "Histogram" in matches, matches
+        kc.inspect("race.NewModel()", 8)
+        content = kc.get_shell_msg(timeout=10)["content"]
+        assert content["found"], content
+        text = content["data"]["text/plain"]
+        assert "func NewModel() *Model" in text and "returns an empty model" in text, text

@@ -14,6 +14,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+	helpers "github.com/golab-notebooks/golab/runtime"
 	"github.com/golab-notebooks/golab/runtime/symbols"
 )
 
@@ -295,12 +296,14 @@ func goDoc(pkgPath, name string) string {
 	if pkgPath == "" {
 		return ""
 	}
+	for _, prefix := range []string{"golab/", "github.com/golab-notebooks/golab/runtime/"} {
+		if rest, ok := strings.CutPrefix(pkgPath, prefix); ok {
+			return helpers.Doc(rest, name) // embedded: no toolchain or source needed
+		}
+	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		return ""
-	}
-	if rest, ok := strings.CutPrefix(pkgPath, "golab/"); ok {
-		pkgPath = "github.com/golab-notebooks/golab/runtime/" + rest
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

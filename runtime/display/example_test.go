@@ -15,3 +15,11 @@ func Example() {
 	// 0%
 	// 100%
 }
+
+func ExampleTable() {
+	display.Table([]string{"goroutines", "time"}, [][]string{{"1", "40ms"}, {"4", "11ms"}})
+	// Output:
+	// goroutines  time
+	// 1           40ms
+	// 4           11ms
+}
