@@ -127,14 +127,19 @@ func EarlierCellTag() (int64, bool) {
 // counted.
 func Leaked(before map[int]bool, settle time.Duration) []Goroutine {
 	self := currentID()
-	first := map[int]bool{}
+	candidates := map[int]bool{}
 	for _, g := range Dump() {
-		first[g.ID] = true
+		if g.Interpreted && g.ID != self && !before[g.ID] {
+			candidates[g.ID] = true
+		}
+	}
+	if len(candidates) == 0 {
+		return nil // the common case: no wait, so trivial cells stay fast
 	}
 	time.Sleep(settle)
 	var out []Goroutine
 	for _, g := range Dump() {
-		if g.Interpreted && g.ID != self && !before[g.ID] && first[g.ID] {
+		if g.Interpreted && candidates[g.ID] {
 			out = append(out, g)
 		}
 	}

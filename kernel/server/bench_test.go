@@ -73,11 +73,32 @@ func startKernel(t testing.TB) *client {
 		t.Fatal(err)
 	}
 	sess, _ := wire.NewSession(info.SignatureScheme, info.Key, "bench")
+	waitListening(t, fmt.Sprintf("127.0.0.1:%d", info.ShellPort))
 	shell := zmq4.NewDealer(context.Background(), zmq4.WithDialerRetry(5*time.Millisecond), zmq4.WithDialerMaxRetries(2000))
 	if err := shell.Dial(info.Endpoint(info.ShellPort)); err != nil {
 		t.Fatal(err)
 	}
 	return &client{sess: sess, shell: shell, cmd: cmd}
+}
+
+// waitListening waits until the kernel listens on addr. Dialing a port
+// nobody listens on yet, with retries, can connect the socket to itself
+// (TCP simultaneous open, when the kernel picks the same ephemeral port),
+// which broke the ZMTP greeting now and then.
+func waitListening(t testing.TB, addr string) {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			self := c.LocalAddr().String() == c.RemoteAddr().String()
+			_ = c.Close()
+			if !self {
+				return
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("the kernel did not listen on %s within 10s", addr)
 }
 
 func (c *client) close() {
