@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/runtime/race"
+	"github.com/golab-notebooks/golab/runtime/safe"
 	"github.com/golab-notebooks/golab/runtime/timeline"
 	"github.com/golab-notebooks/golab/runtime/timing"
 )
@@ -91,6 +92,35 @@ func main() {
 	})
 	clock.Wait()
 	save("timeline.png", rec.Chart("producer and consumer (virtual time)"))
+
+	// A blocking queue between a producer and two workers, its waits recorded.
+	vclock := timing.NewVirtualClock()
+	qrec := timeline.NewWithClock(vclock.Now)
+	qrec.Rows("producer", "worker 1", "worker 2")
+	q := safe.NewQueue(2)
+	q.Record(qrec)
+	vclock.Go(func() {
+		qrec.Name("producer")
+		for i := 1; i <= 8; i++ {
+			qrec.Do(fmt.Sprint("job ", i), func() { vclock.Sleep(50 * time.Millisecond) })
+			q.Put(i)
+		}
+		q.Close()
+	})
+	for w := 1; w <= 2; w++ {
+		vclock.Go(func() {
+			qrec.Name(fmt.Sprint("worker ", w))
+			for {
+				job, ok := q.GetOK()
+				if !ok {
+					return
+				}
+				qrec.Do(fmt.Sprint("work ", job), func() { vclock.Sleep(300 * time.Millisecond) })
+			}
+		})
+	}
+	vclock.Wait()
+	save("queue.png", qrec.Chart("safe.Queue of two places: a producer and two workers"))
 
 	// Speedup against Amdahl's law.
 	save("speedup.png", timing.Speedup(4, 5, func(workers int) {

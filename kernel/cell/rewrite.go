@@ -226,6 +226,7 @@ func (r *rewriter) walk(root ast.Node) {
 			r.builtin(n)
 			r.waitGroupGo(n)
 			r.genericCall(n)
+			r.closureArgs(n, stack)
 		case *ast.GoStmt:
 			r.goStmt(n)
 		case *ast.FuncLit:
@@ -404,6 +405,86 @@ func (r *rewriter) perIteration(body *ast.BlockStmt, vars ...ast.Expr) {
 	if b.Len() > 0 {
 		r.insert(body.Lbrace+1, b.String())
 	}
+}
+
+// closureArgs binds, for each function literal passed to a call inside a
+// loop, the loop variables it uses to their values of this iteration:
+// `f(func() { use(i) })` becomes
+// `f((func() func() { c := i; i := c; return func() { use(i) } })())`.
+// yaegi v0.16.1 hands compiled code (timeline.Go, clock.Go, …) closures
+// that see the loop variables of the last iteration; a closure made inside
+// a fresh call keeps its own. Literals run by go or defer are left alone.
+func (r *rewriter) closureArgs(call *ast.CallExpr, stack []ast.Node) {
+	if _, ok := call.Fun.(*ast.FuncLit); ok {
+		return // an immediately called literal
+	}
+	if n := len(stack); n > 0 {
+		switch stack[n-1].(type) {
+		case *ast.GoStmt, *ast.DeferStmt:
+			return
+		}
+	}
+	loopVars := enclosingLoopVars(stack)
+	if len(loopVars) == 0 {
+		return
+	}
+	for _, arg := range call.Args {
+		lit, ok := arg.(*ast.FuncLit)
+		if !ok {
+			continue
+		}
+		var used []string
+		seen := map[token.Pos]bool{}
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Obj != nil && loopVars[id.Obj.Pos()] && !seen[id.Obj.Pos()] && !assigns(lit.Body, id.Name) {
+				seen[id.Obj.Pos()] = true
+				used = append(used, id.Name)
+			}
+			return true
+		})
+		if len(used) == 0 {
+			continue
+		}
+		typ, _ := r.text(lit.Type)
+		var b strings.Builder
+		b.WriteString("(func() " + strings.Join(strings.Fields(typ), " ") + " {")
+		for _, name := range used {
+			tmp := r.name("v")
+			b.WriteString(" " + tmp + " := " + name + "; " + name + " := " + tmp + ";")
+		}
+		b.WriteString(" return ")
+		r.insert(lit.Pos(), b.String())
+		r.insertLate(lit.End(), " })()")
+	}
+}
+
+// enclosingLoopVars returns the variables that the loops around a node,
+// within its function, declare in their headers, by declaring position.
+func enclosingLoopVars(stack []ast.Node) map[token.Pos]bool {
+	vars := map[token.Pos]bool{}
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return vars
+		case *ast.ForStmt:
+			if as, ok := n.Init.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+				for _, l := range as.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Obj != nil {
+						vars[id.Obj.Pos()] = true
+					}
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok && id.Obj != nil {
+						vars[id.Obj.Pos()] = true
+					}
+				}
+			}
+		}
+	}
+	return vars
 }
 
 // declares reports whether a block's own statements declare a name with

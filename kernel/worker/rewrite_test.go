@@ -96,6 +96,16 @@ go f(1)
 go g(1, "ab")
 wg.Wait()
 calls`, "3"},
+		{"closures handed to compiled code see their iteration's variables", "", `var mu sync.Mutex
+var got []int
+var wg sync.WaitGroup
+for i := 0; i < 3; i++ {
+	wg.Add(1)
+	time.AfterFunc(time.Millisecond, func() { mu.Lock(); got = append(got, i); mu.Unlock(); wg.Done() })
+}
+wg.Wait()
+sort.Ints(got)
+fmt.Sprint(got)`, `"[0 1 2]"`},
 		{"wg.Go closures see their own loop variable", "", `var wg sync.WaitGroup
 var mu sync.Mutex
 var got []int

@@ -12,6 +12,7 @@ package symbols
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/timeline
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/race
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/timing
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/safe
 
 import (
 	"reflect"
