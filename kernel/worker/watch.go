@@ -18,7 +18,8 @@ import (
 func (w *Worker) watchCell(src string, tag int64) (done func()) {
 	if w.watcher == nil {
 		w.watcher = goroutines.NewWatcher(func(g goroutines.Goroutine) bool {
-			return strings.Contains(g.Stack, "(*stdinReader).Read") // waiting for the notebook
+			return strings.Contains(g.Stack, "(*stdinReader).Read") || // waiting for the notebook
+				strings.Contains(g.Stack, "runtime/check.Test(") // a %check test has its own timeout
 		})
 	}
 	cellNo := goroutines.BeginCell(tag)

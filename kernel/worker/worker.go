@@ -20,6 +20,7 @@ import (
 
 	"github.com/golab-notebooks/golab/internal/outlet"
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/exercise"
 	"github.com/golab-notebooks/golab/kernel/generics"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
 	"github.com/golab-notebooks/golab/runtime/symbols"
@@ -217,6 +218,9 @@ func (w *Worker) execute(req Request, ev *Event) {
 func (w *Worker) run(src string) (string, *Error) {
 	if isRaceCell(src) {
 		return "", w.runRace(src)
+	}
+	if exercise.IsCheckCell(src) {
+		return "", w.runCheck(src)
 	}
 	plan, err := cell.Split(src)
 	if err != nil {

@@ -35,6 +35,12 @@ func Show(b Bundle) {
 	publish(outlet.Output{Kind: "display", Data: b}, b)
 }
 
+// ShowWithMetadata is Show with output metadata, which front ends keep with
+// the output in the notebook file (tools read it; learners do not see it).
+func ShowWithMetadata(b Bundle, metadata map[string]any) {
+	publish(outlet.Output{Kind: "display", Data: b, Metadata: metadata}, b)
+}
+
 // HTML displays an HTML fragment.
 func HTML(html string) {
 	Show(Bundle{"text/html": html, "text/plain": "[HTML]"})

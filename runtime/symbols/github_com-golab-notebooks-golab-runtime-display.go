@@ -10,18 +10,19 @@ import (
 func init() {
 	Symbols["github.com/golab-notebooks/golab/runtime/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Clear":       reflect.ValueOf(display.Clear),
-		"HTML":        reflect.ValueOf(display.HTML),
-		"JSON":        reflect.ValueOf(display.JSON),
-		"Markdown":    reflect.ValueOf(display.Markdown),
-		"New":         reflect.ValueOf(display.New),
-		"NewBundle":   reflect.ValueOf(display.NewBundle),
-		"NewProgress": reflect.ValueOf(display.NewProgress),
-		"PNG":         reflect.ValueOf(display.PNG),
-		"SVG":         reflect.ValueOf(display.SVG),
-		"Show":        reflect.ValueOf(display.Show),
-		"Table":       reflect.ValueOf(display.Table),
-		"Text":        reflect.ValueOf(display.Text),
+		"Clear":            reflect.ValueOf(display.Clear),
+		"HTML":             reflect.ValueOf(display.HTML),
+		"JSON":             reflect.ValueOf(display.JSON),
+		"Markdown":         reflect.ValueOf(display.Markdown),
+		"New":              reflect.ValueOf(display.New),
+		"NewBundle":        reflect.ValueOf(display.NewBundle),
+		"NewProgress":      reflect.ValueOf(display.NewProgress),
+		"PNG":              reflect.ValueOf(display.PNG),
+		"SVG":              reflect.ValueOf(display.SVG),
+		"Show":             reflect.ValueOf(display.Show),
+		"ShowWithMetadata": reflect.ValueOf(display.ShowWithMetadata),
+		"Table":            reflect.ValueOf(display.Table),
+		"Text":             reflect.ValueOf(display.Text),
 
 		// type definitions
 		"Bundle":   reflect.ValueOf((*display.Bundle)(nil)),

@@ -13,6 +13,7 @@ package symbols
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/race
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/timing
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/safe
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/check
 
 import (
 	"reflect"

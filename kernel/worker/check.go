@@ -1,0 +1,64 @@
+package worker
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/golab-notebooks/golab/kernel/exercise"
+	"github.com/golab-notebooks/golab/runtime/check"
+)
+
+// runCheck runs a %check cell: each test of the exercise, against what the
+// notebook has defined so far, then a pass or fail box. A failing test is
+// not a cell error: the notebook runs on, and the box says what failed.
+func (w *Worker) runCheck(src string) *Error {
+	name, tests, err := exercise.Parse(src)
+	if err != nil {
+		return &Error{Name: exercise.Magic, Value: err.Error(), Traceback: []string{red(exercise.Magic+": ") + err.Error()}}
+	}
+	if e := w.ensureImported(`import "golab/check"`, "check"); e != nil {
+		return e
+	}
+	var outcomes []check.Outcome
+	for i, t := range tests {
+		testName := t.Name
+		if t.Hidden {
+			testName += " (hidden test)"
+		}
+		check.Begin()
+		code := fmt.Sprintf("check.Case(%q, %q, check.Options{Runs: %d, Timeout: %d, Noise: %t}, func(t *check.T) {\n%s})",
+			name, testName, t.Runs, int64(t.Timeout), t.Noise, t.Body)
+		if _, e := w.run(code); e != nil {
+			outcomes = append(outcomes, check.Outcome{Exercise: name, Test: testName,
+				Failure: "the test could not run: " + testProblem(e)})
+			continue
+		}
+		o, ok := check.Last()
+		if !ok {
+			o = check.Outcome{Exercise: name, Test: testName, Failure: fmt.Sprintf("test %d did not report", i+1)}
+		}
+		outcomes = append(outcomes, o)
+	}
+	check.Report(name, outcomes)
+	return nil
+}
+
+// testProblem words a test that did not compile or crashed: most often the
+// learner's function is missing or has another signature.
+func testProblem(e *Error) string {
+	msg := e.Value
+	if strings.Contains(msg, "undefined") {
+		msg += " (is the exercise's function defined, with the name and parameters the prompt gives?)"
+	}
+	return msg
+}
+
+// ensureImported imports a package under a name, unless the notebook
+// already has that name.
+func (w *Worker) ensureImported(importLine, name string) *Error {
+	if _, ok := w.defs["package:"+name]; ok {
+		return nil
+	}
+	_, e := w.run(importLine)
+	return e
+}

@@ -1,0 +1,106 @@
+package worker
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golab-notebooks/golab/kernel/exercise"
+	"github.com/golab-notebooks/golab/runtime/check"
+)
+
+// A %check cell passes a correct solution and fails a racy, a deadlocked
+// and a missing one, each with a message naming the failing case.
+func TestCheckCell(t *testing.T) {
+	tests := []exercise.Test{
+		{Name: "one goroutine", Body: `check.Equal(t, "Count(1, 100)", Count(1, 100), 100)`},
+		{Name: "many goroutines", Runs: 20, Timeout: 20 * time.Second, Noise: true, Body: `check.Equal(t, "Count(8, 2000)", Count(8, 2000), 16000)`},
+		{Name: "hidden zero", Hidden: true, Body: `check.Equal(t, "Count(0, 5)", Count(0, 5), 0)`},
+	}
+	cell := exercise.Format("counter", tests)
+	timesOut := exercise.Format("counter", []exercise.Test{{Name: "times out", Timeout: time.Second, Body: `check.Equal(t, "Count(1, 1)", Count(1, 1), 1)`}})
+	cases := []struct {
+		name     string
+		solution string
+		cell     string // the check cell, if not the usual one
+		passed   int
+		failure  string
+	}{
+		{"correct", `import "sync"
+func Count(goroutines, each int) int {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	n := 0
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				mu.Lock()
+				n++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return n
+}`, "", 3, ""},
+		{"racy", `import "sync"
+func Count(goroutines, each int) int {
+	var wg sync.WaitGroup
+	n := 0
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				n++
+			}
+		}()
+	}
+	wg.Wait()
+	return n
+}`, "", 2, "want 16000"},
+		{"deadlocked", `import "sync"
+func Count(goroutines, each int) int {
+	var mu sync.Mutex
+	mu.Lock()
+	mu.Lock()
+	return 0
+}`, timesOut, 0, "did not finish"},
+		{"missing", `func Other() {}`, "", 0, "is the exercise's function defined"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorker(t)
+			if _, e := w.run(c.solution); e != nil {
+				t.Fatalf("solution: %v", e.Value)
+			}
+			var got []check.Outcome
+			check.OnReport = func(exercise string, outcomes []check.Outcome) { got = outcomes }
+			defer func() { check.OnReport = nil }()
+			src := cell
+			if c.cell != "" {
+				src = c.cell
+			}
+			if _, e := w.run(src); e != nil {
+				t.Fatalf("check cell: %v", e.Value)
+			}
+			passed := 0
+			var failures []string
+			for _, o := range got {
+				if o.Passed {
+					passed++
+				} else {
+					failures = append(failures, o.Test+": "+o.Failure)
+				}
+			}
+			if passed != c.passed {
+				t.Errorf("%d tests passed, want %d; failures: %v", passed, c.passed, failures)
+			}
+			if c.failure != "" && !strings.Contains(strings.Join(failures, "\n"), c.failure) {
+				t.Errorf("failures %v do not say %q", failures, c.failure)
+			}
+		})
+	}
+}
