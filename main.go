@@ -3,6 +3,7 @@
 //
 //	golab install [--user | --sys-prefix | --prefix DIR]   register the kernel with Jupyter
 //	golab run NOTEBOOK.ipynb [-o OUT.ipynb]                 execute a notebook without Jupyter
+//	golab lesson build|check [-lessons DIR] [-out DIR]      make lesson notebooks, or verify the exercises
 //	golab kernel -f CONNECTION_FILE                         run the kernel (Jupyter starts this)
 //	golab version                                           print the version
 package main
@@ -17,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/golab-notebooks/golab/kernel/lesson"
 	"github.com/golab-notebooks/golab/kernel/notebook"
 	"github.com/golab-notebooks/golab/kernel/server"
 	"github.com/golab-notebooks/golab/kernel/spec"
@@ -29,6 +31,8 @@ const usage = `golab: Go notebooks for learning concurrency
 usage:
   golab install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name NAME] [--interrupt-mode signal|message]
   golab run NOTEBOOK.ipynb [-o OUT.ipynb]
+  golab lesson build [-lessons lessons] [-out notebooks]
+  golab lesson check [-lessons lessons]
   golab kernel -f CONNECTION_FILE
   golab version
 `
@@ -48,6 +52,8 @@ func main() {
 		err = install(args)
 	case "run":
 		err = run(args)
+	case "lesson":
+		err = lessonCommand(args)
 	case "version", "--version":
 		fmt.Println("golab", server.Version)
 	case "help", "-h", "--help":
@@ -152,5 +158,32 @@ func run(args []string) error {
 		return fmt.Errorf("%s: %w (outputs so far written to %s)", path, runErr, dest)
 	}
 	fmt.Fprintf(progress, "wrote %s\n", dest)
+	return nil
+}
+
+func lessonCommand(args []string) error {
+	if len(args) == 0 || (args[0] != "build" && args[0] != "check") {
+		return errors.New("lesson: build or check? usage: golab lesson build|check [-lessons DIR] [-out DIR]")
+	}
+	fs := flag.NewFlagSet("lesson "+args[0], flag.ExitOnError)
+	dir := fs.String("lessons", "lessons", "the folder of lesson sources (NN-name.md)")
+	out := fs.String("out", "notebooks", "where build writes the notebooks")
+	_ = fs.Parse(args[1:])
+	lessons, err := lesson.ReadAll(*dir)
+	if err != nil {
+		return err
+	}
+	if args[0] == "build" {
+		written, err := lesson.Build(lessons, *out)
+		for _, p := range written {
+			fmt.Println("wrote", p)
+		}
+		return err
+	}
+	problems := lesson.Check(lessons, lesson.DefaultEngine, os.Stdout)
+	if len(problems) > 0 {
+		return fmt.Errorf("lesson check: %d problems", len(problems))
+	}
+	fmt.Println("lesson check: every solution passes its tests and every starter fails them")
 	return nil
 }

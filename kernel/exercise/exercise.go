@@ -112,7 +112,7 @@ func parseTests(lines []string, hidden bool, tests *[]Test) error {
 				return err
 			}
 		case strings.HasPrefix(trimmed, testPrefix):
-			t, err := parseHeader(strings.TrimPrefix(trimmed, testPrefix))
+			t, err := ParseHeader(strings.TrimPrefix(trimmed, testPrefix))
 			if err != nil {
 				return fmt.Errorf("%q: %w", trimmed, err)
 			}
@@ -128,8 +128,9 @@ func parseTests(lines []string, hidden bool, tests *[]Test) error {
 	return nil
 }
 
-// parseHeader reads `"name" runs=50 timeout=5s noise`.
-func parseHeader(h string) (Test, error) {
+// ParseHeader reads a test's name and options: `"name" runs=50 timeout=5s
+// noise`. Lesson sources write them after ```go test.
+func ParseHeader(h string) (Test, error) {
 	var t Test
 	if !strings.HasPrefix(h, `"`) {
 		return t, fmt.Errorf("the test's name must be quoted")

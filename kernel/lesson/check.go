@@ -1,0 +1,185 @@
+package lesson
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"strings"
+
+	"github.com/golab-notebooks/golab/kernel/notebook"
+	"github.com/golab-notebooks/golab/kernel/supervisor"
+)
+
+// Problem is something wrong with a lesson that a teacher must fix.
+type Problem struct {
+	Lesson, Exercise string
+	Message          string
+}
+
+func (p Problem) String() string {
+	if p.Exercise != "" {
+		return fmt.Sprintf("%s, exercise %s: %s", p.Lesson, p.Exercise, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.Lesson, p.Message)
+}
+
+// Engine starts a fresh kernel engine (a supervisor and its worker).
+type Engine func() (*supervisor.Supervisor, error)
+
+// DefaultEngine starts this executable's worker.
+func DefaultEngine() (*supervisor.Supervisor, error) {
+	return supervisor.New(supervisor.Options{Log: log.New(io.Discard, "", 0)})
+}
+
+// Check runs each lesson's solutions notebook (every cell must run, except
+// the ones demonstrating an error, and every exercise's tests must pass),
+// then each exercise's starter after the cells before it (it must compile,
+// and fail at least one test). Progress lines go to progress.
+func Check(lessons []*Lesson, engine Engine, progress io.Writer) []Problem {
+	var problems []Problem
+	for _, l := range lessons {
+		problems = append(problems, checkLesson(l, engine, progress)...)
+	}
+	return problems
+}
+
+func checkLesson(l *Lesson, engine Engine, progress io.Writer) []Problem {
+	var problems []Problem
+	bad := func(ex, format string, args ...any) {
+		p := Problem{Lesson: l.Slug, Exercise: ex, Message: fmt.Sprintf(format, args...)}
+		problems = append(problems, p)
+		fmt.Fprintf(progress, "  FAIL %s\n", p)
+	}
+	fmt.Fprintf(progress, "%s: %s\n", l.Slug, l.Title)
+	solutions := l.Notebook(Solutions)
+	if err := run(solutions, engine); err != nil {
+		bad("", "the solutions notebook does not run: %v", err)
+		return problems
+	}
+	results := checkResults(solutions)
+	for _, ex := range l.Exercises() {
+		r, ok := results[ex.Name]
+		switch {
+		case !ok:
+			bad(ex.Name, "its check cell showed no result")
+			continue
+		case r.passed != r.total:
+			bad(ex.Name, "the reference solution passes only %d of %d tests: %s", r.passed, r.total, r.text)
+			continue
+		}
+		// The starter, after everything the lesson runs before the exercise.
+		nb := starterNotebook(solutions, ex.Name, ex.Starter)
+		if err := run(nb, engine); err != nil {
+			bad(ex.Name, "the starter does not run: %v", err)
+			continue
+		}
+		sr, ok := checkResults(nb)[ex.Name]
+		switch {
+		case !ok:
+			bad(ex.Name, "its check cell showed no result for the starter")
+		case sr.passed == sr.total:
+			bad(ex.Name, "the starter passes all %d tests: the tests do not test the exercise", sr.total)
+		default:
+			fmt.Fprintf(progress, "  ok   %s: solution passes %d/%d, starter fails %d of them\n", ex.Name, r.passed, r.total, sr.total-sr.passed)
+		}
+	}
+	return problems
+}
+
+// run executes a notebook in a fresh engine.
+func run(nb *notebook.Notebook, engine Engine) error {
+	e, err := engine()
+	if err != nil {
+		return fmt.Errorf("start the kernel: %w", err)
+	}
+	defer e.Close()
+	return notebook.Run(nb, e, io.Discard)
+}
+
+// starterNotebook is the cells of the solutions notebook before the
+// exercise's solution (without those failing on purpose), then the
+// starter and the exercise's check cell.
+func starterNotebook(solutions *notebook.Notebook, name, starter string) *notebook.Notebook {
+	nb := &notebook.Notebook{Metadata: solutions.Metadata, NBFormat: 4, NBFormatMinor: 5}
+	for i, c := range solutions.Cells {
+		if exerciseOf(c) == name && hasTag(c, "solution") {
+			nb.Cells = append(nb.Cells, &notebook.Cell{CellType: "code", Source: notebook.Source(starter)})
+			if i+1 < len(solutions.Cells) {
+				check := *solutions.Cells[i+1]
+				check.Outputs = nil
+				nb.Cells = append(nb.Cells, &check)
+			}
+			break
+		}
+		if c.CellType != "code" || hasTag(c, "raises-exception") {
+			continue
+		}
+		copied := *c
+		copied.Outputs = nil
+		nb.Cells = append(nb.Cells, &copied)
+	}
+	return nb
+}
+
+type result struct {
+	passed, total int
+	text          string
+}
+
+// checkResults reads the check boxes' metadata from a notebook's outputs.
+func checkResults(nb *notebook.Notebook) map[string]result {
+	out := map[string]result{}
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			meta, _ := o["metadata"].(map[string]any)
+			res, ok := meta["golab_check"].(map[string]any)
+			if !ok {
+				continue
+			}
+			name, _ := res["exercise"].(string)
+			text := ""
+			if data, ok := o["data"].(map[string]any); ok {
+				text, _ = data["text/plain"].(string)
+			}
+			out[name] = result{passed: number(res["passed"]), total: number(res["total"]), text: strings.TrimSpace(text)}
+		}
+	}
+	return out
+}
+
+func number(v any) int {
+	switch n := v.(type) {
+	case int:
+		return n
+	case float64:
+		return int(n)
+	case json.Number:
+		i, _ := n.Int64()
+		return int(i)
+	}
+	return 0
+}
+
+func exerciseOf(c *notebook.Cell) string {
+	var meta struct {
+		Golab struct {
+			Exercise string `json:"exercise"`
+		} `json:"golab"`
+	}
+	_ = json.Unmarshal(c.Metadata, &meta) // absent metadata: no exercise
+	return meta.Golab.Exercise
+}
+
+func hasTag(c *notebook.Cell, tag string) bool {
+	var meta struct {
+		Tags []string `json:"tags"`
+	}
+	_ = json.Unmarshal(c.Metadata, &meta) // absent metadata: no tags
+	for _, t := range meta.Tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
