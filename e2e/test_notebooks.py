@@ -107,21 +107,33 @@ def test_golab_run_puts_late_goroutine_output_in_the_cell_that_started_it(golab_
     assert "still running" in str(first)
 
 
-NOTEBOOKS = sorted((HERE.parent / "notebooks").glob("*.ipynb"))
+NOTEBOOK_DIR = HERE.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.rglob("*.ipynb"))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(NOTEBOOK_DIR)) for p in NOTEBOOKS])
 def test_shipped_notebooks_run_under_nbclient(path):
     nb = nbformat.read(path, as_version=4)
     # nbclient stops at the first error, except in cells tagged raises-exception.
-    NotebookClient(nb, kernel_name="golab", timeout=120).execute()
+    NotebookClient(nb, kernel_name="golab", timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         errors = [o for o in cell.outputs if o["output_type"] == "error"]
         on_purpose = "raises-exception" in cell.metadata.get("tags", [])
         assert bool(errors) == on_purpose, (cell.source, errors)
+        if "check" in cell.metadata.get("tags", []):
+            results = [o["metadata"]["golab_check"] for o in cell.outputs if "golab_check" in o.get("metadata", {})]
+            assert len(results) == 1, ("a check cell shows one result", cell.source, cell.outputs)
+            if path.parent.name == "solutions":
+                assert results[0]["passed"] == results[0]["total"], (path.name, results[0])
+            else:  # the starters fail their checks, without a cell error
+                assert results[0]["passed"] < results[0]["total"], (path.name, results[0])
 
 
 def test_there_are_shipped_notebooks():
     assert NOTEBOOKS, "notebooks/ is empty"
+    lessons = [p for p in NOTEBOOKS if p.parent == NOTEBOOK_DIR and p.name[:2].isdigit() and p.name[:2] not in ("00", "90")]
+    assert len(lessons) >= 6, lessons
+    for p in lessons:
+        assert (NOTEBOOK_DIR / "solutions" / p.name).exists(), p

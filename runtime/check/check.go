@@ -174,31 +174,13 @@ func runOnce(t *T, body func(t *T)) (msg string) {
 }
 
 // noise makes interleavings vary from run to run: more OS threads than
-// cores, and goroutines that keep asking the scheduler to switch. It
-// returns the function that stops it.
+// cores, so that the operating system preempts goroutines at arbitrary
+// points while others run. (Goroutines that only yield were tried and made
+// races rarer: they took the cores the racing goroutines needed.) It
+// returns the function that undoes it.
 func noise() (stop func()) {
-	old := runtime.GOMAXPROCS(max(8, runtime.NumCPU()*2))
-	quit := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := 0; i < 4; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-quit:
-					return
-				default:
-					runtime.Gosched()
-				}
-			}
-		}()
-	}
-	return func() {
-		close(quit)
-		wg.Wait()
-		runtime.GOMAXPROCS(old)
-	}
+	old := runtime.GOMAXPROCS(max(8, runtime.NumCPU()*4))
+	return func() { runtime.GOMAXPROCS(old) }
 }
 
 var (
