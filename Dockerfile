@@ -31,8 +31,10 @@ RUN apt-get update \
 COPY --from=build /usr/local/go /usr/local/go
 COPY --from=build /out/golab /usr/local/bin/golab
 
-RUN pip install --no-cache-dir jupyterlab==4.6.6 notebook==7.6.5 \
- && golab install --prefix /usr/local \
+# The same script CI runs on the host (e2e/test_dockerfile.py).
+COPY scripts/setup-jupyter.sh scripts/jupyter-requirements.txt /tmp/golab-setup/
+RUN /tmp/golab-setup/setup-jupyter.sh /usr/local \
+ && rm -rf /tmp/golab-setup \
  && adduser --disabled-password --gecos "golab learner" --uid ${NB_UID} ${NB_USER}
 
 COPY --chown=${NB_UID}:${NB_UID} notebooks ${HOME}/notebooks

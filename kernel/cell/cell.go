@@ -418,6 +418,7 @@ func segments(src string) ([]segment, error) {
 	var segs []segment
 	depth := 0
 	startTok := -1
+	inHeader := false // in the header of a for, if or switch: its semicolons are its own
 	flush := func(endTok int) {
 		if startTok < 0 {
 			return
@@ -445,16 +446,20 @@ func segments(src string) ([]segment, error) {
 				continue
 			}
 			startTok = i
+			inHeader = t.tok == token.FOR || t.tok == token.IF || t.tok == token.SWITCH
 		}
 		switch t.tok {
 		case token.LPAREN, token.LBRACE, token.LBRACK:
+			if t.tok == token.LBRACE && depth == 0 {
+				inHeader = false
+			}
 			depth++
 		case token.RPAREN, token.RBRACE, token.RBRACK:
 			if depth > 0 {
 				depth--
 			}
 		case token.SEMICOLON:
-			if depth == 0 {
+			if depth == 0 && !inHeader {
 				flush(i)
 			}
 		}

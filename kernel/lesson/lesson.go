@@ -171,6 +171,7 @@ func (p *parser) feed(line string) error {
 			p.exercise = m[2]
 			p.ex = &Exercise{Name: m[2], Title: m[1]}
 			p.exercises[m[2]] = p.ex
+			line = "## Exercise: " + m[1] // the {#name} is for the tools, not the reader
 		} else if strings.HasPrefix(line, "## Exercise") {
 			return p.errorf("an exercise heading needs a name: \"## Exercise: Title {#name}\"")
 		}

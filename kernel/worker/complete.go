@@ -101,6 +101,25 @@ func word(code string, pos int, extend bool) (qualifier, name string, start, end
 	return qualifier, name, start, end
 }
 
+// openParen returns the position of the innermost parenthesis still open
+// before pos on its line, or -1.
+func openParen(code string, pos int) int {
+	pos = max(0, min(pos, len(code)))
+	depth := 0
+	for i := pos - 1; i >= 0 && code[i] != '\n'; i-- {
+		switch code[i] {
+		case ')':
+			depth++
+		case '(':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		}
+	}
+	return -1
+}
+
 // keywords are Go's keywords, offered as completions.
 var keywords = []string{
 	"break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for",
@@ -231,6 +250,13 @@ func (w *Worker) imported(p string) bool {
 // defined it.
 func (w *Worker) inspect(code string, cursor, detail int) (bool, map[string]any) {
 	qualifier, name, _, _ := word(code, cursor, true)
+	if name == "" {
+		// Inside a call's arguments, as after typing "race.NewModel(":
+		// describe the function called, as other kernels do.
+		if open := openParen(code, cursor); open >= 0 {
+			qualifier, name, _, _ = word(code, open, false)
+		}
+	}
 	if name == "" {
 		return false, nil
 	}

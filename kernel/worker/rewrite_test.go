@@ -22,6 +22,9 @@ s`, `"012"`},
 for i := range n { t += i }
 for range n { t++ }
 t`, "10"},
+		{"a for loop without a condition at the top level", "", `n := 0
+for i := 0; ; i++ { n += i; if i == 3 { break } }
+n`, "6"},
 		{"range over an int parameter", "", `func sum(k int) int { s := 0; for j := range k { s += j }; return s }
 sum(5)`, "10"},
 		{"range over an int constant", "const rounds = 3", `c := 0

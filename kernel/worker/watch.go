@@ -71,7 +71,7 @@ func leakReport(leaked []goroutines.Goroutine, src string, cellNo int) string {
 	for _, g := range leaked {
 		fmt.Fprintf(&b, "  goroutine %d [%s]: %s\n", g.ID, g.State, origin(g.ID, origins, cellNo, waits, g.State))
 	}
-	b.WriteString("They keep running in the background; what they print appears in the cell that runs at the time.\n" +
+	b.WriteString("They keep running in the background; what they print later is shown (under this cell when no other runs).\n" +
 		"(In a compiled program they would end when main returns. Wait for them with a sync.WaitGroup or a channel.)\n")
 	return b.String()
 }

@@ -123,6 +123,14 @@ func TestCompleteAndInspect(t *testing.T) {
 	if found, _ := w.inspect("nosuch", 3, 0); found {
 		t.Error("inspect found an undefined name")
 	}
+	// After the opening parenthesis of a call (or among its arguments), as
+	// JupyterLab asks on Shift+Tab: the function called.
+	for _, code := range []string{"fmt.Println(", `fmt.Println("a", `, "x := fmt.Println(len(s), "} {
+		found, data = w.inspect(code, len(code), 0)
+		if !found || !strings.Contains(data["text/plain"].(string), "func fmt.Println") {
+			t.Errorf("inspect %q at its end: %v %v", code, found, data)
+		}
+	}
 }
 
 // TestFailedCellsLeaveTheInterpreterWorking runs failing cells one after
