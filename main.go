@@ -48,6 +48,8 @@ func main() {
 		err = runKernel(args)
 	case "worker":
 		err = worker.Main()
+	case "proc": // a process started by golab/proc
+		err = worker.ProcMain()
 	case "install":
 		err = install(args)
 	case "run":

@@ -227,6 +227,7 @@ func (r *rewriter) walk(root ast.Node) {
 			r.waitGroupGo(n)
 			r.genericCall(n)
 			r.closureArgs(n, stack)
+			r.procCall(n)
 		case *ast.GoStmt:
 			r.goStmt(n)
 		case *ast.FuncLit:

@@ -133,3 +133,25 @@ func (r *rewriter) funcType(e ast.Expr) string {
 	text, _ := r.text(typ)
 	return strings.Join(strings.Fields(text), " ")
 }
+
+// procCall names the function handed to golab/proc, which the child process
+// must find by name: proc.Start(hello, "bob") becomes
+// proc.Start(proc.Func("hello", hello), "bob"). Also for proc.Run and
+// proc.Map.
+func (r *rewriter) procCall(call *ast.CallExpr) {
+	name, args := packageCall(call)
+	switch name {
+	case "proc.Start", "proc.Run", "proc.Map":
+	default:
+		return
+	}
+	if len(args) == 0 {
+		return
+	}
+	f, ok := args[0].(*ast.Ident)
+	if !ok {
+		return
+	}
+	r.insert(f.Pos(), "proc.Func(\""+f.Name+"\", ")
+	r.insertLate(f.End(), ")")
+}

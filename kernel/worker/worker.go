@@ -23,6 +23,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/exercise"
 	"github.com/golab-notebooks/golab/kernel/generics"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
+	"github.com/golab-notebooks/golab/runtime/proc"
 	"github.com/golab-notebooks/golab/runtime/symbols"
 )
 
@@ -60,17 +61,21 @@ type Worker struct {
 	OnKernelGone func()
 	// defs holds every top-level definition made so far, by kind and name.
 	defs map[string]cell.Definition
+	// children starts processes for golab/proc with the declarations so far.
+	children *launcher
 }
 
 // New makes a worker that writes events to out and marks its standard
 // streams with token.
 func New(token string, out io.Writer) (*Worker, error) {
 	w := &Worker{
-		token:  token,
-		out:    json.NewEncoder(out),
-		inputs: make(chan string),
-		defs:   map[string]cell.Definition{},
+		token:    token,
+		out:      json.NewEncoder(out),
+		inputs:   make(chan string),
+		defs:     map[string]cell.Definition{},
+		children: &launcher{},
 	}
+	proc.SetLauncher(w.children)
 	w.frames = &frameSniffer{token: token, dst: os.Stderr}
 	var stdin io.Reader = &stdinReader{w: w}
 	w.interp = interp.New(interp.Options{
@@ -240,6 +245,7 @@ func (w *Worker) run(src string) (string, *Error) {
 		return "", e
 	}
 	changed := w.record(plan)
+	w.children.record(declarations(plan))
 	if e := w.rebindCallers(changed, src); e != nil {
 		return "", e
 	}
@@ -570,6 +576,7 @@ func (w *Worker) restore(cells []string, failed []int) (restored, lost []string)
 			continue
 		}
 		w.record(plan)
+		w.children.record(declarations(plan))
 		for _, d := range plan.Defined {
 			restored = append(restored, string(d.Kind)+" "+d.Name)
 		}

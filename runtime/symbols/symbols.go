@@ -14,6 +14,7 @@ package symbols
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/timing
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/safe
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/check
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi@v0.16.1 extract github.com/golab-notebooks/golab/runtime/proc
 
 import (
 	"reflect"
