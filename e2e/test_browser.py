@@ -18,7 +18,7 @@ HERE = pathlib.Path(__file__).parent
 BROWSER_DIR = HERE / "browser"
 ARTIFACTS = BROWSER_DIR / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-LESSON = HERE.parent / "notebooks" / "07-pipelines.ipynb"
+LESSON = HERE.parent / "notebooks" / "08-pipelines.ipynb"
 
 
 def _missing():

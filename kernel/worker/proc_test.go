@@ -1,0 +1,99 @@
+package worker
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestMain lets the test binary play a golab/proc child process.
+func TestMain(m *testing.M) {
+	if os.Getenv("GOLAB_PROC_CHILD") == "1" {
+		if err := ProcMain(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// A function defined in cells runs in a child process with the notebook's
+// declarations and variables (its own copy), and its result comes back.
+func TestProcessRunsCellFunctions(t *testing.T) {
+	w := newWorker(t)
+	cells := []string{
+		`import ("fmt"; "strings"; "golab/proc")`,
+		`base := 10`,
+		`type pair struct{ A, B int }
+func add(p pair) int { base = 1000; return base + p.A + p.B }
+func shout(s string) (string, int) { up, n := strings.ToUpper(s)+" from "+proc.Name(), len(s); return up, n }
+func boom() int { var m map[string]int; m["x"] = 1; return 0 }`,
+	}
+	for _, c := range cells {
+		if _, e := w.run(c); e != nil {
+			t.Fatalf("%s: %v", c, e.Value)
+		}
+	}
+	tests := []struct{ cell, want string }{
+		{`r, err := proc.Run(add, pair{1, 2})
+fmt.Sprint(r, err, base)`, `"1003 <nil> 10"`},
+		{`p, _ := proc.Start(shout, "hi")
+all, err := p.Results()
+fmt.Sprint(all, err, p.Name() != "")`, `"[HI from Process-2 2] <nil> true"`},
+		{`_, err := proc.Run(boom)
+err != nil && strings.Contains(err.Error(), "assignment to entry in nil map")`, "true"},
+		{`squares, err := proc.Map(add, []any{pair{1, 1}, pair{2, 2}}, 2)
+fmt.Sprint(squares, err)`, `"[1002 1004] <nil>"`},
+	}
+	for _, tt := range tests {
+		got, e := w.run(tt.cell)
+		if e != nil {
+			t.Fatalf("%s: %v", tt.cell, e.Value)
+		}
+		if got != tt.want {
+			t.Errorf("%s\n= %s, want %s", tt.cell, got, tt.want)
+		}
+	}
+}
+
+func TestTopLevelVarsCopiedToChildren(t *testing.T) {
+	tests := []struct{ stmts, want string }{
+		{"counter := 0", "var counter = 0\n"},
+		{"a, b := 1, \"x\"", "var a, b = 1, \"x\"\n"},
+		{"m := make(map[string]int)", "var m = make(map[string]int)\n"},
+		{"x := compute()", ""},               // calls run only in the notebook
+		{"fmt.Println(1)", ""},               // not a declaration
+		{"f := func() int { return 1 }", ""}, // literals of functions stay in the notebook
+	}
+	for _, tt := range tests {
+		if got := topLevelVars(tt.stmts); got != tt.want {
+			t.Errorf("topLevelVars(%q) = %q, want %q", tt.stmts, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkProcessStartToResult measures proc.Run of a trivial notebook
+// function: a new process, its interpreter, the notebook's declarations,
+// the call and the result back.
+func BenchmarkProcessStartToResult(b *testing.B) {
+	w, err := New("bench", discard{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w.frames.dst = discard{}
+	for _, c := range []string{`import "golab/proc"`, `func one() int { return 1 }`} {
+		if _, e := w.run(c); e != nil {
+			b.Fatal(e.Value)
+		}
+	}
+	loop := fmt.Sprintf("for i := 0; i < %d; i++ { if r, err := proc.Run(one); err != nil || r != 1 { panic(fmt.Sprint(r, err)) } }", b.N)
+	if _, e := w.run(`import "fmt"`); e != nil {
+		b.Fatal(e.Value)
+	}
+	b.ResetTimer()
+	if _, e := w.run(loop); e != nil && !strings.Contains(e.Value, "nothing") {
+		b.Fatal(e.Value)
+	}
+}
