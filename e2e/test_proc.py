@@ -54,6 +54,16 @@ def test_a_queue_carries_values_between_processes():
         assert stream_text(msgs) == "60 <nil>\n"
 
 
+def test_a_pipe_between_the_notebook_and_a_child():
+    with kernel() as (km, kc):
+        setup(kc)
+        execute(kc, 'func echo(c *proc.Conn) {\n\tfor { v, ok := c.Recv(); if !ok { break }; c.Send(fmt.Sprint(v, "!")) }\n\tc.Close()\n}')
+        reply, msgs = execute(kc, 'here, there, _ := proc.NewPipe()\np, _ := proc.Start(echo, there)\nhere.Send("hi")\nhere.Send(2)\nhere.Close()\n'
+                                  'for { v, ok := here.Recv(); if !ok { break }; fmt.Println(v) }\np.Join()')
+        assert reply["status"] == "ok", of_type(msgs, "error")
+        assert stream_text(msgs) == "hi!\n2!\n"
+
+
 def test_a_crash_in_a_child_is_an_error_in_the_cell_not_the_kernel():
     with kernel() as (km, kc):
         setup(kc)
@@ -78,6 +88,19 @@ def test_interrupt_and_shutdown_leave_no_child_process():
         assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "error"
         gone, alive = psutil.wait_procs(children, timeout=10)
         assert not alive, alive
+        # On restart.
+        execute(kc, 'func sleeper1() { time.Sleep(time.Hour) }')
+        kc.execute('s, _ := proc.Start(sleeper1)\ns.Join()')
+        deadline = time.time() + 20
+        while not golab_children(km) and time.time() < deadline:
+            time.sleep(0.05)
+        before = golab_children(km)
+        assert len(before) == 1, before
+        km.restart_kernel(now=True)
+        gone, alive = psutil.wait_procs(before, timeout=10)
+        assert not alive, alive
+        kc.wait_for_ready(timeout=30)
+        setup(kc)
         # And on shutdown: start one more, shut the kernel down.
         execute(kc, 'func sleeper2() { time.Sleep(time.Hour) }')
         kc.execute('r, _ := proc.Start(sleeper2)\nr.Join()')

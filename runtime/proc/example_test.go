@@ -39,3 +39,19 @@ func ExampleStart() {
 	// proc.Start: processes can be started from a golab notebook (no launcher is installed)
 	// MainProcess
 }
+
+// The two ends of a pipe: what one sends, the other receives. (In a
+// notebook, one end goes to a child process as an argument of Start.)
+func ExampleNewPipe() {
+	parent, child, err := proc.NewPipe()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	child.Send("ping")
+	child.Close()
+	v, _ := parent.Recv()
+	_, more := parent.Recv()
+	fmt.Println(v, more)
+	// Output: ping false
+}

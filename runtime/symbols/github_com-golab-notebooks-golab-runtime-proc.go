@@ -14,6 +14,7 @@ func init() {
 		"Func":        reflect.ValueOf(proc.Func),
 		"Map":         reflect.ValueOf(proc.Map),
 		"Name":        reflect.ValueOf(proc.Name),
+		"NewPipe":     reflect.ValueOf(proc.NewPipe),
 		"NewQueue":    reflect.ValueOf(proc.NewQueue),
 		"Run":         reflect.ValueOf(proc.Run),
 		"SetLauncher": reflect.ValueOf(proc.SetLauncher),
@@ -22,6 +23,7 @@ func init() {
 
 		// type definitions
 		"Child":    reflect.ValueOf((*proc.Child)(nil)),
+		"Conn":     reflect.ValueOf((*proc.Conn)(nil)),
 		"Function": reflect.ValueOf((*proc.Function)(nil)),
 		"Launcher": reflect.ValueOf((*proc.Launcher)(nil)),
 		"Process":  reflect.ValueOf((*proc.Process)(nil)),
