@@ -174,6 +174,14 @@ func TestCorpusMatchesCompiledGo(t *testing.T) {
 			continue
 		}
 		got, cellErr := runInKernel(t, p.source)
+		if cellErr != nil && cellErr.Name == "timeout" {
+			// Seen once in about a thousand program runs under the load
+			// of the whole test suite, with no output at all, and not
+			// reproduced alone: run it once more in a fresh kernel, and
+			// say so, rather than hide or ignore it.
+			t.Logf("%s: no answer within 60 s; running it once more", p.name)
+			got, cellErr = runInKernel(t, p.source)
+		}
 		same := cellErr == nil && got == want
 		if p.expect == "sorted" {
 			same = cellErr == nil && sortedLines(got) == sortedLines(want)
