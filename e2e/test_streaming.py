@@ -68,18 +68,22 @@ def test_child_process_output_is_captured():
         assert stream_text(msgs, "stderr") == "child error\n"
 
 
+def wait_for_stream(kc, text, timeout=5):
+    """The first stream message on iopub that contains text."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["msg_type"] == "stream" and text in msg["content"]["text"]:
+            return msg
+    raise AssertionError(f"{text!r} never came: the goroutine's output was lost")
+
+
 def test_output_of_a_goroutine_that_outlives_its_cell_is_shown():
     with kernel() as (km, kc):
         first = kc.execute('import ("fmt"; "time")\ngo func() { time.Sleep(300 * time.Millisecond); fmt.Println("late line") }()')
         collect(kc, first)
         # The late line is published with the cell that started the goroutine as parent.
-        deadline = time.time() + 5
-        late = None
-        while time.time() < deadline and late is None:
-            msg = kc.get_iopub_msg(timeout=5)
-            if msg["msg_type"] == "stream" and "late line" in msg["content"]["text"]:
-                late = msg
-        assert late is not None, "the goroutine's output was lost"
+        late = wait_for_stream(kc, "late line")
         assert late["parent_header"]["msg_id"] == first
 
 
@@ -91,11 +95,5 @@ def test_late_output_between_cells_goes_to_the_cell_that_started_the_goroutine()
         collect(kc, second)
         # No cell runs when the line comes: it goes to the first cell, which
         # JupyterLab still shows, not to the cell that ran last.
-        deadline = time.time() + 5
-        late = None
-        while time.time() < deadline and late is None:
-            msg = kc.get_iopub_msg(timeout=5)
-            if msg["msg_type"] == "stream" and "late line" in msg["content"]["text"]:
-                late = msg
-        assert late is not None, "the goroutine's output was lost"
+        late = wait_for_stream(kc, "late line")
         assert late["parent_header"]["msg_id"] == first

@@ -2,7 +2,8 @@ package race
 
 import (
 	"fmt"
-	"sync"
+
+	"github.com/golab-notebooks/golab/runtime/safe"
 )
 
 // Switch forces the unlucky interleaving on demand: each of n goroutines
@@ -12,13 +13,10 @@ import (
 // update is lost — every time, not once in a thousand runs. It is the Go
 // version of the lecture's sleep between the read and the write.
 //
-// A Switch is reusable: the k-th calls of Here of all goroutines meet.
+// A Switch is reusable: the k-th calls of Here of all goroutines meet. (It
+// is a barrier, safe.Barrier, used for harm.)
 type Switch struct {
-	n       int
-	mu      sync.Mutex
-	arrived int
-	round   int
-	cond    *sync.Cond
+	barrier *safe.Barrier
 }
 
 // NewSwitch returns a switch for n goroutines.
@@ -26,24 +24,8 @@ func NewSwitch(n int) *Switch {
 	if n < 1 {
 		panic(fmt.Sprintf("race.NewSwitch(%d): need at least one goroutine", n))
 	}
-	s := &Switch{n: n}
-	s.cond = sync.NewCond(&s.mu)
-	return s
+	return &Switch{barrier: safe.NewBarrier(n)}
 }
 
 // Here waits until all n goroutines have called Here (this round).
-func (s *Switch) Here() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	round := s.round
-	s.arrived++
-	if s.arrived == s.n {
-		s.arrived = 0
-		s.round++
-		s.cond.Broadcast()
-		return
-	}
-	for round == s.round {
-		s.cond.Wait()
-	}
-}
+func (s *Switch) Here() { s.barrier.Wait() }

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/internal/goid"
+	"github.com/golab-notebooks/golab/internal/human"
 )
 
 // Kind tells what a span shows.
@@ -253,20 +254,10 @@ func (r *Recorder) Busy() map[string]time.Duration {
 func (r *Recorder) String() string {
 	var b strings.Builder
 	for _, s := range r.Spans() {
-		fmt.Fprintf(&b, "%-10s %-4s %8s – %-8s %s\n", s.Goroutine, s.Kind, round(s.Start), round(s.End), s.Label)
+		fmt.Fprintf(&b, "%-10s %-4s %8s – %-8s %s\n", s.Goroutine, s.Kind, human.Round(s.Start), human.Round(s.End), s.Label)
 	}
 	for _, a := range r.Arrows() {
-		fmt.Fprintf(&b, "%s → %s  %s (sent %s, received %s)\n", a.From, a.To, a.Label, round(a.Sent), round(a.Received))
+		fmt.Fprintf(&b, "%s → %s  %s (sent %s, received %s)\n", a.From, a.To, a.Label, human.Round(a.Sent), human.Round(a.Received))
 	}
 	return b.String()
-}
-
-func round(d time.Duration) time.Duration {
-	switch {
-	case d >= time.Second:
-		return d.Round(time.Millisecond)
-	case d >= time.Millisecond:
-		return d.Round(10 * time.Microsecond)
-	}
-	return d
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golab-notebooks/golab/internal/human"
 	"github.com/golab-notebooks/golab/runtime/chart"
 	"github.com/golab-notebooks/golab/runtime/display"
 )
@@ -86,7 +87,7 @@ func (s *Scaling) String() string {
 	fmt.Fprintf(&b, "workers  time        speedup  efficiency\n")
 	sp, eff := s.Speedups(), s.Efficiencies()
 	for i, n := range s.Workers {
-		fmt.Fprintf(&b, "%7d  %-10v  %6.2f  %9.0f%%\n", n, round(s.Times[i]), sp[i], 100*eff[i])
+		fmt.Fprintf(&b, "%7d  %-10v  %6.2f  %9.0f%%\n", n, human.Round(s.Times[i]), sp[i], 100*eff[i])
 	}
 	fmt.Fprintf(&b, "Amdahl fit: %.0f%% of the work runs in parallel (at most ×%.1f on any number of workers)\n",
 		100*s.Parallel, 1/math.Max(1-s.Parallel, 1e-9))

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golab-notebooks/golab/internal/human"
 	"github.com/golab-notebooks/golab/runtime/chart"
 	"github.com/golab-notebooks/golab/runtime/display"
 )
@@ -32,7 +33,7 @@ type Stats struct {
 
 // String is one line: "name: median 1.2ms (min 1.1ms, max 1.9ms, 5 runs)".
 func (s Stats) String() string {
-	return fmt.Sprintf("%s: median %v (min %v, max %v, %d runs)", s.Name, round(s.Median), round(s.Min), round(s.Max), s.Runs)
+	return fmt.Sprintf("%s: median %v (min %v, max %v, %d runs)", s.Name, human.Round(s.Median), human.Round(s.Min), human.Round(s.Max), s.Runs)
 }
 
 // Measure runs f the given number of times (at least once) and returns the
@@ -116,7 +117,7 @@ func (c *Comparison) String() string {
 	}
 	fast := c.Fastest().Median
 	for _, s := range c.Stats {
-		fmt.Fprintf(&b, "%-16s median %-10v min %-10v max %-10v ×%.2f\n", s.Name, round(s.Median), round(s.Min), round(s.Max), ratio(s.Median, fast))
+		fmt.Fprintf(&b, "%-16s median %-10v min %-10v max %-10v ×%.2f\n", s.Name, human.Round(s.Median), human.Round(s.Min), human.Round(s.Max), ratio(s.Median, fast))
 	}
 	return b.String()
 }
@@ -131,7 +132,7 @@ func (c *Comparison) HTML() string {
 	b.WriteString("<table><thead><tr><th>variant</th><th>median</th><th>min</th><th>max</th><th>vs fastest</th></tr></thead><tbody>")
 	for _, s := range c.Stats {
 		fmt.Fprintf(&b, "<tr><td>%s</td><td>%v</td><td>%v</td><td>%v</td><td>×%.2f</td></tr>",
-			html.EscapeString(s.Name), round(s.Median), round(s.Min), round(s.Max), ratio(s.Median, fast))
+			html.EscapeString(s.Name), human.Round(s.Median), human.Round(s.Min), human.Round(s.Max), ratio(s.Median, fast))
 	}
 	b.WriteString("</tbody></table>")
 	return b.String()
@@ -159,16 +160,4 @@ func ratio(a, b time.Duration) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
-}
-
-func round(d time.Duration) time.Duration {
-	switch {
-	case d >= time.Second:
-		return d.Round(time.Millisecond)
-	case d >= time.Millisecond:
-		return d.Round(10 * time.Microsecond)
-	case d >= time.Microsecond:
-		return d.Round(10 * time.Nanosecond)
-	}
-	return d
 }
