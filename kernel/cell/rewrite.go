@@ -244,6 +244,9 @@ func (r *rewriter) walk(root ast.Node) {
 // (yaegi v0.16.1 crashes on it), and gives other range loops per-iteration
 // variables.
 func (r *rewriter) rangeStmt(n *ast.RangeStmt, stack []ast.Node) {
+	if r.rangeChanSlice(n) {
+		return
+	}
 	if !r.isInt(n.X, stack) {
 		if n.Tok == token.DEFINE {
 			r.perIteration(n.Body, n.Key, n.Value)
@@ -269,6 +272,62 @@ func (r *rewriter) rangeStmt(n *ast.RangeStmt, stack []ast.Node) {
 		}
 		r.insert(n.Body.Lbrace+1, " "+id.Name+op+i+";")
 	}
+}
+
+// rangeChanSlice rewrites `for k, v := range cs` over a slice of channels
+// (a variadic ...chan T parameter, a []chan T variable) into a range over
+// the indexes, `for i := range cs { v := cs[i]; k := i; … }`: yaegi v0.16.1
+// panics ("reflect: call of reflect.Value.Len on int Value") on the value
+// form. It reports whether it did.
+func (r *rewriter) rangeChanSlice(n *ast.RangeStmt) bool {
+	id, ok := n.X.(*ast.Ident)
+	if !ok || n.Tok != token.DEFINE || n.Value == nil || !isChanSlice(id) {
+		return false
+	}
+	value, ok := n.Value.(*ast.Ident)
+	if !ok || value.Name == "_" {
+		return false
+	}
+	i := r.name("i")
+	r.replace(n.Key.Pos(), n.X.Pos(), i+" := range ")
+	decl := " " + value.Name + " := " + id.Name + "[" + i + "];"
+	if key, ok := n.Key.(*ast.Ident); ok && key.Name != "_" {
+		decl += " " + key.Name + " := " + i + "; _ = " + key.Name + ";"
+	}
+	r.insert(n.Body.Lbrace+1, decl)
+	return true
+}
+
+// isChanSlice reports whether an identifier is declared in the source as
+// a slice of channels: a variadic or slice parameter, or a variable.
+func isChanSlice(id *ast.Ident) bool {
+	if id.Obj == nil {
+		return false
+	}
+	var typ ast.Expr
+	switch d := id.Obj.Decl.(type) {
+	case *ast.Field:
+		typ = d.Type
+	case *ast.ValueSpec:
+		typ = d.Type
+	case *ast.AssignStmt:
+		for i, l := range d.Lhs {
+			if li, ok := l.(*ast.Ident); ok && li.Name == id.Name && i < len(d.Rhs) {
+				if lit, ok := d.Rhs[i].(*ast.CompositeLit); ok {
+					typ = lit.Type
+				}
+			}
+		}
+	}
+	switch t := typ.(type) {
+	case *ast.Ellipsis:
+		_, isChan := t.Elt.(*ast.ChanType)
+		return isChan
+	case *ast.ArrayType:
+		_, isChan := t.Elt.(*ast.ChanType)
+		return isChan && t.Len == nil
+	}
+	return false
 }
 
 // text is the source of a node, before rewriting, and whether it fits on

@@ -25,6 +25,16 @@ t`, "10"},
 		{"a for loop without a condition at the top level", "", `n := 0
 for i := 0; ; i++ { n += i; if i == 3 { break } }
 n`, "6"},
+		{"range over a variadic parameter of channels", "", `func total(cs ...chan int) int {
+	n := 0
+	for i, c := range cs {
+		n += i + len(c)
+	}
+	return n
+}
+a, b := make(chan int, 1), make(chan int, 1)
+a <- 1
+total(a, b)`, "2"},
 		{"range over an int parameter", "", `func sum(k int) int { s := 0; for j := range k { s += j }; return s }
 sum(5)`, "10"},
 		{"range over an int constant", "const rounds = 3", `c := 0
