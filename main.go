@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 
 	"github.com/golab-notebooks/golab/kernel/lesson"
+	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/notebook"
 	"github.com/golab-notebooks/golab/kernel/server"
 	"github.com/golab-notebooks/golab/kernel/spec"
@@ -77,7 +78,11 @@ func runKernel(args []string) error {
 	if *file == "" {
 		return errors.New("kernel: -f CONNECTION_FILE is required (Jupyter passes it)")
 	}
-	return server.Run(context.Background(), server.Config{ConnectionFile: *file})
+	lim, err := limits.FromEnv()
+	if err != nil {
+		return fmt.Errorf("kernel: %w", err)
+	}
+	return server.Run(context.Background(), server.Config{ConnectionFile: *file, Limits: lim})
 }
 
 func install(args []string) error {
@@ -139,7 +144,11 @@ func run(args []string) error {
 	if os.Getenv("GOLAB_DEBUG") != "" {
 		logTo = os.Stderr
 	}
-	engine, err := supervisor.New(supervisor.Options{Log: log.New(logTo, "golab: ", 0)})
+	lim, err := limits.FromEnv()
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	engine, err := supervisor.New(supervisor.Options{Log: log.New(logTo, "golab: ", 0), Limits: lim})
 	if err != nil {
 		return err
 	}

@@ -165,9 +165,10 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 		}
 		reply["ename"], reply["evalue"], reply["traceback"] = e.Name, e.Value, e.Traceback
 	}
+	failedAt := time.Now()
 	k.reply(s, msg, "execute_reply", reply)
 	if res.Status == "error" && orDefault(req.StopOnError, true) {
-		k.abortQueued()
+		k.abortQueued(failedAt)
 	}
 }
 
@@ -197,27 +198,16 @@ func (k *Kernel) page(s *socket, msg *wire.Message, name string) {
 	k.reply(s, msg, "execute_reply", reply)
 }
 
-// abortQueued answers the execute requests already waiting behind a failed
-// cell with status "aborted", as Jupyter's stop_on_error asks.
-func (k *Kernel) abortQueued() {
-	time.Sleep(20 * time.Millisecond) // let requests sent together with the failed one arrive
-	var keep []*wire.Message
-	for {
-		select {
-		case m := <-k.shellQueue:
-			if m.Header.MsgType != "execute_request" {
-				keep = append(keep, m)
-				continue
-			}
-			k.publish("status", m, map[string]any{"execution_state": "busy"})
-			k.reply(k.shell, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.count()})
-			k.publish("status", m, map[string]any{"execution_state": "idle"})
-		default:
-			for _, m := range keep {
-				k.shellQueue <- m
-			}
-			return
-		}
+// abortQueued answers the execute requests that were already waiting when
+// a cell failed (its reply went out at failedAt) with status "aborted", as
+// Jupyter's stop_on_error asks. A request that arrives after the reply
+// runs: its client sent it knowing the cell had failed.
+func (k *Kernel) abortQueued(failedAt time.Time) {
+	time.Sleep(20 * time.Millisecond) // let requests sent before the reply finish arriving
+	for _, m := range k.shellQueue.takeExecutesBefore(failedAt) {
+		k.publish("status", m, map[string]any{"execution_state": "busy"})
+		k.reply(k.shell, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.count(), "user_expressions": map[string]any{}})
+		k.publish("status", m, map[string]any{"execution_state": "idle"})
 	}
 }
 

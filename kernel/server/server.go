@@ -14,13 +14,16 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
 
+	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/supervisor"
+	"github.com/golab-notebooks/golab/kernel/transport"
 	"github.com/golab-notebooks/golab/kernel/wire"
 )
 
@@ -33,6 +36,9 @@ type Config struct {
 	Log            *log.Logger
 	// Supervisor options for the worker process.
 	Worker supervisor.Options
+	// Limits bound what clients and cells may cost; zero fields take
+	// golab's defaults (see package limits).
+	Limits limits.Limits
 }
 
 // Kernel is one running golab kernel.
@@ -46,7 +52,7 @@ type Kernel struct {
 	iopub                 *socket
 	hb                    zmq4.Socket
 
-	shellQueue chan *wire.Message
+	shellQueue *requestQueue
 
 	mu             sync.Mutex
 	input          *pendingInput // the input request waiting for its reply, if any
@@ -87,6 +93,8 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Log = log.New(os.Stderr, "golab: ", log.LstdFlags)
 	}
 	cfg.Worker.Log = cfg.Log
+	cfg.Limits = cfg.Limits.WithDefaults()
+	cfg.Worker.Limits = cfg.Limits
 	info, err := wire.ReadConnectionFile(cfg.ConnectionFile)
 	if err != nil {
 		return err
@@ -105,7 +113,7 @@ func Run(ctx context.Context, cfg Config) error {
 	defer cancel()
 	k := &Kernel{
 		cfg: cfg, log: cfg.Log, session: sess, engine: engine,
-		shellQueue: make(chan *wire.Message, 1024),
+		shellQueue: newRequestQueue(cfg.Limits.QueuedPerClient),
 		stop:       cancel,
 	}
 	if err := k.bind(ctx, info); err != nil {
@@ -149,13 +157,16 @@ func Run(ctx context.Context, cfg Config) error {
 
 func (k *Kernel) bind(ctx context.Context, info wire.ConnectionInfo) error {
 	mk := func(name string, sock zmq4.Socket, port int) (*socket, error) {
-		ep := info.Endpoint(port)
+		ep := transport.Endpoint(info.Endpoint(port))
 		if err := sock.Listen(ep); err != nil {
 			return nil, fmt.Errorf("bind %s socket to %s: %w", name, ep, err)
 		}
 		return &socket{Socket: sock, name: name}, nil
 	}
 	var err error
+	if err := transport.Register(transport.Limits{MaxMessage: k.cfg.Limits.MaxMessage, Log: k.log}); err != nil {
+		return err
+	}
 	if k.shell, err = mk("shell", zmq4.NewRouter(ctx), info.ShellPort); err != nil {
 		return err
 	}
@@ -233,21 +244,33 @@ func (k *Kernel) enqueueShell(msg *wire.Message) {
 		k.handleRequest(k.shell, msg)
 		return
 	}
-	select {
-	case k.shellQueue <- msg:
-	default:
-		k.log.Printf("shell queue full: dropped %s %s", msg.Header.MsgType, msg.Header.MsgID)
+	if !k.shellQueue.push(msg) {
+		k.refuse(msg, fmt.Sprintf("golab already has %d requests from this client waiting; this %s was refused. Wait for the running cells to finish.",
+			k.cfg.Limits.QueuedPerClient, msg.Header.MsgType))
 	}
+}
+
+// refuse answers a request that will not be handled with an error reply,
+// between busy and idle, so its client never waits for it.
+func (k *Kernel) refuse(msg *wire.Message, why string) {
+	k.log.Printf("refused %s %s: %s", msg.Header.MsgType, msg.Header.MsgID, why)
+	k.publish("status", msg, map[string]any{"execution_state": "busy"})
+	defer k.publish("status", msg, map[string]any{"execution_state": "idle"})
+	content := map[string]any{"status": "error", "ename": "KernelBusy", "evalue": why, "traceback": []string{why}}
+	if msg.Header.MsgType == "execute_request" {
+		content["execution_count"] = k.count()
+		content["user_expressions"] = map[string]any{}
+	}
+	k.reply(k.shell, msg, strings.TrimSuffix(msg.Header.MsgType, "_request")+"_reply", content)
 }
 
 func (k *Kernel) serveShell(ctx context.Context) {
 	for {
-		select {
-		case msg := <-k.shellQueue:
-			k.handleRequest(k.shell, msg)
-		case <-ctx.Done():
+		msg, ok := k.shellQueue.pop(ctx)
+		if !ok {
 			return
 		}
+		k.handleRequest(k.shell, msg)
 	}
 }
 

@@ -40,7 +40,8 @@ type streams struct {
 	atLine    [2]bool // the last text on the stream ended a line
 	delivered int64   // the last event handed to the sink; text after its marker may go out
 
-	crashing    bool // stderr text that looks like a Go crash report is held in crash
+	headPart    []byte // the start of a stderr line that may begin a crash report
+	crashing    bool   // stderr text that looks like a Go crash report is held in crash
 	crash       []byte
 	crashSince  time.Time
 	frames      []string // interpreter panic frames ("3:5: panic: main.f(...)")
@@ -177,6 +178,17 @@ func (s *streams) text(which int, b []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if which == stderr {
+		// A line that may yet become the start of a crash report waits for
+		// the rest of its head ("runtime: gorou" + "tine stack exceeds").
+		b = append(s.headPart, b...)
+		s.headPart = nil
+		if cut := bytes.LastIndexByte(b, '\n') + 1; !s.crashing && s.atLineOr(b, cut) && mayBeCrashHead(b[cut:]) {
+			s.headPart = append([]byte(nil), b[cut:]...)
+			b = b[:cut]
+			if len(b) == 0 {
+				return
+			}
+		}
 		if s.crashing {
 			s.crash = append(s.crash, b...)
 			return
@@ -193,18 +205,41 @@ func (s *streams) text(which int, b []byte) {
 	s.atLine[which] = b[len(b)-1] == '\n'
 }
 
+// crashHeads begin the lines that start a Go runtime crash report.
+var crashHeads = []string{"panic: ", "fatal error: ", "runtime: goroutine stack exceeds", "runtime: out of memory"}
+
+// atLineOr reports whether position cut of b starts a line of stderr.
+func (s *streams) atLineOr(b []byte, cut int) bool {
+	return cut > 0 || s.atLine[stderr]
+}
+
+// mayBeCrashHead reports whether a partial line is a proper prefix of one
+// of crashHeads.
+func mayBeCrashHead(part []byte) bool {
+	if len(part) == 0 {
+		return false
+	}
+	for _, head := range crashHeads {
+		if len(part) < len(head) && strings.HasPrefix(head, string(part)) {
+			return true
+		}
+	}
+	return false
+}
+
 // crashStart finds where the Go runtime's crash report starts in b: a line
-// beginning "panic: " or "fatal error: ".
+// beginning with one of crashHeads.
 func crashStart(b []byte, atLineStart bool) int {
-	for _, head := range []string{"panic: ", "fatal error: "} {
+	first := -1
+	for _, head := range crashHeads {
 		if atLineStart && bytes.HasPrefix(b, []byte(head)) {
 			return 0
 		}
-		if i := bytes.Index(b, []byte("\n"+head)); i >= 0 {
-			return i + 1
+		if i := bytes.Index(b, []byte("\n"+head)); i >= 0 && (first < 0 || i+1 < first) {
+			first = i + 1
 		}
 	}
-	return -1
+	return first
 }
 
 // waitFor blocks until both streams have passed sync marker seq (or ended,
@@ -254,6 +289,12 @@ func (s *streams) flush() {
 // flushLocked is flush for callers that hold emitMu.
 func (s *streams) flushLocked() {
 	s.mu.Lock()
+	if len(s.headPart) > 0 && !s.crashing {
+		// Nothing more came: it was a line of the cell's own ("pan" …).
+		s.queue(stderr, s.headPart)
+		s.atLine[stderr] = false
+		s.headPart = nil
+	}
 	if s.crashing && s.workerAlive && time.Since(s.crashSince) > crashGrace {
 		s.queue(stderr, s.crash)
 		s.crashing, s.crash = false, nil
@@ -357,6 +398,22 @@ func (s *streams) setSink(sink *Sink, limit *limiter) {
 	s.mu.Unlock()
 }
 
+// releaseHeldText lets stderr text held back as a possible crash report go
+// out as ordinary output, when the worker has shown it is alive (it
+// answered a request) and the text has none of a real report's goroutine
+// traces: the cell printed "panic: …" itself. It then reaches the notebook
+// before the cell's reply, not after.
+func (s *streams) releaseHeldText() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.crashing || bytes.Contains(s.crash, []byte("\ngoroutine ")) {
+		return
+	}
+	s.queue(stderr, s.crash)
+	s.atLine[stderr] = len(s.crash) == 0 || s.crash[len(s.crash)-1] == '\n'
+	s.crashing, s.crash = false, nil
+}
+
 // takeCrash returns the held crash report and the panic frames, and
 // forgets them.
 func (s *streams) takeCrash() (string, []string) {
@@ -375,11 +432,21 @@ func (s *streams) forgetFrames() {
 }
 
 // limiter caps how much of a cell's output is sent to the notebook; the
-// rest goes to a file and a notice says where, so nothing is lost silently.
+// rest goes to a file in the kernel's private directory, and a notice says
+// where, so nothing is lost silently. The file is bounded too: it keeps the
+// first and the last part of the rest, and says how much was dropped
+// between them.
 type limiter struct {
-	max     int64
+	max     int64  // bytes the notebook shows
+	saveMax int64  // bytes the file keeps (0: 64 MiB)
+	dir     string // where the file goes ("": the system's temporary directory)
+
 	shown   int64
-	dropped int64
+	dropped int64 // bytes not shown
+	saved   int64 // bytes written to the file's head
+	tail    []byte
+	tailAt  int   // next write position in tail, once it is full
+	skipped int64 // bytes neither shown nor saved
 	file    *os.File
 	fileErr error
 }
@@ -404,18 +471,46 @@ func (l *limiter) admit(b []byte) []byte {
 	l.shown += int64(len(shown))
 	l.max = l.shown // nothing more after the first overflow
 	l.dropped += int64(len(rest))
-	if l.file == nil && l.fileErr == nil {
-		l.file, l.fileErr = os.CreateTemp("", "golab-output-*.txt")
-	}
-	if l.file != nil {
-		if _, err := l.file.Write(rest); err != nil && l.fileErr == nil {
-			l.fileErr = err
-		}
-	}
+	l.save(rest)
 	return shown
 }
 
-// notice describes what was held back, or returns "".
+// save keeps b in the overflow file's head while there is room, and the
+// latest bytes after that in a tail buffer written at the end.
+func (l *limiter) save(b []byte) {
+	if l.saveMax <= 0 {
+		l.saveMax = 64 << 20
+	}
+	if l.file == nil && l.fileErr == nil {
+		l.file, l.fileErr = os.CreateTemp(l.dir, "golab-output-*.txt") // mode 0600
+	}
+	headMax := l.saveMax - l.saveMax/4
+	if n := min(int64(len(b)), headMax-l.saved); n > 0 && l.file != nil {
+		if _, err := l.file.Write(b[:n]); err != nil && l.fileErr == nil {
+			l.fileErr = err
+		}
+		l.saved += n
+		b = b[n:]
+	}
+	tailMax := int(l.saveMax / 4)
+	for len(b) > 0 {
+		if len(l.tail) < tailMax {
+			n := min(len(b), tailMax-len(l.tail))
+			l.tail = append(l.tail, b[:n]...)
+			b = b[n:]
+			continue
+		}
+		// Full: overwrite the oldest bytes, as a ring.
+		n := min(len(b), tailMax-l.tailAt)
+		copy(l.tail[l.tailAt:], b[:n])
+		l.skipped += int64(n)
+		l.tailAt = (l.tailAt + n) % tailMax
+		b = b[n:]
+	}
+}
+
+// notice describes what was held back, writes the file's tail and closes
+// it, or returns "" when nothing was held back.
 func (l *limiter) notice() string {
 	if l == nil || l.dropped == 0 {
 		return ""
@@ -423,9 +518,25 @@ func (l *limiter) notice() string {
 	msg := fmt.Sprintf("\n[golab] This cell printed %s more than the notebook shows (the limit is %s per cell).",
 		size(l.dropped), size(l.shown))
 	if l.file != nil {
-		msg += fmt.Sprintf(" The rest is in %s.", l.file.Name())
-		if err := l.file.Close(); err != nil {
-			msg += fmt.Sprintf(" (Writing it failed: %v.)", err)
+		tail := append(append([]byte(nil), l.tail[l.tailAt:]...), l.tail[:l.tailAt]...)
+		if l.skipped > 0 {
+			fmt.Fprintf(l.file, "\n[golab: %d bytes (%s) of output were dropped here]\n", l.skipped, size(l.skipped))
+		}
+		if _, err := l.file.Write(tail); err != nil && l.fileErr == nil {
+			l.fileErr = err
+		}
+		if l.skipped > 0 {
+			msg += fmt.Sprintf(" The first %s and the last %s of the rest are in %s; %s between them were dropped.",
+				size(l.saved), size(int64(len(tail))), l.file.Name(), size(l.skipped))
+		} else {
+			msg += fmt.Sprintf(" The rest is in %s.", l.file.Name())
+		}
+		msg += " (The file is removed when the kernel shuts down.)"
+		if err := l.file.Close(); err != nil && l.fileErr == nil {
+			l.fileErr = err
+		}
+		if l.fileErr != nil {
+			msg += fmt.Sprintf(" (Writing it failed: %v.)", l.fileErr)
 		}
 	} else if l.fileErr != nil {
 		msg += fmt.Sprintf(" It could not be saved: %v.", l.fileErr)

@@ -3,59 +3,43 @@ package supervisor
 import (
 	"strings"
 	"testing"
-
-	"github.com/golab-notebooks/golab/kernel/worker"
 )
 
-// TestMarkersSplitAnywhere feeds a stream with text and markers cut at
-// every possible byte, as pipe reads may cut them, and checks that the
-// text comes out whole and the markers are all seen.
-func TestMarkersSplitAnywhere(t *testing.T) {
-	const token = "0123456789abcdef"
-	data := "before\n" + worker.SyncMarker(token, 1) + "middle\x00not a marker\n" +
-		worker.Marker(token, "frame", "3:5: panic: main.f(...)") + worker.SyncMarker("othertoken000000", 9) +
-		"after\n" + worker.SyncMarker(token, 2)
-	wantText := "before\nmiddle\x00not a marker\n" + worker.SyncMarker("othertoken000000", 9) + "after\n"
-	for cut := 0; cut <= len(data); cut++ {
-		s := newStreams(token)
-		s.release()
-		var got strings.Builder
-		s.sink = &Sink{Stream: func(_, text string) { got.WriteString(text) }}
-		carry := s.parse(stdout, []byte(data[:cut]))
-		carry = s.parse(stdout, append(carry, data[cut:]...))
-		if len(carry) > 0 {
-			s.text(stdout, carry)
-		}
-		s.flush()
-		if got.String() != wantText {
-			t.Fatalf("cut at %d: text %q, want %q", cut, got.String(), wantText)
-		}
-		if s.passed[stdout] != 2 || len(s.frames) != 1 {
-			t.Fatalf("cut at %d: passed %d, frames %v", cut, s.passed[stdout], s.frames)
-		}
-	}
-}
-
-func TestCrashReportIsHeldBack(t *testing.T) {
-	tests := []struct {
-		name, in, shown, crash string
+// What the stderr reader holds back as a crash report, and what it lets
+// through as the cell's own text, whatever pieces the pipe delivers.
+func TestCrashReportIsFoundInAnyPieces(t *testing.T) {
+	report := "runtime: goroutine stack exceeds 268435456-byte limit\nruntime: sp=0x1 stack=[0x1, 0x2]\nfatal error: stack overflow\n\ngoroutine 1 [running]:\n"
+	cases := []struct {
+		name       string
+		text       string
+		wantCrash  string
+		wantPlain  string
+		releasable bool // releaseHeldText lets it go: no goroutine traces
 	}{
-		{"panic after text", "working\npanic: boom\n\ngoroutine 7 [running]:\n", "working\n", "panic: boom\n\ngoroutine 7 [running]:\n"},
-		{"fatal error", "fatal error: concurrent map writes\n", "", "fatal error: concurrent map writes\n"},
-		{"panic mid-line is text", "no panic: here\n", "no panic: here\n", ""},
+		{"stack overflow", "before\n" + report, report, "before\n", false},
+		{"panic", "x\npanic: boom\n\ngoroutine 5 [running]:\n", "panic: boom\n\ngoroutine 5 [running]:\n", "x\n", false},
+		{"out of memory", "runtime: out of memory: cannot allocate 1-byte block\nfatal error: out of memory\n\ngoroutine 1 [running]:\n",
+			"runtime: out of memory: cannot allocate 1-byte block\nfatal error: out of memory\n\ngoroutine 1 [running]:\n", "", false},
+		{"a cell's own panic: line", "panic: input file missing\n", "panic: input file missing\n", "", true},
+		{"not at a line start", "no panic: here\n", "", "no panic: here\n", false},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := newStreams("t")
-			s.release()
-			var shown strings.Builder
-			s.sink = &Sink{Stream: func(_, text string) { shown.WriteString(text) }}
-			s.text(stderr, []byte(tt.in))
-			s.flush()
-			crash, _ := s.takeCrash()
-			if shown.String() != tt.shown || crash != tt.crash {
-				t.Errorf("shown %q crash %q, want %q and %q", shown.String(), crash, tt.shown, tt.crash)
+	for _, c := range cases {
+		for _, piece := range []int{1, 3, 16, 1 << 20} {
+			s := newStreams("token")
+			for i := 0; i < len(c.text); i += piece {
+				s.text(stderr, []byte(c.text[i:min(i+piece, len(c.text))]))
 			}
-		})
+			var plain strings.Builder
+			for _, ch := range s.pending[stderr] {
+				plain.Write(ch.b)
+			}
+			if string(s.crash) != c.wantCrash || plain.String()+string(s.headPart) != c.wantPlain {
+				t.Errorf("%s in pieces of %d: crash %q, plain %q; want %q, %q", c.name, piece, s.crash, plain.String()+string(s.headPart), c.wantCrash, c.wantPlain)
+			}
+			s.releaseHeldText()
+			if released := !s.crashing; c.wantCrash != "" && released != c.releasable {
+				t.Errorf("%s: released %v, want %v", c.name, released, c.releasable)
+			}
+		}
 	}
 }

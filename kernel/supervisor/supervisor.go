@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/worker"
 )
 
@@ -57,9 +58,10 @@ type Options struct {
 	// Command starts a worker: the golab binary and its arguments, by
 	// default this executable with "worker".
 	Command []string
-	// OutputLimit caps the bytes of stream output per cell sent to the
-	// notebook (the rest is saved to a file); 0 means 8 MiB.
-	OutputLimit int64
+	// Limits bound the worker's memory, each cell's output and the time a
+	// new worker may take to restore earlier cells; zero fields take the
+	// defaults of package limits.
+	Limits limits.Limits
 	// Log receives diagnostics; nil means the standard logger.
 	Log *log.Logger
 }
@@ -70,6 +72,11 @@ type Supervisor struct {
 	opts Options
 
 	runMu sync.Mutex // one request to the worker at a time
+
+	// dir is the kernel's private directory (mode 0700): overflow files of
+	// cells' output, and each worker's TMPDIR. Close removes it.
+	dir     string
+	workers int // workers started so far, to name their directories
 
 	mu          sync.Mutex
 	proc        *process
@@ -88,9 +95,7 @@ func New(opts Options) (*Supervisor, error) {
 	if opts.Log == nil {
 		opts.Log = log.Default()
 	}
-	if opts.OutputLimit == 0 {
-		opts.OutputLimit = 8 << 20
-	}
+	opts.Limits = opts.Limits.WithDefaults()
 	if len(opts.Command) == 0 {
 		exe, err := os.Executable()
 		if err != nil {
@@ -98,9 +103,14 @@ func New(opts Options) (*Supervisor, error) {
 		}
 		opts.Command = []string{exe, "worker"}
 	}
-	s := &Supervisor{opts: opts}
+	dir, err := makePrivateDir()
+	if err != nil {
+		return nil, err
+	}
+	s := &Supervisor{opts: opts, dir: dir}
 	p, err := s.start()
 	if err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	s.proc = p
@@ -117,7 +127,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	if err != nil {
 		return errorResult("worker unavailable", err.Error(), nil)
 	}
-	limit := &limiter{max: s.opts.OutputLimit}
+	limit := &limiter{max: s.opts.Limits.OutputShown, saveMax: s.opts.Limits.OutputSaved, dir: s.dir}
 	p.streams.setSink(sink, limit)
 	p.inputSink.Store(sink)
 	s.mu.Lock()
@@ -151,133 +161,63 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 // workerDied explains a worker that stopped during a cell, and starts a
 // new one with the earlier cells' declarations.
 func (s *Supervisor) workerDied(p *process, code string) Result {
+	s.mu.Lock()
+	interrupted := s.interrupted
+	s.mu.Unlock()
+	res := s.explainEnd(p, code, interrupted)
+	// The cell's own declarations ran before it crashed: keep them.
+	s.mu.Lock()
+	s.history = append(s.history, ranCell{code: code, failed: true})
+	s.mu.Unlock()
+	_, report, err := s.restart()
+	tb := res.Error.Traceback
+	if err != nil {
+		tb = append(tb, "", "golab could not start a new Go worker: "+err.Error())
+	} else {
+		tb = append(tb, "", report.message())
+	}
+	res.Error.Traceback = tb
+	return res
+}
+
+// explainEnd collects what a dead worker left (its crash report, its exit
+// status, its memory) and says in the learner's words why it ended.
+func (s *Supervisor) explainEnd(p *process, code string, interrupted bool) Result {
 	p.streams.waitEOF(300 * time.Millisecond)
 	p.streams.mu.Lock()
 	p.streams.workerAlive = false
 	p.streams.mu.Unlock()
 	p.streams.release()
 	crash, frames := p.streams.takeCrash()
-	s.mu.Lock()
-	interrupted := s.interrupted
-	s.mu.Unlock()
-
-	var res Result
+	end := workerEnd{
+		crash: crash, frames: frames, code: code, earlier: s.cellSources(),
+		exit: p.exitDescription(), killedBySignal: p.killedBySignal(),
+		overMemory: p.overMemory.Load(), limit: p.memLimit, peak: p.peakRSS.Load(),
+	}
 	switch {
-	case interrupted:
-		res = errorResult("interrupted", "the cell was stopped", []string{
+	case interrupted && !end.overMemory:
+		return errorResult("interrupted", "the cell was stopped", []string{
 			"\x1b[31mInterrupted:\x1b[0m the cell was stopped, with every goroutine it started.",
 		})
 	case crash != "":
-		res = crashResult(crash, frames)
 		if os.Getenv("GOLAB_DEBUG") != "" {
 			s.opts.Log.Printf("worker crashed:\n%s", crash)
-		} else {
-			s.opts.Log.Printf("worker crashed (%s); set GOLAB_DEBUG=1 for the Go runtime's report", res.Error.Value)
 		}
-	default:
-		res = errorResult("worker exited", p.exitDescription(), []string{
-			"\x1b[31mThe Go worker exited\x1b[0m while the cell ran (" + p.exitDescription() + ").",
-			"A cell that calls os.Exit or log.Fatal ends the process that runs the notebook's Go code.",
-		})
 	}
-	// The cell's own declarations ran before it crashed: keep them.
-	s.mu.Lock()
-	s.history = append(s.history, ranCell{code: code, failed: true})
-	s.mu.Unlock()
-	_, restored, lost, err := s.restart()
-	tb := res.Error.Traceback
-	switch {
-	case err != nil:
-		tb = append(tb, "", "golab could not start a new Go worker: "+err.Error())
-	default:
-		tb = append(tb, "", stateMessage(restored, lost))
-	}
-	res.Error.Traceback = tb
+	res := end.explain()
+	s.opts.Log.Printf("the worker ended (%s): %s: %s", end.exit, res.Error.Name, res.Error.Value)
 	return res
 }
 
-// stateMessage tells the learner what survived a worker restart.
-func stateMessage(restored, lost []string) string {
-	restored, lost = unique(restored), unique(lost)
-	var defs, vars []string
-	for _, r := range restored {
-		if name, ok := strings.CutPrefix(r, "var "); ok {
-			vars = append(vars, name)
-		} else {
-			defs = append(defs, r)
-		}
-	}
-	msg := "golab started a fresh Go worker: goroutines and values from earlier cells are gone"
-	if len(defs) > 0 {
-		msg += "; restored from earlier cells: " + strings.Join(defs, ", ")
-	}
-	if len(vars) > 0 {
-		msg += "; declared again with their initial values: " + strings.Join(vars, ", ")
-	}
-	if len(lost) > 0 {
-		msg += "; could not restore: " + strings.Join(lost, ", ")
-	}
-	return msg + ". Run the cells that set your variables again."
-}
-
-// unique drops repeated names, keeping the first of each.
-func unique(names []string) []string {
-	seen := map[string]bool{}
+// cellSources returns the code of the cells the current worker ran.
+func (s *Supervisor) cellSources() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var out []string
-	for _, n := range names {
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
+	for _, c := range s.history {
+		out = append(out, c.code)
 	}
 	return out
-}
-
-// crashResult turns the Go runtime's crash report into an error output
-// that quotes the panic and names the goroutine and the cell line.
-func crashResult(crash string, frames []string) Result {
-	lines := strings.Split(strings.TrimRight(crash, "\n"), "\n")
-	head := strings.TrimSpace(lines[0])
-	name, value, _ := strings.Cut(head, ": ")
-	value = strings.TrimSuffix(value, " [recovered, repanicked]")
-	value = strings.TrimSuffix(value, " [recovered]")
-	tb := []string{"\x1b[31m" + name + ":\x1b[0m " + value}
-	if strings.Contains(value, "deadlock") {
-		// The worker's own report: one line per goroutine, with cell lines.
-		for _, l := range lines[1:] {
-			if strings.TrimSpace(l) != "" {
-				tb = append(tb, l)
-			}
-		}
-		tb = append(tb, "Every goroutine waits for another one, so none can ever go on. Go stops such a program;",
-			"golab stopped the cell. Look for a send nobody receives, a lock never unlocked, or a Done never called.")
-		return errorResult(name, value, tb)
-	}
-	for _, l := range lines[1:] {
-		if strings.HasPrefix(l, "goroutine ") {
-			tb = append(tb, "in "+strings.TrimSuffix(strings.TrimSpace(l), ":")+", started by this or an earlier cell")
-			break
-		}
-	}
-	for _, f := range frames {
-		var line, col int
-		var rest string
-		if n, _ := fmt.Sscanf(f, "%d:%d: %s", &line, &col, &rest); n >= 2 {
-			tb = append(tb, fmt.Sprintf("  at cell line %d, column %d", line, col))
-		}
-	}
-	if strings.Contains(value, "concurrent map") {
-		tb = append(tb, "Two goroutines used the same map at once without a lock: Go stops the program",
-			"rather than corrupt the map. Guard the map with a sync.Mutex, or use sync.Map.")
-	}
-	return errorResult(name, value, tb)
-}
-
-func errorResult(name, value string, tb []string) Result {
-	if tb == nil {
-		tb = []string{name + ": " + value}
-	}
-	return Result{Status: "error", Error: &worker.Error{Name: name, Value: value, Traceback: tb}}
 }
 
 // Interrupt stops the running cell, if any, by ending the worker with all
@@ -322,7 +262,7 @@ func (s *Supervisor) ask(req worker.Request) (worker.Event, bool) {
 	}
 	ev, alive := p.call(req)
 	if !alive {
-		_, _, _, _ = s.restart()
+		_, _, _ = s.restart()
 		return worker.Event{}, false
 	}
 	return ev, ev.Status == "ok"
@@ -338,6 +278,9 @@ func (s *Supervisor) Close() {
 		p.kill()
 		p.wait(2 * time.Second)
 	}
+	if err := os.RemoveAll(s.dir); err != nil {
+		s.opts.Log.Printf("remove the kernel's private directory: %v", err)
+	}
 }
 
 func (s *Supervisor) current() (*process, error) {
@@ -347,12 +290,16 @@ func (s *Supervisor) current() (*process, error) {
 	if p != nil && !p.exited() {
 		return p, nil
 	}
-	p, _, _, err := s.restart()
+	p, _, err := s.restart()
 	return p, err
 }
 
-// restart replaces the worker and restores earlier declarations.
-func (s *Supervisor) restart() (*process, []string, []string, error) {
+// restart replaces the worker and restores earlier declarations. A
+// restore that kills the new worker or does not finish within
+// Limits.Restore is abandoned: a fresh worker starts without the earlier
+// cells, and the report says what was dropped and why, so that no earlier
+// cell can keep the kernel from serving.
+func (s *Supervisor) restart() (*process, restoreReport, error) {
 	s.mu.Lock()
 	old := s.proc
 	s.proc = nil
@@ -371,25 +318,41 @@ func (s *Supervisor) restart() (*process, []string, []string, error) {
 	}
 	p, err := s.start()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, restoreReport{}, err
 	}
-	var restored, lost []string
+	var report restoreReport
 	if len(cells) > 0 {
-		ev, alive := p.call(worker.Request{Op: worker.OpRestore, Cells: cells, Failed: failed})
-		if !alive {
-			return nil, nil, nil, fmt.Errorf("the new worker died while restoring earlier cells: %s", p.exitDescription())
+		ev, outcome := p.callWithin(worker.Request{Op: worker.OpRestore, Cells: cells, Failed: failed}, s.opts.Limits.Restore)
+		switch outcome {
+		case answered:
+			report = restoreReport{restored: ev.Restored, zeroed: ev.Zeroed, skipped: ev.Skipped, lost: ev.NotRestored}
+		default:
+			why := fmt.Sprintf("restoring them did not finish within %v", s.opts.Limits.Restore)
+			if outcome == died {
+				why = "the new worker died while restoring them (" + p.exitDescription() + ")"
+			}
+			p.kill()
+			p.wait(2 * time.Second)
+			s.mu.Lock()
+			s.history = nil
+			s.mu.Unlock()
+			if p, err = s.start(); err != nil {
+				return nil, restoreReport{}, err
+			}
+			report = restoreReport{abandoned: why, lost: definedNames(cells)}
 		}
-		restored, lost = ev.Restored, ev.NotRestored
 	}
 	s.mu.Lock()
 	s.proc = p
 	s.mu.Unlock()
-	return p, restored, lost, nil
+	return p, report, nil
 }
 
 // process is one running worker.
 type process struct {
 	cmd      *exec.Cmd
+	tmp      string // the worker's TMPDIR, removed with it
+	memLimit int64  // bytes of resident memory it may use, or <= 0
 	log      *log.Logger
 	requests io.WriteCloser
 	streams  *streams
@@ -403,6 +366,30 @@ type process struct {
 	done    chan struct{} // closed when the process has exited
 	waitErr error
 	killed  atomic.Bool // the supervisor ended it (interrupt, restart, close)
+
+	inFlightID int64        // the request whose answer is awaited (under reqMu)
+	peakRSS    atomic.Int64 // the most resident memory seen, in bytes
+	overMemory atomic.Bool  // ended for using more than memLimit
+}
+
+// addressSpaceSlack is the address space a worker reserves beyond the
+// memory it uses (measured: 1.6 GB idle).
+const addressSpaceSlack = 2 << 30
+
+// watchMemory samples the worker's resident memory and ends it when it
+// passes the limit: a cell must not take the machine's memory, or on a
+// JupyterHub its neighbours'.
+func (p *process) watchMemory() {
+	rss, ok := rssBytes(p.cmd.Process.Pid)
+	if !ok {
+		return
+	}
+	if rss > p.peakRSS.Load() {
+		p.peakRSS.Store(rss)
+	}
+	if p.memLimit > 0 && rss > p.memLimit && !p.overMemory.Swap(true) {
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	}
 }
 
 // start launches a worker and waits for it to be ready.
@@ -414,8 +401,19 @@ func (s *Supervisor) start() (*process, error) {
 	}
 	reqR, reqW, evR, evW := pipes[0][0], pipes[0][1], pipes[1][0], pipes[1][1]
 	outR, outW, errR, errW := pipes[2][0], pipes[2][1], pipes[3][0], pipes[3][1]
+	tmp, err := s.workerDir()
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.Command(s.opts.Command[0], s.opts.Command[1:]...)
-	cmd.Env = append(os.Environ(), "GOLAB_WORKER_TOKEN="+token)
+	cmd.Env = append(os.Environ(), "GOLAB_WORKER_TOKEN="+token, "TMPDIR="+tmp)
+	if m := s.opts.Limits.WorkerMemory; m > 0 {
+		// The Go runtime collects harder as it nears the limit; the address
+		// space limit stops one huge allocation at once (the idle worker
+		// reserves about 1.6 GB of address space, so it gets that on top).
+		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMEMLIMIT=%dMiB", m>>20),
+			fmt.Sprintf("%s=%d", worker.AddressSpaceEnv, m+addressSpaceSlack))
+	}
 	cmd.Stdin = nil
 	cmd.Stdout = outW
 	cmd.Stderr = errW
@@ -432,6 +430,8 @@ func (s *Supervisor) start() (*process, error) {
 	}
 	p := &process{
 		cmd:      cmd,
+		tmp:      tmp,
+		memLimit: s.opts.Limits.WorkerMemory,
 		log:      s.opts.Log,
 		requests: reqW,
 		streams:  newStreams(token),
@@ -482,27 +482,17 @@ func (s *Supervisor) watch(p *process) {
 	if !current || p.killed.Load() {
 		return
 	}
-	p.streams.waitEOF(300 * time.Millisecond)
 	p.streams.mu.Lock()
-	p.streams.workerAlive = false
 	sink := p.streams.sink
 	p.streams.mu.Unlock()
-	p.streams.release()
-	crash, frames := p.streams.takeCrash()
-	var res Result
-	if crash != "" {
-		res = crashResult(crash, frames)
-	} else {
-		res = errorResult("worker exited", p.exitDescription(), []string{"The Go worker exited (" + p.exitDescription() + ")."})
-	}
-	_, restored, lost, err := s.restart()
+	res := s.explainEnd(p, "", false)
+	_, report, err := s.restart()
 	lines := append([]string{"\n[golab] While no cell was running, a goroutine left running by an earlier cell stopped the Go worker:"}, res.Error.Traceback...)
 	if err != nil {
 		lines = append(lines, "golab could not start a new Go worker: "+err.Error())
 	} else {
-		lines = append(lines, stateMessage(restored, lost))
+		lines = append(lines, report.message())
 	}
-	s.opts.Log.Printf("worker died between cells: %s: %s", res.Error.Name, res.Error.Value)
 	if sink != nil && sink.Stream != nil {
 		sink.Stream("stderr", strings.Join(lines, "\n")+"\n")
 	}
@@ -561,6 +551,18 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 			p.streams.deliver(ev.Seq, nil)
 			go p.answerInput(ev)
 		case worker.EvDone:
+			p.reqMu.Lock()
+			want := p.inFlightID
+			p.reqMu.Unlock()
+			if ev.ID != want {
+				// Not the answer awaited: something else wrote to the event pipe.
+				p.log.Printf("the worker answered request %d while %d is awaited: ignored", ev.ID, want)
+				p.streams.deliver(ev.Seq, nil)
+				continue
+			}
+			// The worker is alive and done: stderr text held back because it
+			// looked like a crash report was only printed by the cell.
+			p.streams.releaseHeldText()
 			p.streams.deliver(ev.Seq, nil)
 			p.waiting <- ev
 		default:
@@ -604,6 +606,7 @@ func (p *process) call(req worker.Request) (worker.Event, bool) {
 	}
 	p.reqMu.Lock()
 	p.inFlight = true
+	p.inFlightID = req.ID
 	p.reqMu.Unlock()
 	defer func() {
 		p.reqMu.Lock()
@@ -627,6 +630,38 @@ func (p *process) call(req worker.Request) (worker.Event, bool) {
 		default:
 			return worker.Event{}, false
 		}
+	}
+}
+
+// callOutcome is how a bounded call ended.
+type callOutcome int
+
+const (
+	answered callOutcome = iota
+	died                 // the worker ended first
+	timedOut             // no answer within the time allowed
+)
+
+// callWithin is call with a time bound; on timedOut the worker is still
+// running and the caller ends it.
+func (p *process) callWithin(req worker.Request, limit time.Duration) (worker.Event, callOutcome) {
+	type answer struct {
+		ev    worker.Event
+		alive bool
+	}
+	got := make(chan answer, 1)
+	go func() {
+		ev, alive := p.call(req)
+		got <- answer{ev, alive}
+	}()
+	select {
+	case a := <-got:
+		if !a.alive {
+			return a.ev, died
+		}
+		return a.ev, answered
+	case <-time.After(limit):
+		return worker.Event{}, timedOut
 	}
 }
 
@@ -658,12 +693,16 @@ func (p *process) kill() {
 	}
 }
 
+// wait waits for the worker to exit, then removes its temporary directory.
 func (p *process) wait(timeout time.Duration) {
 	select {
 	case <-p.done:
 	case <-time.After(timeout):
 	}
 	_ = p.requests.Close()
+	if err := os.RemoveAll(p.tmp); err != nil {
+		p.log.Printf("remove the worker's temporary directory: %v", err)
+	}
 }
 
 func (p *process) exited() bool {
@@ -694,13 +733,15 @@ func (p *process) exitDescription() string {
 	return "exit status 0"
 }
 
-// flushLoop batches stream output: every 50 ms, whatever arrived is sent.
+// flushLoop batches stream output: every 50 ms, whatever arrived is sent;
+// and it watches the worker's memory.
 func (p *process) flushLoop() {
 	t := time.NewTicker(50 * time.Millisecond)
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
+			p.watchMemory()
 			p.streams.flush()
 		case <-p.done:
 			p.streams.waitEOF(300 * time.Millisecond)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/worker"
 )
 
@@ -217,7 +218,7 @@ func TestInterruptStopsBusyGoroutines(t *testing.T) {
 func TestOutputLimit(t *testing.T) {
 	exe, _ := os.Executable()
 	t.Setenv("GOLAB_TEST_WORKER", "1")
-	s, err := New(Options{Command: []string{exe}, OutputLimit: 1000, Log: log.New(io.Discard, "", 0)})
+	s, err := New(Options{Command: []string{exe}, Limits: limits.Limits{OutputShown: 1000}, Log: log.New(io.Discard, "", 0)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,13 +83,23 @@ var panicFrame = regexp.MustCompile(`^(\d+):(\d+): panic(?:: (.*))?$`)
 // reflectPanics translates panics that yaegi raises through the reflect
 // package into the runtime errors compiled Go would report.
 var reflectPanics = map[string]string{
-	"reflect: slice index out of range":                  "runtime error: index out of range",
-	"reflect: array index out of range":                  "runtime error: index out of range",
-	"reflect: string index out of range":                 "runtime error: index out of range",
-	"reflect: call of reflect.Value.Elem on zero Value":  "runtime error: invalid memory address or nil pointer dereference",
-	"reflect: call of reflect.Value.Field on zero Value": "runtime error: invalid memory address or nil pointer dereference",
-	"reflect.Value.Slice: slice index out of bounds":     "runtime error: slice bounds out of range",
-	"assignment to entry in nil map":                     "assignment to entry in nil map",
+	"reflect: slice index out of range":                      "runtime error: index out of range",
+	"reflect: array index out of range":                      "runtime error: index out of range",
+	"reflect: string index out of range":                     "runtime error: index out of range",
+	"reflect: call of reflect.Value.Elem on zero Value":      "runtime error: invalid memory address or nil pointer dereference",
+	"reflect: call of reflect.Value.Field on zero Value":     "runtime error: invalid memory address or nil pointer dereference",
+	"reflect: call of reflect.Value.Set on zero Value":       "runtime error: invalid memory address or nil pointer dereference",
+	"reflect: call of reflect.Value.Interface on zero Value": "runtime error: invalid memory address or nil pointer dereference",
+	"reflect.Value.Slice: slice index out of bounds":         "runtime error: slice bounds out of range",
+	"assignment to entry in nil map":                         "assignment to entry in nil map",
+}
+
+// GoPanicText returns the panic value compiled Go would report for one
+// the interpreter raised (yaegi's reflect wording for a nil pointer, an
+// index out of range, …), and whether it differs.
+func GoPanicText(value string) (string, bool) {
+	plain, ok := reflectPanics[value]
+	return plain, ok && plain != value
 }
 
 // syntaxError describes a cell that does not parse.
@@ -131,6 +141,12 @@ func (w *Worker) describe(err error, src string) *Error {
 				tb = append(tb, sourceContext(src, f.line, f.col)...)
 			}
 		}
+		if value == "send on closed channel" {
+			// yaegi names where the channel was made; Go names the send.
+			if sends := sendLines(src); len(sends) > 0 {
+				tb = append([]string{tb[0]}, sends...)
+			}
+		}
 		return &Error{Name: name, Value: value, Traceback: tb}
 	}
 	msg := strings.TrimSpace(err.Error())
@@ -145,6 +161,18 @@ func (w *Worker) describe(err error, src string) *Error {
 		return &Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", line, col, text), Traceback: tb}
 	}
 	return &Error{Name: "error", Value: msg, Traceback: []string{red("error: ") + msg}}
+}
+
+// sendLines points at the cell's channel sends.
+func sendLines(src string) []string {
+	var out []string
+	for _, w := range cell.Waits(src) {
+		if w.Kind == "send" {
+			out = append(out, fmt.Sprintf("  at cell line %d (a send)", w.Line))
+			out = append(out, sourceContext(src, w.Line, 0)...)
+		}
+	}
+	return out
 }
 
 // sourceContext returns the cell's line (1-based) and a caret under column

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 )
@@ -77,6 +78,8 @@ type Event struct {
 	Found           bool              `json:"found,omitempty"`
 	Data            map[string]any    `json:"data,omitempty"` // inspect result
 	Restored        []string          `json:"restored,omitempty"`
+	Zeroed          []string          `json:"zeroed,omitempty"`  // vars declared again with zero values
+	Skipped         []string          `json:"skipped,omitempty"` // declarations not run again, and why
 	NotRestored     []string          `json:"not_restored,omitempty"`
 }
 
@@ -133,6 +136,39 @@ func (e *Error) String() string {
 	return fmt.Sprintf("%s: %s", e.Name, e.Value)
 }
 
+// AddressSpaceEnv names the environment variable that carries the
+// worker's address space limit in bytes (RLIMIT_AS), set by the supervisor
+// from the memory limit.
+const AddressSpaceEnv = "GOLAB_WORKER_ADDRESS_SPACE"
+
+// MaxStack is the most stack, in bytes, one goroutine of the worker may use.
+const MaxStack = 256 << 20
+
+// limitAddressSpace applies the address space limit the supervisor asks
+// for. Only the soft limit is set, so child processes inherit it but may
+// raise it.
+func limitAddressSpace() error {
+	v := os.Getenv(AddressSpaceEnv)
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("golab worker: %s=%q is not a number of bytes", AddressSpaceEnv, v)
+	}
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &lim); err != nil {
+		return fmt.Errorf("golab worker: read the address space limit: %w", err)
+	}
+	if n < lim.Cur {
+		lim.Cur = n
+		if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {
+			return fmt.Errorf("golab worker: limit the address space to %d bytes: %w", n, err)
+		}
+	}
+	return nil
+}
+
 // Main is the body of `golab worker`: it serves requests from file
 // descriptor 3 and writes events to file descriptor 4, as the supervisor
 // arranges them.
@@ -141,11 +177,24 @@ func Main() error {
 	if token == "" {
 		return errors.New("golab worker is started by the golab kernel, not by hand (GOLAB_WORKER_TOKEN is not set)")
 	}
+	// The request and event pipes must not leak into the processes cells
+	// start: a child that wrote to the event pipe would speak for the worker.
+	for fd := 3; fd <= 4; fd++ {
+		var st syscall.Stat_t
+		if err := syscall.Fstat(fd, &st); err != nil {
+			return fmt.Errorf("golab worker: file descriptor %d is not open: %w", fd, err)
+		}
+		syscall.CloseOnExec(fd)
+	}
 	in := os.NewFile(3, "requests")
 	out := os.NewFile(4, "events")
-	if in == nil || out == nil {
-		return errors.New("golab worker: file descriptors 3 and 4 are not open")
+	if err := limitAddressSpace(); err != nil {
+		return err
 	}
+	// A runaway recursion should end in about a second with Go's "stack
+	// overflow", not grow towards Go's 1 GB default (measured: yaegi
+	// frames take about 600 bytes, so 256 MiB allows a depth of ~440,000).
+	debug.SetMaxStack(MaxStack)
 	w, err := New(token, out)
 	if err != nil {
 		return err

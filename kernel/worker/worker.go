@@ -63,6 +63,8 @@ type Worker struct {
 	defs map[string]cell.Definition
 	// children starts processes for golab/proc with the declarations so far.
 	children *launcher
+	// runner runs cells; nil until the first request, and after a Goexit.
+	runner *runner
 }
 
 // New makes a worker that writes events to out and marks its standard
@@ -143,9 +145,52 @@ func (w *Worker) Serve(in io.Reader) error {
 	}()
 	w.send(Event{Op: EvReady})
 	for req := range work {
-		w.send(w.handle(req))
+		w.send(w.handleOnRunner(req))
 	}
 	return <-readErr
+}
+
+// runner is the goroutine that runs cells, one at a time. The deadlock
+// watcher knows it as the cell's own goroutine.
+type runner struct {
+	requests chan Request
+	answers  chan Event
+	exited   chan struct{} // closed when the goroutine ends
+}
+
+// handleOnRunner handles a request on the runner goroutine. A cell that
+// calls runtime.Goexit ends that goroutine, as Goexit ends any: the cell
+// is then reported as ended, and the next request gets a new runner.
+func (w *Worker) handleOnRunner(req Request) Event {
+	if w.runner == nil {
+		r := &runner{requests: make(chan Request), answers: make(chan Event), exited: make(chan struct{})}
+		go func() {
+			defer close(r.exited)
+			for req := range r.requests {
+				r.answers <- w.handle(req)
+			}
+		}()
+		w.runner = r
+	}
+	r := w.runner
+	r.requests <- req
+	select {
+	case ev := <-r.answers:
+		return ev
+	case <-r.exited:
+		w.runner = nil
+		w.watcher = nil // it watched the goroutine that ended
+		return Event{Op: EvDone, ID: req.ID, Status: "error", Error: &Error{
+			Name:  "runtime.Goexit",
+			Value: "runtime.Goexit ended the goroutine that runs the cell",
+			Traceback: []string{
+				red("runtime.Goexit()") + " ended the goroutine that runs the cell, as it ends any goroutine:",
+				"the deferred calls ran, the statements after it did not, and the cell ends here.",
+				"(In a Go program, Goexit in main lets the other goroutines run until they finish.)",
+				"Goroutines the cell started go on running; the kernel is ready for the next cell.",
+			},
+		}}
+	}
 }
 
 func (w *Worker) handle(req Request) (ev Event) {
@@ -163,7 +208,8 @@ func (w *Worker) handle(req Request) (ev Event) {
 	case OpExecute:
 		w.execute(req, &ev)
 	case OpRestore:
-		ev.Restored, ev.NotRestored = w.restore(req.Cells, req.Failed)
+		r := w.restore(req.Cells, req.Failed)
+		ev.Restored, ev.Zeroed, ev.Skipped, ev.NotRestored = r.restored, r.zeroed, r.skipped, r.lost
 	case OpComplete:
 		var kinds map[string]string
 		ev.Matches, kinds, ev.CursorStart, ev.CursorEnd = w.complete(req.Code, req.Cursor)
@@ -202,8 +248,8 @@ func (w *Worker) execute(req Request, ev *Event) {
 	w.allowStdin = req.AllowStdin
 	w.frames.reset()
 	done := w.watchCell(req.Code, req.ID)
+	defer done() // also when the cell calls runtime.Goexit
 	result, cellErr := w.run(req.Code)
-	done()
 	if cellErr != nil {
 		ev.Status = "error"
 		ev.Error = cellErr
@@ -541,13 +587,25 @@ func (w *Worker) rebindCallers(changed []string, src string) *Error {
 	return nil
 }
 
+// restored is what a restore brought back.
+type restored struct {
+	restored, zeroed, skipped, lost []string
+}
+
 // restore evaluates the imports and declarations of earlier cells in a
-// fresh interpreter, and says which names came back. Cells that failed
-// contribute what compiles, without complaint about the rest.
-func (w *Worker) restore(cells []string, failed []int) (restored, lost []string) {
+// fresh interpreter, and says which names came back. It runs none of the
+// learner's code: variables whose initializers would are declared with
+// zero values or left out (see cell.ReplayDecls), and func init is not run
+// again. Cells that failed contribute what compiles, without complaint
+// about the rest.
+func (w *Worker) restore(cells []string, failed []int) (r restored) {
 	isFailed := map[int]bool{}
 	for _, i := range failed {
 		isFailed[i] = true
+	}
+	known := cell.Known{
+		IsType:     func(name string) bool { _, ok := w.defs["type:"+name]; return ok },
+		ResultType: w.resultType,
 	}
 	for i, src := range cells {
 		plan, err := cell.Split(src)
@@ -558,7 +616,7 @@ func (w *Worker) restore(cells []string, failed []int) (restored, lost []string)
 			continue
 		}
 		if e := w.importAll(plan, src); e != nil && !isFailed[i] {
-			lost = append(lost, "imports of "+strings.Join(plan.ImportPaths, ", "))
+			r.lost = append(r.lost, "imports of "+strings.Join(plan.ImportPaths, ", "))
 		}
 		if strings.TrimSpace(plan.Decls) == "" {
 			continue
@@ -567,21 +625,54 @@ func (w *Worker) restore(cells []string, failed []int) (restored, lost []string)
 		if refusal != nil {
 			continue // the cell was refused when it ran, too
 		}
-		if _, err := w.try(cell.RewriteDecls(plan.DeclsWithout(skip), w.earlier())); err != nil {
+		replay := cell.ReplayDecls(plan.DeclsWithout(skip), known)
+		if _, err := w.try(cell.RewriteDecls(replay.Source, w.earlier())); err != nil {
 			if !isFailed[i] {
 				for _, d := range plan.Defined {
-					lost = append(lost, string(d.Kind)+" "+d.Name)
+					r.lost = append(r.lost, string(d.Kind)+" "+d.Name)
 				}
 			}
 			continue
 		}
 		w.record(plan)
 		w.children.record(declarations(plan))
-		for _, d := range plan.Defined {
-			restored = append(restored, string(d.Kind)+" "+d.Name)
+		left := map[string]bool{}
+		for _, n := range replay.Zeroed {
+			left["var "+n] = true
 		}
+		for _, sk := range replay.Skipped {
+			name, _, _ := strings.Cut(sk, " (")
+			left[name] = true
+		}
+		for _, d := range plan.Defined {
+			if name := string(d.Kind) + " " + d.Name; !left[name] {
+				r.restored = append(r.restored, name)
+			}
+		}
+		r.zeroed = append(r.zeroed, replay.Zeroed...)
+		r.skipped = append(r.skipped, replay.Skipped...)
 	}
-	return restored, lost
+	return r
+}
+
+// resultType returns the result type of a function an earlier cell
+// declared, as source text, or "".
+func (w *Worker) resultType(fn string) string {
+	d, ok := w.defs["value:"+fn]
+	if !ok || d.Kind != cell.Func {
+		return ""
+	}
+	file, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+d.Source, 0)
+	if err != nil || len(file.Decls) != 1 {
+		return ""
+	}
+	fd, ok := file.Decls[0].(*ast.FuncDecl)
+	if !ok || fd.Type.Results == nil || len(fd.Type.Results.List) != 1 || len(fd.Type.Results.List[0].Names) > 1 {
+		return ""
+	}
+	t := fd.Type.Results.List[0].Type
+	src := "package p;" + d.Source
+	return src[t.Pos()-1 : t.End()-1]
 }
 
 func key(d cell.Definition) string {
