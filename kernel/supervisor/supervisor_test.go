@@ -29,12 +29,17 @@ func TestMain(m *testing.M) {
 
 func newSupervisor(t testing.TB) *Supervisor {
 	t.Helper()
+	return newSupervisorWith(t, limits.Limits{})
+}
+
+func newSupervisorWith(t testing.TB, lim limits.Limits) *Supervisor {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("GOLAB_TEST_WORKER", "1")
-	s, err := New(Options{Command: []string{exe}, Log: log.New(io.Discard, "", 0)})
+	s, err := New(Options{Command: []string{exe}, Log: log.New(io.Discard, "", 0), Limits: lim})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,5 +269,58 @@ func TestCrashBetweenCellsIsReported(t *testing.T) {
 	}
 	if got := s.Execute("keep()", false, nil, r.sink()); got.Data["text/plain"] != "7" {
 		t.Errorf("after the crash keep() = %+v", got)
+	}
+}
+
+// A restore that does not finish in time is abandoned: the kernel serves
+// on without the earlier cells, and says what it dropped.
+func TestSlowRestoreIsAbandoned(t *testing.T) {
+	s := newSupervisorWith(t, limits.Limits{Restore: time.Millisecond})
+	var r recorder
+	if res := s.Execute("func keep() int { return 1 }", false, nil, r.sink()); res.Status != "ok" {
+		t.Fatalf("%+v", res.Error)
+	}
+	res := s.Execute("import \"os\"\nos.Exit(1)", false, nil, r.sink())
+	tb := strings.Join(res.Error.Traceback, "\n")
+	if !strings.Contains(tb, "did not finish within 1ms") || !strings.Contains(tb, "dropped: func keep") {
+		t.Fatalf("traceback: %s", tb)
+	}
+	if got := s.Execute("1 + 1", false, nil, r.sink()); got.Data["text/plain"] != "2" {
+		t.Fatalf("after the abandoned restore: %+v", got)
+	}
+	// The dropped cells are not tried again at the next restart.
+	res = s.Execute("import \"os\"\nos.Exit(1)", false, nil, r.sink())
+	if tb := strings.Join(res.Error.Traceback, "\n"); strings.Contains(tb, "func keep") {
+		t.Errorf("the dropped cell came back: %s", tb)
+	}
+}
+
+// Restoring runs no learner code: an initializer that exits is replaced by
+// the zero value, and func init does not run again.
+func TestRestoreRunsNoLearnerCode(t *testing.T) {
+	s := newSupervisor(t)
+	var r recorder
+	for _, code := range []string{
+		"import (\n\t\"fmt\"\n\t\"os\"\n)\nvar count = func() int { fmt.Println(\"side effect\"); return 3 }()",
+		"func init() { fmt.Println(\"init ran\") }",
+		"var limit = 10\nvar name string = fmt.Sprint(\"pure\")",
+	} {
+		if res := s.Execute(code, false, nil, r.sink()); res.Status != "ok" {
+			t.Fatalf("%s: %+v", code, res.Error)
+		}
+	}
+	before := r.text("stdout")
+	res := s.Execute("os.Exit(1)", false, nil, r.sink())
+	tb := strings.Join(res.Error.Traceback, "\n")
+	if after := r.text("stdout"); after != before {
+		t.Errorf("the restore printed %q", strings.TrimPrefix(after, before))
+	}
+	for _, want := range []string{"declared again with zero values, since their initializers run code that golab does not run twice: count", "not run again: func init", "declared again with their initial values: limit, name"} {
+		if !strings.Contains(tb, want) {
+			t.Errorf("no %q in %s", want, tb)
+		}
+	}
+	if got := s.Execute("count + limit", false, nil, r.sink()); got.Data["text/plain"] != "10" {
+		t.Errorf("count + limit = %+v, want 10 (count zeroed)", got.Data)
 	}
 }
