@@ -265,6 +265,9 @@ func unique(names []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, n := range names {
+		if strings.HasSuffix(n, " _") || n == "_" {
+			continue // the blank identifier declares nothing
+		}
 		if !seen[n] {
 			seen[n] = true
 			out = append(out, n)

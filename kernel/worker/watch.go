@@ -46,7 +46,8 @@ func deadlockReport(d goroutines.Deadlock, src string, cellNo int) string {
 	waits := cell.Waits(src)
 	var b strings.Builder
 	b.WriteString("fatal error: all goroutines are asleep - deadlock!\n\n")
-	fmt.Fprintf(&b, "goroutine %d [%s]: the cell's own code%s\n", d.Main.ID, d.Main.State, where(waits, 0, d.Main.State))
+	// The cell's own goroutine is the program's main goroutine: Go calls it 1.
+	fmt.Fprintf(&b, "goroutine 1 [%s]: the cell's own code%s\n", d.Main.State, where(waits, 0, d.Main.State))
 	for _, g := range d.Others {
 		fmt.Fprintf(&b, "goroutine %d [%s]: %s\n", g.ID, g.State, origin(g.ID, d.Origins, cellNo, waits, g.State))
 	}
