@@ -1,12 +1,14 @@
 """Go semantics through a real Jupyter client: deadlocks, leaked goroutines,
 goroutine panics and %race."""
 
+import os
 import shutil
 import time
 
+import psutil
 import pytest
 
-from kernel_helpers import execute, kernel, of_type, stream_text
+from kernel_helpers import collect, execute, kernel, of_type, stream_text
 
 DEADLOCKS = [
     ("unbuffered send, no receiver", 'ch := make(chan int)\nch <- 1', ["goroutine", "[chan send]", "sends on a channel at cell line 2"]),
@@ -128,3 +130,86 @@ def test_race_magic_without_a_toolchain_says_so():
         assert reply["status"] == "error"
         text = "\n".join(of_type(msgs, "error")[0]["content"]["traceback"])
         assert "needs the go command" in text, text
+
+
+WHOLE_PROGRAM_STREAMING = """package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func main() {
+	fmt.Println("first")
+	time.Sleep(1500 * time.Millisecond)
+	fmt.Println("second")
+	go func() {
+		for {
+			time.Sleep(time.Millisecond)
+		}
+	}()
+}
+"""
+
+
+def test_whole_program_runs_compiled():
+    """A cell that is a whole program is built by the Go toolchain: its output
+    streams live, Go's runtime reports its panic and exit status, it ends like
+    a program (no report of goroutines left running), and later cells can use
+    its functions."""
+    with kernel() as (km, kc):
+        msg_id = kc.execute(WHOLE_PROGRAM_STREAMING)
+        msgs, times = collect(kc, msg_id, timeout=120)
+        streams = [(m["content"]["text"], t) for m, t in zip(msgs, times) if m["msg_type"] == "stream"]
+        assert "".join(s for s, _ in streams) == "first\nsecond\n", streams
+        first_at = next(t for s, t in streams if "first" in s)
+        assert times[-1] - first_at > 1.0, "the first line did not arrive while the program ran"
+        notes = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] in ("display_data", "update_display_data")]
+        assert any("compiled by go build" in n for n in notes), notes
+
+        reply, msgs = execute(kc, 'package main\n\nimport "fmt"\n\nfunc square(n int) int { return n * n }\n\nfunc main() {\n\tfmt.Println(square(3))\n\tvar m map[string]int\n\tm["x"] = 1\n}\n', timeout=120)
+        assert reply["status"] == "error" and reply["ename"] == "exit status 2", reply
+        assert stream_text(msgs) == "9\n"
+        assert stream_text(msgs, "stderr").startswith("panic: assignment to entry in nil map\n\ngoroutine 1 [running]:\nmain.main()\n\tcell/main.go:10")
+
+        reply, msgs = execute(kc, "square(5)")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "25"
+
+
+def test_whole_program_build_error_at_cell_lines():
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, "package main\n\nfunc main() {\n\tx := 1\n}\n", timeout=120)
+        assert reply["status"] == "error"
+        assert "at cell line 4, column 2: declared and not used: x" in "\n".join(reply["traceback"])
+
+
+def test_interrupt_stops_a_compiled_program():
+    with kernel() as (km, kc):
+        msg_id = kc.execute("package main\n\nfunc main() {\n\tfor {\n\t}\n}\n")
+        time.sleep(3)  # built and running
+        km.interrupt_kernel()
+        msgs, _ = collect(kc, msg_id, timeout=20)
+        assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted"
+        reply, msgs = execute(kc, "1 + 1")
+        assert reply["status"] == "ok"
+        left = [p for p in psutil.Process(km.provisioner.process.pid).children(recursive=True) if "cell" in " ".join(p.cmdline())]
+        assert not left, left
+
+
+def test_whole_program_with_golab_helpers_is_interpreted_and_says_so():
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'package main\n\nimport (\n\t"fmt"\n\t"golab/safe"\n)\n\nfunc main() {\n\tvar c safe.Counter\n\tc.Add(2)\n\tfmt.Println(c.Value())\n}\n', timeout=60)
+        assert reply["status"] == "ok", reply
+        assert stream_text(msgs) == "2\n"
+        assert "runs in the interpreter" in stream_text(msgs, "stderr")
+
+
+def test_whole_program_without_a_toolchain_is_interpreted_and_says_so():
+    env = dict(os.environ, PATH="/usr/bin:/bin")
+    with kernel(env=env) as (km, kc):
+        reply, msgs = execute(kc, 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n', timeout=60)
+        assert reply["status"] == "ok"
+        assert stream_text(msgs) == "hi\n"
+        assert "no Go toolchain" in stream_text(msgs, "stderr")
+        reply, msgs = execute(kc, '%go run\npackage main\n\nfunc main() {}\n')
+        assert reply["status"] == "error" and "not installed" in reply["evalue"]

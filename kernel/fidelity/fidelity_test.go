@@ -162,6 +162,8 @@ func TestCorpusMatchesCompiledGo(t *testing.T) {
 		t.Skip("compiles and runs the whole corpus")
 	}
 	t.Setenv("GOLAB_TEST_WORKER", "1")
+	// This measures the interpreter: whole programs would otherwise be compiled.
+	t.Setenv(worker.WholeProgramsEnv, "interpret")
 	progs := loadCorpus(t)
 	known := knownDifferences(t)
 	bin := compileAll(t, progs)
@@ -214,4 +216,78 @@ func TestCorpusMatchesCompiledGo(t *testing.T) {
 	if rate := float64(passed) / float64(len(progs)); rate < floor {
 		t.Errorf("only %.0f%% of the corpus matches compiled Go; at least %.0f%% must", rate*100, floor*100)
 	}
+}
+
+// TestWholeProgramsRunCompiled: a whole program pasted into a cell is built
+// by the Go toolchain and gives byte for byte the stdout, the stderr and the
+// exit status of the compiled program, for every corpus program.
+func TestWholeProgramsRunCompiled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles and runs the whole corpus")
+	}
+	t.Setenv("GOLAB_TEST_WORKER", "1")
+	progs := loadCorpus(t)
+	bin := compileAll(t, progs)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := supervisor.New(supervisor.Options{Command: []string{exe}, Log: log.New(io.Discard, "", 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	same := 0
+	for _, p := range progs {
+		cmd := exec.Command(filepath.Join(bin, p.name))
+		var wantOut, wantErr strings.Builder
+		cmd.Stdout, cmd.Stderr = &wantOut, &wantErr
+		runErr := cmd.Run()
+		wantStatus := "ok"
+		if runErr != nil {
+			wantStatus = "exit status " + fmt.Sprint(cmd.ProcessState.ExitCode())
+		}
+
+		var mu sync.Mutex
+		var gotOut, gotErr strings.Builder
+		var compiledNote bool
+		sink := &supervisor.Sink{
+			Stream: func(name, text string) {
+				mu.Lock()
+				defer mu.Unlock()
+				if name == "stdout" {
+					gotOut.WriteString(text)
+				} else {
+					gotErr.WriteString(text)
+				}
+			},
+			Display: func(o worker.Output) {
+				if text, _ := o.Data["text/plain"].(string); strings.Contains(text, "compiled by go build") {
+					compiledNote = true
+				}
+			},
+		}
+		res := s.Execute(p.source, false, nil, sink)
+		gotStatus := res.Status
+		if res.Status == "error" {
+			gotStatus = res.Error.Name
+		}
+		mu.Lock()
+		o, e := gotOut.String(), gotErr.String()
+		mu.Unlock()
+		wo, we := wantOut.String(), wantErr.String()
+		if p.expect == "sorted" {
+			o, e, wo, we = sortedLines(o), sortedLines(e), sortedLines(wo), sortedLines(we)
+		}
+		switch {
+		case !compiledNote:
+			t.Errorf("%s: not compiled (no note that go build ran)", p.name)
+		case o != wo || e != we || gotStatus != wantStatus:
+			t.Errorf("%s: compiled in the kernel it gave\nstdout %q\nstderr %q\nstatus %s\nwant\nstdout %q\nstderr %q\nstatus %s",
+				p.name, o, e, gotStatus, wo, we, wantStatus)
+		default:
+			same++
+		}
+	}
+	t.Logf("whole programs compiled in the kernel: %d of %d identical to the compiled program", same, len(progs))
 }

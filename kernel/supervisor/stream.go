@@ -41,6 +41,7 @@ type streams struct {
 	delivered int64   // the last event handed to the sink; text after its marker may go out
 
 	headPart    []byte // the start of a stderr line that may begin a crash report
+	plain       bool   // stderr is a child program's: no crash report is looked for
 	crashing    bool   // stderr text that looks like a Go crash report is held in crash
 	crash       []byte
 	crashSince  time.Time
@@ -152,6 +153,9 @@ func (s *streams) parse(which int, data []byte) []byte {
 			s.frames = append(s.frames, payload)
 		case "from":
 			s.origin[which], _ = strconv.ParseInt(payload, 10, 64)
+		case "plain":
+			// A compiled program's stderr follows: its "panic:" is its own.
+			s.plain = payload == "1"
 		}
 		s.mu.Unlock()
 	}
@@ -177,7 +181,7 @@ func (s *streams) text(which int, b []byte) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if which == stderr {
+	if which == stderr && !s.plain {
 		// A line that may yet become the start of a crash report waits for
 		// the rest of its head ("runtime: gorou" + "tine stack exceeds").
 		b = append(s.headPart, b...)

@@ -65,6 +65,19 @@ type Worker struct {
 	children *launcher
 	// runner runs cells; nil until the first request, and after a Goexit.
 	runner *runner
+	// noted holds the notes already given (each is given once per worker).
+	noted map[string]bool
+}
+
+// noteOnce writes a note to the cell's stderr the first time key comes up.
+func (w *Worker) noteOnce(key, text string) {
+	if w.noted == nil {
+		w.noted = map[string]bool{}
+	}
+	if !w.noted[key] {
+		w.noted[key] = true
+		_, _ = os.Stderr.WriteString(text)
+	}
 }
 
 // New makes a worker that writes events to out and marks its standard
@@ -272,6 +285,20 @@ func (w *Worker) run(src string) (string, *Error) {
 	}
 	if exercise.IsCheckCell(src) {
 		return "", w.runCheck(src)
+	}
+	if isGoRunCell(src) {
+		return "", w.runCompiled(src)
+	}
+	if isWholeProgram(src) {
+		compile, why := compileWholePrograms()
+		if compile && usesGolabHelpers(src) {
+			compile, why = false, "it imports golab's helper packages, which only the interpreter provides"
+		}
+		if compile {
+			return "", w.runCompiled(src)
+		}
+		w.noteOnce("interpreted: "+why, "golab: this whole program runs in the interpreter (yaegi), not compiled, because "+why+
+			"; it can differ from go run (see the README's known differences).\n")
 	}
 	plan, err := cell.Split(src)
 	if err != nil {
