@@ -275,14 +275,15 @@ func TestCrashBetweenCellsIsReported(t *testing.T) {
 // A restore that does not finish in time is abandoned: the kernel serves
 // on without the earlier cells, and says what it dropped.
 func TestSlowRestoreIsAbandoned(t *testing.T) {
-	s := newSupervisorWith(t, limits.Limits{Restore: time.Millisecond})
+	s := newSupervisorWith(t, limits.Limits{Restore: 10 * time.Millisecond})
 	var r recorder
-	if res := s.Execute("func keep() int { return 1 }", false, nil, r.sink()); res.Status != "ok" {
+	// A plain initializer (restored as it is) that takes over 100 ms: 512 MB to fill.
+	if res := s.Execute("import \"strings\"\nfunc keep() int { return 1 }\nvar big = strings.Repeat(\"ab\", 1<<28)", false, nil, r.sink()); res.Status != "ok" {
 		t.Fatalf("%+v", res.Error)
 	}
 	res := s.Execute("import \"os\"\nos.Exit(1)", false, nil, r.sink())
 	tb := strings.Join(res.Error.Traceback, "\n")
-	if !strings.Contains(tb, "did not finish within 1ms") || !strings.Contains(tb, "dropped: func keep") {
+	if !strings.Contains(tb, "did not finish within 10ms") || !strings.Contains(tb, "dropped: func keep, var big") {
 		t.Fatalf("traceback: %s", tb)
 	}
 	if got := s.Execute("1 + 1", false, nil, r.sink()); got.Data["text/plain"] != "2" {
