@@ -35,9 +35,16 @@ type Test struct {
 	Runs    int           // run the body this many times (stress); 0 means once
 	Timeout time.Duration // for all runs; 0 means the default
 	Noise   bool          // add scheduling noise while it runs
+	Points  int           // what passing it is worth when graded; 0 means 1
 	Body    string
 	Hidden  bool
 }
+
+// Graded is the word after the exercise's name on the first line of a
+// check cell that is graded ("%check counter graded"): when a test fails,
+// the cell fails too (an error, as nbgrader needs to score it 0), after
+// the same PASS/FAIL box.
+const Graded = "graded"
 
 // header is the test's //golab:test line.
 func (t Test) header() string {
@@ -51,7 +58,18 @@ func (t Test) header() string {
 	if t.Noise {
 		h += " noise"
 	}
+	if t.Points > 0 {
+		h += fmt.Sprintf(" points=%d", t.Points)
+	}
 	return h
+}
+
+// Worth returns the test's points: 1 unless the lesson gives points=N.
+func (t Test) Worth() int {
+	if t.Points > 0 {
+		return t.Points
+	}
+	return 1
 }
 
 // IsCheckCell reports whether a cell is a check cell.
@@ -62,6 +80,22 @@ func IsCheckCell(src string) bool {
 
 // Format writes the check cell of an exercise.
 func Format(exercise string, tests []Test) string {
+	return FormatCell(Cell{Exercise: exercise, Tests: tests})
+}
+
+// Cell is a parsed check cell.
+type Cell struct {
+	Exercise string
+	Tests    []Test
+	Graded   bool // the cell fails when a test fails
+	// HiddenFrame, if set, surrounds the hidden tests' line with these two
+	// comment lines (nbgrader's hidden-test delimiters).
+	HiddenFrame [2]string
+}
+
+// FormatCell writes a check cell.
+func FormatCell(c Cell) string {
+	exercise, tests := c.Exercise, c.Tests
 	var visible, hidden strings.Builder
 	for _, t := range tests {
 		b := &visible
@@ -70,9 +104,17 @@ func Format(exercise string, tests []Test) string {
 		}
 		b.WriteString(t.header() + "\n" + strings.TrimRight(t.Body, "\n") + "\n")
 	}
-	out := Magic + " " + exercise + "\n" + visible.String()
+	first := Magic + " " + exercise
+	if c.Graded {
+		first += " " + Graded
+	}
+	out := first + "\n" + visible.String()
 	if hidden.Len() > 0 {
-		out += hiddenPrefix + base64.StdEncoding.EncodeToString([]byte(hidden.String())) + "\n"
+		line := hiddenPrefix + base64.StdEncoding.EncodeToString([]byte(hidden.String())) + "\n"
+		if c.HiddenFrame[0] != "" {
+			line = c.HiddenFrame[0] + "\n" + line + c.HiddenFrame[1] + "\n"
+		}
+		out += line
 	}
 	return strings.TrimRight(out, "\n")
 }
@@ -80,23 +122,28 @@ func Format(exercise string, tests []Test) string {
 // Parse reads a check cell: the exercise's name and its tests, hidden ones
 // decoded and marked.
 func Parse(src string) (string, []Test, error) {
+	c, err := ParseCell(src)
+	return c.Exercise, c.Tests, err
+}
+
+// ParseCell reads a check cell, with whether it is graded.
+func ParseCell(src string) (Cell, error) {
 	lines := strings.Split(strings.TrimLeft(src, " \t\n"), "\n")
 	fields := strings.Fields(lines[0])
-	if len(fields) < 2 || fields[0] != Magic {
-		return "", nil, fmt.Errorf("a check cell starts with %q and the exercise's name, as in: %s counter", Magic, Magic)
+	if len(fields) < 2 || fields[0] != Magic || len(fields) > 3 || (len(fields) == 3 && fields[2] != Graded) {
+		return Cell{}, fmt.Errorf("a check cell starts with %q, the exercise's name and, to grade it, %q, as in: %s counter", Magic, Graded, Magic)
 	}
-	name := fields[1]
-	var tests []Test
-	if err := parseTests(lines[1:], false, &tests); err != nil {
-		return "", nil, err
+	c := Cell{Exercise: fields[1], Graded: len(fields) == 3}
+	if err := parseTests(lines[1:], false, &c.Tests); err != nil {
+		return c, err
 	}
-	for i := range tests {
-		tests[i].Body = strings.TrimRight(tests[i].Body, "\n") + "\n"
+	for i := range c.Tests {
+		c.Tests[i].Body = strings.TrimRight(c.Tests[i].Body, "\n") + "\n"
 	}
-	if len(tests) == 0 {
-		return "", nil, fmt.Errorf("%s %s: the cell has no tests (each starts with a %q line)", Magic, name, strings.TrimSpace(testPrefix))
+	if len(c.Tests) == 0 {
+		return c, fmt.Errorf("%s %s: the cell has no tests (each starts with a %q line)", Magic, c.Exercise, strings.TrimSpace(testPrefix))
 	}
-	return name, tests, nil
+	return c, nil
 }
 
 func parseTests(lines []string, hidden bool, tests *[]Test) error {
@@ -121,7 +168,7 @@ func parseTests(lines []string, hidden bool, tests *[]Test) error {
 		case len(*tests) > 0:
 			last := &(*tests)[len(*tests)-1]
 			last.Body += line + "\n"
-		case trimmed != "":
+		case trimmed != "" && !strings.HasPrefix(trimmed, "//"):
 			return fmt.Errorf("%q comes before the first %q line", trimmed, strings.TrimSpace(testPrefix))
 		}
 	}
@@ -169,8 +216,14 @@ func ParseHeader(h string) (Test, error) {
 			t.Timeout = d
 		case "noise":
 			t.Noise = true
+		case "points":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 {
+				return t, fmt.Errorf("points=%s: want a positive number", value)
+			}
+			t.Points = n
 		default:
-			return t, fmt.Errorf("unknown option %q (runs=N, timeout=D, noise)", opt)
+			return t, fmt.Errorf("unknown option %q (runs=N, timeout=D, noise, points=N)", opt)
 		}
 	}
 	return t, nil

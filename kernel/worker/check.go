@@ -12,9 +12,23 @@ import (
 // notebook has defined so far, then a pass or fail box. A failing test is
 // not a cell error: the notebook runs on, and the box says what failed.
 func (w *Worker) runCheck(src string) *Error {
-	name, tests, err := exercise.Parse(src)
+	c, err := exercise.ParseCell(src)
+	if err != nil && c.Graded && len(c.Tests) == 0 {
+		// A graded cell whose tests are all hidden from the student copy.
+		fmt.Println("The tests of this cell are hidden: they run when your notebook is graded.")
+		return nil
+	}
 	if err != nil {
 		return &Error{Name: exercise.Magic, Value: err.Error(), Traceback: []string{red(exercise.Magic+": ") + err.Error()}}
+	}
+	name, tests := c.Exercise, c.Tests
+	if d, ok := w.defs["value:check"]; ok || w.defs["type:check"].Name != "" {
+		if !ok {
+			d = w.defs["type:check"]
+		}
+		// The tests call the golab/check package by this name.
+		return &Error{Name: exercise.Magic, Value: "the notebook defines check itself",
+			Traceback: []string{red(exercise.Magic+": ") + fmt.Sprintf("a cell defines %s check (cell line %d of its cell), and the tests need that name for golab's check package: rename it.", d.Kind, d.Line)}}
 	}
 	if e := w.ensureImported(`import "golab/check"`, "check"); e != nil {
 		return e
@@ -40,6 +54,18 @@ func (w *Worker) runCheck(src string) *Error {
 		outcomes = append(outcomes, o)
 	}
 	check.Report(name, outcomes)
+	if c.Graded {
+		failed := 0
+		for _, o := range outcomes {
+			if o.Failure != "" {
+				failed++
+			}
+		}
+		if failed > 0 {
+			return &Error{Name: "check failed", Value: fmt.Sprintf("%d of %d tests of %s failed", failed, len(outcomes), name),
+				Traceback: []string{red("check failed: ") + fmt.Sprintf("%d of %d tests of %s failed (see the box above); a graded check fails its cell.", failed, len(outcomes), name)}}
+		}
+	}
 	return nil
 }
 
