@@ -4,6 +4,7 @@
 //	golab install [--user | --sys-prefix | --prefix DIR]   register the kernel with Jupyter
 //	golab run NOTEBOOK.ipynb [-o OUT.ipynb]                 execute a notebook without Jupyter
 //	golab lesson build|check [-lessons DIR] [-out DIR]      make lesson notebooks, or verify the exercises
+//	golab lesson build -nbgrader COURSE_DIR                 make nbgrader source notebooks
 //	golab kernel -f CONNECTION_FILE                         run the kernel (Jupyter starts this)
 //	golab version                                           print the version
 package main
@@ -32,7 +33,7 @@ const usage = `golab: Go notebooks for learning concurrency
 usage:
   golab install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name NAME] [--interrupt-mode signal|message]
   golab run NOTEBOOK.ipynb [-o OUT.ipynb]
-  golab lesson build [-lessons lessons] [-out notebooks]
+  golab lesson build [-lessons lessons] [-out notebooks | -nbgrader COURSE_DIR]
   golab lesson check [-lessons lessons]
   golab kernel -f CONNECTION_FILE
   golab version
@@ -179,9 +180,20 @@ func lessonCommand(args []string) error {
 	fs := flag.NewFlagSet("lesson "+args[0], flag.ExitOnError)
 	dir := fs.String("lessons", "lessons", "the folder of lesson sources (NN-name.md)")
 	out := fs.String("out", "notebooks", "where build writes the notebooks")
+	nbgrader := fs.String("nbgrader", "", "build: write an nbgrader course directory (source notebooks, nbgrader_config.py) here instead")
 	_ = fs.Parse(args[1:])
 	lessons, err := lesson.ReadAll(*dir)
 	if err != nil {
+		return err
+	}
+	if args[0] == "build" && *nbgrader != "" {
+		written, err := lesson.BuildNbgrader(lessons, *nbgrader)
+		for _, p := range written {
+			fmt.Println("wrote", p)
+		}
+		if err == nil {
+			fmt.Printf("next: cd %s && nbgrader generate_assignment %s\n", *nbgrader, lessons[0].Slug)
+		}
 		return err
 	}
 	if args[0] == "build" {
