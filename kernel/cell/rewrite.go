@@ -229,7 +229,7 @@ func (r *rewriter) walk(root ast.Node) {
 			r.closureArgs(n, stack)
 			r.procCall(n)
 		case *ast.GoStmt:
-			r.goStmt(n)
+			r.goStmt(n, stack)
 		case *ast.FuncLit:
 			r.nameParams(n.Type)
 		case *ast.FuncDecl:
@@ -759,13 +759,41 @@ func (r *rewriter) nameParams(ft *ast.FuncType) {
 // goStmt makes a goroutine started with `go func() {…}()` record where it
 // was started, for the kernel's reports of deadlocks and of goroutines a
 // cell leaves running.
-func (r *rewriter) goStmt(n *ast.GoStmt) {
+//
+// Inside a loop, the go statement also runs in a call of its own,
+// `func() { go … }()`. yaegi v0.16.1 writes a function literal's frame
+// slot back when a call of the closure returns (interp/run.go, getFunc):
+// a goroutine that ends while the loop evaluates the same literal again
+// can make the next go statement call a nil func ("reflect.Value.Call:
+// call of nil function", a crash) or an earlier iteration's closure (a
+// silent wrong answer). In a call of its own, the literal has a slot that
+// nothing reads again.
+func (r *rewriter) goStmt(n *ast.GoStmt, stack []ast.Node) {
 	line := r.fset.Position(n.Pos()).Line
+	own := inLoop(stack)
 	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok && lit.Body != nil {
 		r.insert(lit.Body.Lbrace+1, registerGoroutine(line))
+		if own {
+			r.insert(n.Pos(), "func() { ")
+			r.insertLate(n.End(), " }()")
+		}
 		return
 	}
-	r.goCall(n, line)
+	r.goCall(n, line, own)
+}
+
+// inLoop reports whether the innermost function around a node runs it in
+// a for or range loop.
+func inLoop(stack []ast.Node) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch stack[i].(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return false
+		case *ast.ForStmt, *ast.RangeStmt:
+			return true
+		}
+	}
+	return false
 }
 
 // registerGoroutine is the code that records a goroutine's start line for
@@ -778,7 +806,7 @@ func registerGoroutine(line int) string {
 // b) }() }`, so that the goroutine is registered like a function literal's,
 // while the arguments (and a local receiver) are still evaluated by the go
 // statement, as Go does.
-func (r *rewriter) goCall(n *ast.GoStmt, line int) {
+func (r *rewriter) goCall(n *ast.GoStmt, line int, own bool) {
 	call := n.Call
 	fun, oneLine := r.text(call.Fun)
 	if !oneLine {
@@ -810,6 +838,9 @@ func (r *rewriter) goCall(n *ast.GoStmt, line int) {
 		spread = "..."
 	}
 	body := "go func() {" + registerGoroutine(line) + " " + fun + "(" + strings.Join(args, ", ") + spread + ") }() }"
+	if own { // see goStmt
+		body = "func() { " + strings.TrimSuffix(body, " }") + " }() }"
+	}
 	if len(copies) == 0 {
 		r.replace(n.Pos(), call.End(), "{ "+body)
 		return
