@@ -22,7 +22,7 @@ import pytest
 from conftest import BIN, ROOT
 
 LESSON = "02-goroutines"
-VENV = os.environ.get("GOLAB_NBGRADER_VENV", str(ROOT / ".venv-grading"))
+VENV = os.path.abspath(os.environ.get("GOLAB_NBGRADER_VENV", str(ROOT / ".venv-grading")))
 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(os.path.join(VENV, "bin", "nbgrader")) and os.environ.get("GOLAB_REQUIRE_NBGRADER") != "1",
