@@ -5,6 +5,7 @@
 //	golab run NOTEBOOK.ipynb [-o OUT.ipynb]                 execute a notebook without Jupyter
 //	golab lesson build|check [-lessons DIR] [-out DIR]      make lesson notebooks, or verify the exercises
 //	golab lesson build -nbgrader COURSE_DIR                 make nbgrader source notebooks
+//	golab grade LESSON SUBMISSION... [-j N] [-o DIR]         grade a class's notebooks with the lesson's tests
 //	golab kernel -f CONNECTION_FILE                         run the kernel (Jupyter starts this)
 //	golab version                                           print the version
 package main
@@ -18,7 +19,13 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/golab-notebooks/golab/kernel/grade"
 	"github.com/golab-notebooks/golab/kernel/lesson"
 	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/notebook"
@@ -35,6 +42,7 @@ usage:
   golab run NOTEBOOK.ipynb [-o OUT.ipynb]
   golab lesson build [-lessons lessons] [-out notebooks | -nbgrader COURSE_DIR]
   golab lesson check [-lessons lessons]
+  golab grade LESSON SUBMISSION... [-j N] [-o DIR] [-timeout 5m]
   golab kernel -f CONNECTION_FILE
   golab version
 `
@@ -58,6 +66,8 @@ func main() {
 		err = run(args)
 	case "lesson":
 		err = lessonCommand(args)
+	case "grade":
+		err = gradeCommand(args)
 	case "version", "--version":
 		fmt.Println("golab", server.Version)
 	case "help", "-h", "--help":
@@ -209,4 +219,86 @@ func lessonCommand(args []string) error {
 	}
 	fmt.Println("lesson check: every solution passes its tests and every starter fails them")
 	return nil
+}
+
+func gradeCommand(args []string) error {
+	fs := flag.NewFlagSet("grade", flag.ExitOnError)
+	dir := fs.String("lessons", "lessons", "the folder of lesson sources")
+	jobs := fs.Int("j", runtime.NumCPU(), "how many submissions run at once")
+	out := fs.String("o", "grades", "where grades.csv and feedback/ go")
+	timeout := fs.Duration("timeout", 5*time.Minute, "the most one submission may run")
+	fs.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: golab grade LESSON SUBMISSION... [-j N] [-o DIR] [-timeout 5m]")
+		fmt.Fprintln(os.Stderr, "  LESSON is a lesson's slug (02-goroutines) or source file; each SUBMISSION a notebook or a folder of them.")
+		fs.PrintDefaults()
+	}
+	// Flags may come after the lesson and the submissions.
+	var positional []string
+	for rest := args; len(rest) > 0; {
+		_ = fs.Parse(rest)
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(positional) < 2 {
+		fs.Usage()
+		return errors.New("grade: a lesson and at least one submission are needed")
+	}
+	l, err := findLesson(*dir, positional[0])
+	if err != nil {
+		return err
+	}
+	subs, err := grade.Find(l.Slug, positional[1:])
+	if err != nil {
+		return fmt.Errorf("grade: %w", err)
+	}
+	lim, err := limits.FromEnv()
+	if err != nil {
+		return fmt.Errorf("grade: %w", err)
+	}
+	bar := progressbar.NewOptions(len(subs), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("grading "+l.Slug),
+		progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionShowElapsedTimeOnFinish(),
+		progressbar.OptionClearOnFinish())
+	start := time.Now()
+	rows := grade.Grade(l, subs, grade.Options{Jobs: *jobs, Timeout: *timeout, Limits: lim, Done: func(string) { _ = bar.Add(1) }})
+	_ = bar.Finish()
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("grade: %w", err)
+	}
+	csvPath := filepath.Join(*out, "grades.csv")
+	if err := grade.WriteCSV(csvPath, rows); err != nil {
+		return err
+	}
+	pages, err := grade.WriteFeedback(filepath.Join(*out, "feedback"), l.Title, rows)
+	if err != nil {
+		return err
+	}
+	for _, t := range grade.Totals(rows) {
+		fmt.Printf("%-20s %3d of %d points\n", t.Student, t.Points, t.Max)
+	}
+	took := time.Since(start)
+	fmt.Printf("graded %d submissions in %v (%.2f s per submission, %d at a time): %s, %d feedback pages in %s\n",
+		len(subs), took.Round(100*time.Millisecond), took.Seconds()/float64(len(subs)), *jobs, csvPath, len(pages), filepath.Join(*out, "feedback"))
+	return nil
+}
+
+// findLesson reads the lesson named by a slug or a source file's path.
+func findLesson(dir, name string) (*lesson.Lesson, error) {
+	if strings.HasSuffix(name, ".md") {
+		dir, name = filepath.Dir(name), strings.TrimSuffix(filepath.Base(name), ".md")
+	}
+	lessons, err := lesson.ReadAll(dir)
+	if err != nil {
+		return nil, err
+	}
+	var slugs []string
+	for _, l := range lessons {
+		if l.Slug == name {
+			return l, nil
+		}
+		slugs = append(slugs, l.Slug)
+	}
+	return nil, fmt.Errorf("grade: no lesson %q in %s (there are: %s)", name, dir, strings.Join(slugs, ", "))
 }

@@ -5,6 +5,7 @@
 package notebook
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -148,6 +149,22 @@ func (e *CellError) Error() string {
 // "raises-exception" (it demonstrates an error on purpose), and returns a
 // *CellError for it. Progress lines go to progress.
 func Run(nb *Notebook, engine *supervisor.Supervisor, progress io.Writer) error {
+	errs := run(context.Background(), nb, engine, progress, true)
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// RunAll executes every code cell, as Run does, but goes on after a cell
+// fails (as nbgrader does), and returns the failures of cells not tagged
+// raises-exception. Once ctx ends, no further cell starts.
+func RunAll(ctx context.Context, nb *Notebook, engine *supervisor.Supervisor, progress io.Writer) []*CellError {
+	return run(ctx, nb, engine, progress, false)
+}
+
+func run(ctx context.Context, nb *Notebook, engine *supervisor.Supervisor, progress io.Writer, stopOnError bool) []*CellError {
+	var failures []*CellError
 	var code []*Cell
 	for _, c := range nb.Cells {
 		if c.CellType == "code" {
@@ -157,7 +174,7 @@ func Run(nb *Notebook, engine *supervisor.Supervisor, progress io.Writer) error 
 	rec := &recorder{byDisplayID: map[string][]outputRef{}}
 	count := 0
 	for i, c := range nb.Cells {
-		if c.CellType != "code" {
+		if c.CellType != "code" || ctx.Err() != nil {
 			continue
 		}
 		count++
@@ -180,11 +197,14 @@ func Run(nb *Notebook, engine *supervisor.Supervisor, progress io.Writer) error 
 		if res.Status == "error" {
 			rec.add(Output{"output_type": "error", "ename": res.Error.Name, "evalue": res.Error.Value, "traceback": res.Error.Traceback})
 			if !hasTag(c, "raises-exception") {
-				return &CellError{Index: i, Count: n, Err: res.Error}
+				failures = append(failures, &CellError{Index: i, Count: n, Err: res.Error})
+				if stopOnError {
+					return failures
+				}
 			}
 		}
 	}
-	return nil
+	return failures
 }
 
 func firstLine(s string) string {

@@ -215,6 +215,15 @@ func Last() (Outcome, bool) {
 // OnReport, if set, receives every report too (for tests of the kernel).
 var OnReport func(exercise string, outcomes []Outcome)
 
+// testResults is each test's outcome, for the box's metadata.
+func testResults(outcomes []Outcome) []map[string]any {
+	out := make([]map[string]any, 0, len(outcomes))
+	for _, o := range outcomes {
+		out = append(out, map[string]any{"test": o.Test, "passed": o.Passed, "failure": o.Failure})
+	}
+	return out
+}
+
 // Report shows the outcomes of an exercise's tests as a pass or fail box,
 // and returns whether all passed. The box carries the result in its
 // metadata ("golab_check") for tools such as golab lesson check.
@@ -255,6 +264,6 @@ func Report(exercise string, outcomes []Outcome) bool {
 	box := fmt.Sprintf(`<div style="border-left:4px solid %s;padding:4px 10px"><b style="color:%s">%s</b> %s: %d of %d tests passed<ul style="margin:4px 0">%s</ul></div>`,
 		color, color, verdict, html.EscapeString(exercise), passed, len(outcomes), body.String())
 	display.ShowWithMetadata(display.Bundle{"text/html": box, "text/plain": text.String()},
-		map[string]any{"golab_check": map[string]any{"exercise": exercise, "passed": passed, "total": len(outcomes)}})
+		map[string]any{"golab_check": map[string]any{"exercise": exercise, "passed": passed, "total": len(outcomes), "tests": testResults(outcomes)}})
 	return all
 }
