@@ -84,14 +84,19 @@ def lab(tmp_path):
     log.close()
 
 
-def test_jupyterlab_session_in_chromium(lab):
-    base, token, notebook = lab
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    result = subprocess.run(["node", str(BROWSER_DIR / "drive.mjs"), base, token, notebook, str(ARTIFACTS)],
+def drive(base, token, notebook, artifacts):
+    """Runs the browser session against a JupyterLab and asserts each step."""
+    shutil.rmtree(artifacts, ignore_errors=True)
+    result = subprocess.run(["node", str(BROWSER_DIR / "drive.mjs"), base, token, notebook, str(artifacts)],
                             capture_output=True, text=True, timeout=300, env={**os.environ, "CHROMIUM": CHROMIUM})
     print(result.stdout, result.stderr)
     steps = [line for line in result.stdout.splitlines() if line.startswith(("ok ", "FAILED "))]
     assert result.returncode == 0, "\n".join(steps) + "\n" + result.stderr[-2000:]
     for name in ["open-lesson", "run-all-cells", "streamed-output-and-interrupt", "restart", "completion", "inspect"]:
         assert any(name in s and s.startswith("ok ") for s in steps), (name, steps)
-        assert any(p.name.endswith(name + ".png") for p in ARTIFACTS.iterdir()), name
+        assert any(p.name.endswith(name + ".png") for p in artifacts.iterdir()), name
+
+
+def test_jupyterlab_session_in_chromium(lab):
+    base, token, notebook = lab
+    drive(base, token, notebook, ARTIFACTS)

@@ -48,7 +48,9 @@ def test_binder_can_pass_its_own_command():
 
 
 def test_kernel_is_installed_by_the_shared_script_with_pinned_jupyterlab():
-    assert any("setup-jupyter.sh /usr/local" in line for line in instructions("RUN")), "system-wide kernelspec"
+    # The kernelspec goes into the image's Jupyter environment (a venv of Debian's Python).
+    assert any("setup-jupyter.sh /opt/jupyter" in line for line in instructions("RUN")), "the kernelspec in the Jupyter environment"
+    assert "ENV PATH=/opt/jupyter/bin" in DOCKERFILE, "jupyter on PATH, as repo2docker and JupyterHub expect"
     image_pins = (ROOT / "scripts" / "jupyter-requirements.txt").read_text()
     test_pins = (ROOT / "e2e" / "requirements.txt").read_text()
     lab = re.search(r"^jupyterlab==(\S+)$", image_pins, re.M)

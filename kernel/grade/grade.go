@@ -236,8 +236,8 @@ func gradingNotebook(l *lesson.Lesson, sub *notebook.Notebook) *notebook.Noteboo
 			continue
 		}
 		src := string(c.Source)
-		if exercise.IsCheckCell(src) || hasTag(c, "check") {
-			name := exerciseOf(c)
+		if exercise.IsCheckCell(src) || c.HasTag("check") {
+			name := c.Exercise()
 			if name == "" {
 				name, _, _ = exercise.Parse(src)
 			}
@@ -287,27 +287,4 @@ func readChecks(nb *notebook.Notebook, trouble string) map[string]exerciseResult
 		out[name] = res
 	}
 	return out
-}
-
-func exerciseOf(c *notebook.Cell) string {
-	var meta struct {
-		Golab struct {
-			Exercise string `json:"exercise"`
-		} `json:"golab"`
-	}
-	_ = json.Unmarshal(c.Metadata, &meta) // absent metadata: no exercise
-	return meta.Golab.Exercise
-}
-
-func hasTag(c *notebook.Cell, tag string) bool {
-	var meta struct {
-		Tags []string `json:"tags"`
-	}
-	_ = json.Unmarshal(c.Metadata, &meta) // absent metadata: no tags
-	for _, t := range meta.Tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
 }

@@ -103,7 +103,7 @@ func run(nb *notebook.Notebook, engine Engine) error {
 func starterNotebook(solutions *notebook.Notebook, name, starter string) *notebook.Notebook {
 	nb := &notebook.Notebook{Metadata: solutions.Metadata, NBFormat: 4, NBFormatMinor: 5}
 	for i, c := range solutions.Cells {
-		if exerciseOf(c) == name && hasTag(c, "solution") {
+		if c.Exercise() == name && c.HasTag("solution") {
 			nb.Cells = append(nb.Cells, &notebook.Cell{CellType: "code", Source: notebook.Source(starter)})
 			if i+1 < len(solutions.Cells) {
 				check := *solutions.Cells[i+1]
@@ -112,7 +112,7 @@ func starterNotebook(solutions *notebook.Notebook, name, starter string) *notebo
 			}
 			break
 		}
-		if c.CellType != "code" || hasTag(c, "raises-exception") {
+		if c.CellType != "code" || c.HasTag("raises-exception") {
 			continue
 		}
 		copied := *c
@@ -159,27 +159,4 @@ func number(v any) int {
 		return int(i)
 	}
 	return 0
-}
-
-func exerciseOf(c *notebook.Cell) string {
-	var meta struct {
-		Golab struct {
-			Exercise string `json:"exercise"`
-		} `json:"golab"`
-	}
-	_ = json.Unmarshal(c.Metadata, &meta) // absent metadata: no exercise
-	return meta.Golab.Exercise
-}
-
-func hasTag(c *notebook.Cell, tag string) bool {
-	var meta struct {
-		Tags []string `json:"tags"`
-	}
-	_ = json.Unmarshal(c.Metadata, &meta) // absent metadata: no tags
-	for _, t := range meta.Tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
 }

@@ -196,7 +196,7 @@ func run(ctx context.Context, nb *Notebook, engine *supervisor.Supervisor, progr
 		}
 		if res.Status == "error" {
 			rec.add(Output{"output_type": "error", "ename": res.Error.Name, "evalue": res.Error.Value, "traceback": res.Error.Traceback})
-			if !hasTag(c, "raises-exception") {
+			if !c.HasTag("raises-exception") {
 				failures = append(failures, &CellError{Index: i, Count: n, Err: res.Error})
 				if stopOnError {
 					return failures
@@ -218,7 +218,8 @@ func firstLine(s string) string {
 	return s
 }
 
-func hasTag(c *Cell, tag string) bool {
+// HasTag reports whether the cell's metadata has the tag.
+func (c *Cell) HasTag(tag string) bool {
 	var meta struct {
 		Tags []string `json:"tags"`
 	}
@@ -231,6 +232,20 @@ func hasTag(c *Cell, tag string) bool {
 		}
 	}
 	return false
+}
+
+// Exercise returns the name of the exercise a lesson cell belongs to (its
+// "golab" metadata), or "".
+func (c *Cell) Exercise() string {
+	var meta struct {
+		Golab struct {
+			Exercise string `json:"exercise"`
+		} `json:"golab"`
+	}
+	if len(c.Metadata) == 0 || json.Unmarshal(c.Metadata, &meta) != nil {
+		return ""
+	}
+	return meta.Golab.Exercise
 }
 
 // recorder turns a running cell's outputs into nbformat outputs, as
