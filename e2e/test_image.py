@@ -99,7 +99,8 @@ def container():
         ["buildah", "--root", f"{STORE}/root", "--runroot", f"{STORE}/run", "--storage-driver", "vfs", "run", "--isolation", "chroot",
          "--user", "1000:1000", "--env", "JUPYTERLAB_SETTINGS_DIR=/home/jovyan/.golab-test", ctr, "--",
          "jupyter", "lab", "--ip=127.0.0.1", f"--port={port}", "--no-browser", f"--IdentityProvider.token={token}",
-         "--ServerApp.root_dir=/home/jovyan", "--LabApp.news_url=", "--ServerApp.port_retries=0"],
+         "--ServerApp.root_dir=/home/jovyan", "--LabApp.news_url=", "--ServerApp.port_retries=0",
+         "--LabApp.expose_app_in_browser=True"],  # the browser driver uses window.jupyterapp
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     while True:
@@ -159,8 +160,14 @@ def test_binder_specifics(container):
     env = in_container(ctr, "go", "env", "GOPATH", "GOCACHE").split()
     assert all(p.startswith("/home/jovyan/") for p in env), env
     assert "golab" in in_container(ctr, "jupyter", "kernelspec", "list")
-    leftovers = in_container(ctr, "sh", "-c", "ls -A /root /tmp 2>/dev/null; ls -d /go /src /root/.cache /home/jovyan/.cache/pip 2>/dev/null || true", user="0:0")
-    assert leftovers.split() == [], f"left in the image: {leftovers.split()}"
+    # No build leftovers: the build stage's sources and module cache, pip's
+    # cache, the setup script. (/root keeps Debian's .bashrc and .profile;
+    # /tmp holds the running kernel's private directory.)
+    leftovers = in_container(ctr, "sh", "-c", "ls -A /root /tmp; ls -d /go /src /root/.cache /home/jovyan/.cache/pip /tmp/golab-setup 2>/dev/null || true", user="0:0").split()
+    leftovers = [f for f in leftovers if f not in ("/root:", ".bashrc", ".profile", "/tmp:") and not f.startswith("golab-kernel-")]
+    assert leftovers == [], f"left in the image: {leftovers}"
+    secrets = in_container(ctr, "sh", "-c", "ls -d /root/.ssh /root/.netrc /home/jovyan/.ssh /home/jovyan/.netrc /root/.docker 2>/dev/null || true", user="0:0")
+    assert secrets.split() == [], secrets
     assert in_container(ctr, "sh", "-c", "ls $HOME/notebooks").split().count("index.ipynb") == 1
 
 
