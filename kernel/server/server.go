@@ -95,6 +95,7 @@ func Run(ctx context.Context, cfg Config) error {
 	cfg.Worker.Log = cfg.Log
 	cfg.Limits = cfg.Limits.WithDefaults()
 	cfg.Worker.Limits = cfg.Limits
+	cfg.Worker.Background = true // answer kernel_info while the interpreter loads
 	info, err := wire.ReadConnectionFile(cfg.ConnectionFile)
 	if err != nil {
 		return err

@@ -64,6 +64,10 @@ type Options struct {
 	Limits limits.Limits
 	// Log receives diagnostics; nil means the standard logger.
 	Log *log.Logger
+	// Background starts the first worker without waiting for it: New
+	// returns at once (the kernel answers kernel_info while the
+	// interpreter loads), and the first request waits for the worker.
+	Background bool
 }
 
 // Supervisor owns one worker process at a time. Its methods are safe for
@@ -75,8 +79,9 @@ type Supervisor struct {
 
 	// dir is the kernel's private directory (mode 0700): overflow files of
 	// cells' output, and each worker's TMPDIR. Close removes it.
-	dir     string
-	workers int // workers started so far, to name their directories
+	dir        string
+	workers    int           // workers started so far, to name their directories
+	firstStart chan struct{} // closed once the first worker started, or failed to
 
 	mu          sync.Mutex
 	proc        *process
@@ -107,14 +112,31 @@ func New(opts Options) (*Supervisor, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Supervisor{opts: opts, dir: dir}
-	p, err := s.start()
-	if err != nil {
+	s := &Supervisor{opts: opts, dir: dir, firstStart: make(chan struct{})}
+	if opts.Background {
+		go s.startFirst()
+		return s, nil
+	}
+	if err := s.startFirst(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	s.proc = p
 	return s, nil
+}
+
+// startFirst starts the first worker; a failure is reported by New, or
+// with Background by the first request (which tries again).
+func (s *Supervisor) startFirst() error {
+	defer close(s.firstStart)
+	p, err := s.start()
+	if err != nil {
+		s.opts.Log.Printf("start the Go worker: %v", err)
+		return err
+	}
+	s.mu.Lock()
+	s.proc = p
+	s.mu.Unlock()
+	return nil
 }
 
 // Execute runs a cell and reports how it ended. Output goes to sink while
@@ -270,6 +292,7 @@ func (s *Supervisor) ask(req worker.Request) (worker.Event, bool) {
 
 // Close ends the worker and its child processes.
 func (s *Supervisor) Close() {
+	<-s.firstStart
 	s.mu.Lock()
 	p := s.proc
 	s.proc = nil
@@ -284,6 +307,7 @@ func (s *Supervisor) Close() {
 }
 
 func (s *Supervisor) current() (*process, error) {
+	<-s.firstStart
 	s.mu.Lock()
 	p := s.proc
 	s.mu.Unlock()
