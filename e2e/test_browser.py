@@ -84,15 +84,20 @@ def lab(tmp_path):
     log.close()
 
 
-def drive(base, token, notebook, artifacts):
-    """Runs the browser session against a JupyterLab and asserts each step."""
+def drive(base, token, notebook, artifacts, index=None):
+    """Runs the browser session against a JupyterLab and asserts each step
+    (opening the index notebook first, when given)."""
     shutil.rmtree(artifacts, ignore_errors=True)
+    env = {**os.environ, "CHROMIUM": CHROMIUM}
+    if index:
+        env["DRIVE_INDEX"] = index
     result = subprocess.run(["node", str(BROWSER_DIR / "drive.mjs"), base, token, notebook, str(artifacts)],
-                            capture_output=True, text=True, timeout=300, env={**os.environ, "CHROMIUM": CHROMIUM})
+                            capture_output=True, text=True, timeout=300, env=env)
     print(result.stdout, result.stderr)
     steps = [line for line in result.stdout.splitlines() if line.startswith(("ok ", "FAILED "))]
     assert result.returncode == 0, "\n".join(steps) + "\n" + result.stderr[-2000:]
-    for name in ["open-lesson", "run-all-cells", "streamed-output-and-interrupt", "restart", "completion", "inspect"]:
+    names = ["open-lesson", "run-all-cells", "streamed-output-and-interrupt", "restart", "completion", "inspect"]
+    for name in (["open-index"] if index else []) + names:
         assert any(name in s and s.startswith("ok ") for s in steps), (name, steps)
         assert any(p.name.endswith(name + ".png") for p in artifacts.iterdir()), name
 

@@ -175,4 +175,4 @@ def test_browser_against_the_image(container):
     ctr, base, token, kernel, proc = container
     if not pathlib.Path(CHROMIUM).exists() or not (BROWSER_DIR / "node_modules" / "playwright-core").exists():
         pytest.skip("no Chromium or playwright-core for the browser test")
-    drive(base, token, "notebooks/08-pipelines.ipynb", ARTIFACTS.parent / "artifacts-image")
+    drive(base, token, "notebooks/08-pipelines.ipynb", ARTIFACTS.parent / "artifacts-image", index="notebooks/index.ipynb")

@@ -56,6 +56,16 @@ async function toolbarButton(command) {
 }
 
 try {
+  if (process.env.DRIVE_INDEX) {
+    // The lessons' index, as a Binder link opens it: the list of lessons.
+    await step('00-open-index', async () => {
+      await page.goto(`${base}/lab/tree/${process.env.DRIVE_INDEX}?token=${token}`);
+      await page.waitForSelector('.jp-RenderedMarkdown:has-text("Parallelism in Go: the lessons")');
+      const lessons = await page.locator('.jp-RenderedMarkdown li a').count();
+      if (lessons < 8) throw new Error(`the index links ${lessons} lessons, want 8`);
+    });
+  }
+
   await step('01-open-lesson', async () => {
     await page.goto(`${base}/lab/tree/${notebook}?token=${token}`);
     await page.waitForSelector('.jp-Notebook .jp-Cell');
