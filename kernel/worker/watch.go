@@ -69,8 +69,37 @@ func leakReport(leaked []goroutines.Goroutine, src string, cellNo int) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "golab: the cell has finished, but %d %s still running:\n", len(leaked), noun)
+	// One line per place and state: "100 goroutines [sleep]: started at cell line 7".
+	type group struct {
+		state, from string
+		ids         []int
+	}
+	var groups []*group
+	index := map[string]*group{}
 	for _, g := range leaked {
-		fmt.Fprintf(&b, "  goroutine %d [%s]: %s\n", g.ID, g.State, origin(g.ID, origins, cellNo, waits, g.State))
+		from := origin(g.ID, origins, cellNo, waits, g.State)
+		key := g.State + "\x00" + from
+		if index[key] == nil {
+			index[key] = &group{state: g.State, from: from}
+			groups = append(groups, index[key])
+		}
+		index[key].ids = append(index[key].ids, g.ID)
+	}
+	const shown = 5
+	for i, gr := range groups {
+		if i == shown {
+			rest := 0
+			for _, other := range groups[shown:] {
+				rest += len(other.ids)
+			}
+			fmt.Fprintf(&b, "  … and %d more in %d other places or states\n", rest, len(groups)-shown)
+			break
+		}
+		if len(gr.ids) == 1 {
+			fmt.Fprintf(&b, "  goroutine %d [%s]: %s\n", gr.ids[0], gr.state, gr.from)
+		} else {
+			fmt.Fprintf(&b, "  %d goroutines [%s]: %s\n", len(gr.ids), gr.state, gr.from)
+		}
 	}
 	b.WriteString("They keep running in the background; what they print later is shown (under this cell when no other runs).\n" +
 		"(In a compiled program they would end when main returns. Wait for them with a sync.WaitGroup or a channel.)\n")
