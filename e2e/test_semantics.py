@@ -227,3 +227,30 @@ def test_whole_program_without_a_toolchain_is_interpreted_and_says_so():
         assert "no Go toolchain" in stream_text(msgs, "stderr")
         reply, msgs = execute(kc, '%go run\npackage main\n\nfunc main() {}\n')
         assert reply["status"] == "error" and "not installed" in reply["evalue"]
+
+
+NEW_WITH_A_VALUE = [
+    ("p := new(42)\n*p", "42"),
+    ('q := new("go")\n*q', '"go"'),
+    ("type pt struct{ x, y int }\nr := new(pt{1, 2})\nr.y", "2"),
+    ("f := new(2.5)\n*f", "2.5"),
+    ("c := new('a')\n*c", "97"),
+    ("n := new(-4)\n*n", "-4"),
+    ("m := new(int)\n*m", "0"),
+]
+
+
+@pytest.mark.parametrize("code,want", NEW_WITH_A_VALUE)
+def test_new_with_a_value_gives_gos_answer(code, want):
+    """Go 1.26's new(expr): yaegi gave a silent zero; golab rewrites it."""
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, code)
+        assert reply["status"] == "ok", reply
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == want
+
+
+def test_new_with_a_value_it_cannot_rewrite_is_refused_not_misrun():
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, "func seven() int { return 7 }\ns := new(seven())\nprintln(*s)")
+        assert reply["status"] == "error" and reply["ename"] == "not supported", reply
+        assert "cell line 2, column 6" in "\n".join(reply["traceback"])

@@ -682,6 +682,39 @@ func (r *rewriter) builtin(call *ast.CallExpr) {
 		r.replace(id.Pos(), id.End(), "__golab_"+id.Name)
 	case "clear":
 		r.replace(id.Pos(), id.End(), "__golab_clear")
+	case "new":
+		r.newValue(call)
+	}
+}
+
+// newValue rewrites Go 1.26's new with a value, which yaegi v0.16.1 runs
+// as new of the value's type (a silent zero): new(T{…}) becomes &T{…},
+// and new of a literal a function that returns a pointer to a copy. Other
+// values are refused before the cell runs (see Unsupported).
+func (r *rewriter) newValue(call *ast.CallExpr) {
+	if len(call.Args) != 1 {
+		return
+	}
+	switch arg := unparen(call.Args[0]).(type) {
+	case *ast.CompositeLit:
+		if text, _ := r.text(arg); arg.Type != nil && text != "" {
+			r.replace(call.Pos(), call.End(), "&"+text)
+		}
+	default:
+		v, ok := literal(arg)
+		if !ok {
+			return
+		}
+		typ := map[constant.Kind]string{constant.Int: "int", constant.Float: "float64", constant.String: "string", constant.Complex: "complex128"}[v.Kind()]
+		if lit, isLit := arg.(*ast.BasicLit); isLit && lit.Kind == token.CHAR {
+			typ = "rune"
+		}
+		if typ == "" {
+			return
+		}
+		if text, _ := r.text(arg); text != "" {
+			r.replace(call.Pos(), call.End(), "func() *"+typ+" { v := "+typ+"("+text+"); return &v }()")
+		}
 	}
 }
 

@@ -311,6 +311,12 @@ func (w *Worker) run(src string) (string, *Error) {
 	if e := w.checkUndefined(plan, src); e != nil {
 		return "", e
 	}
+	if found := cell.FindUnsupported(src); len(found) > 0 {
+		u := found[0]
+		tb := []string{red("not supported") + fmt.Sprintf(" at cell line %d, column %d: %s", u.Line, u.Column, u.What)}
+		return "", &Error{Name: "not supported", Value: fmt.Sprintf("line %d:%d: %s", u.Line, u.Column, u.What),
+			Traceback: append(tb, sourceContext(src, u.Line, u.Column)...)}
+	}
 	if e := w.importAll(plan, src); e != nil {
 		return "", e
 	}
