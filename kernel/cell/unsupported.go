@@ -14,9 +14,16 @@ type Unsupported struct {
 	What         string // what it is, and what to write instead
 }
 
-// FindUnsupported lists a cell's unsupported constructs. Today: Go 1.26's
-// new with a value that is not a literal (new(f()), new(x + 1)), which
-// yaegi v0.16.1 runs as new of the value's type, giving a zero.
+// callerNames are what report source positions through runtime.Caller,
+// which in an interpreted cell finds yaegi's files ("value.go:586").
+var callerNames = map[string]bool{
+	"log.Lshortfile": true, "log.Llongfile": true, "runtime.Caller": true, "runtime.Callers": true,
+}
+
+// FindUnsupported lists a cell's unsupported constructs: Go 1.26's new
+// with a value that is not a literal (new(f()), new(x + 1)), which yaegi
+// v0.16.1 runs as new of the value's type, giving a zero; and positions
+// from runtime.Caller (log.Lshortfile), which name yaegi's source files.
 func FindUnsupported(src string) []Unsupported {
 	plan, err := Split(src)
 	if err != nil {
@@ -34,7 +41,23 @@ func FindUnsupported(src string) []Unsupported {
 		if err != nil {
 			continue
 		}
+		at := func(p token.Pos) (int, int) {
+			pos := fset.Position(p)
+			if pos.Line == 1 {
+				return pos.Line, pos.Column - len(piece.prefix)
+			}
+			return pos.Line, pos.Column
+		}
 		ast.Inspect(file, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if pkg, ok := sel.X.(*ast.Ident); ok && callerNames[pkg.Name+"."+sel.Sel.Name] {
+					line, col := at(sel.Pos())
+					out = append(out, Unsupported{Line: line, Column: col,
+						What: pkg.Name + "." + sel.Sel.Name + " names the interpreter's own source files in an interpreted cell, not your cell's lines; " +
+							"leave it out, or paste a whole program (package main with func main), which runs compiled"})
+				}
+				return true
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) != 1 {
 				return true
@@ -51,12 +74,8 @@ func FindUnsupported(src string) []Unsupported {
 			default:
 				return true
 			}
-			pos := fset.Position(call.Pos())
-			col := pos.Column
-			if pos.Line == 1 {
-				col -= len(piece.prefix)
-			}
-			out = append(out, Unsupported{Line: pos.Line, Column: col,
+			line, col := at(call.Pos())
+			out = append(out, Unsupported{Line: line, Column: col,
 				What: "new with a value (Go 1.26's new(expr)) is not supported by the interpreter for this expression; " +
 					"write v := expr, then &v (or paste a whole program, which runs compiled)"})
 			return true

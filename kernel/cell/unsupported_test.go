@@ -14,6 +14,9 @@ func TestFindUnsupported(t *testing.T) {
 		{"p := new(-1)", 0, 0},
 		{"type T struct{}\np := new(T)", 0, 0},
 		{"func g() *int { return new(h()) }", 1, 24},
+		{"import \"log\"\nlog.SetFlags(log.Lshortfile)", 2, 14},
+		{"import \"runtime\"\n_, file, line, _ := runtime.Caller(0)", 2, 21},
+		{"import \"log\"\nlog.SetFlags(log.Ltime)", 0, 0},
 	}
 	for _, c := range cases {
 		got := FindUnsupported(c.src)
