@@ -2,7 +2,6 @@ package cell
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
 )
 
@@ -25,22 +24,9 @@ var callerNames = map[string]bool{
 // v0.16.1 runs as new of the value's type, giving a zero; and positions
 // from runtime.Caller (log.Lshortfile), which name yaegi's source files.
 func FindUnsupported(src string) []Unsupported {
-	plan, err := Split(src)
-	if err != nil {
-		return nil
-	}
 	var out []Unsupported
-	for _, piece := range []struct{ prefix, text, suffix string }{
-		{"package p;", plan.Decls, ""}, {"package p;func _(){", plan.Stmts, "\n}"}, {"package p;func _(){", plan.Trailing, "\n}"},
-	} {
-		if blank(piece.text) {
-			continue
-		}
-		fset := token.NewFileSet()
-		file, err := parser.ParseFile(fset, "cell.go", piece.prefix+piece.text+piece.suffix, 0)
-		if err != nil {
-			continue
-		}
+	for _, piece := range parsePieces(src) {
+		fset, file := piece.fset, piece.file
 		at := func(p token.Pos) (int, int) {
 			pos := fset.Position(p)
 			if pos.Line == 1 {

@@ -20,24 +20,42 @@ type Wait struct {
 
 // Waits lists the operations of a cell that can block.
 func Waits(src string) []Wait {
+	var out []Wait
+	for _, p := range parsePieces(src) {
+		out = append(out, waitsIn(p.fset, p.file, p.stmts)...)
+	}
+	return out
+}
+
+// piece is one part of a cell (its declarations, statements or trailing
+// expression) parsed as a file whose lines are the cell's.
+type piece struct {
+	fset   *token.FileSet
+	file   *ast.File
+	prefix string // what precedes the cell's text on line 1
+	stmts  bool   // statements, wrapped in a function
+}
+
+// parsePieces splits a cell and parses its parts; a part that does not
+// parse is left out.
+func parsePieces(src string) []piece {
 	plan, err := Split(src)
 	if err != nil {
 		return nil
 	}
-	var out []Wait
-	for _, piece := range []struct {
+	var out []piece
+	for _, part := range []struct {
 		prefix, text, suffix string
 	}{{"package p;", plan.Decls, ""}, {"package p;func _(){", plan.Stmts, "\n}"}, {"package p;func _(){", plan.Trailing, "\n}"}} {
-		if blank(piece.text) {
+		if blank(part.text) {
 			continue
 		}
 		fset := token.NewFileSet()
-		file, err := parser.ParseFile(fset, "cell.go", piece.prefix+piece.text+piece.suffix, 0)
+		file, err := parser.ParseFile(fset, "cell.go", part.prefix+part.text+part.suffix, 0)
 		if err != nil {
 			continue
 		}
-		stmtPiece := strings.HasSuffix(piece.prefix, "{")
-		out = append(out, waitsIn(fset, file, stmtPiece)...)
+		out = append(out, piece{fset: fset, file: file, prefix: part.prefix, stmts: strings.HasSuffix(part.prefix, "{")})
 	}
 	return out
 }
