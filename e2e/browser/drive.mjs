@@ -67,7 +67,10 @@ try {
   }
 
   await step('01-open-lesson', async () => {
-    await page.goto(`${base}/lab/tree/${notebook}?token=${token}`);
+    // After the index, a fresh workspace ("reset"): the lesson is then the
+    // only notebook open, and the one the commands below act on.
+    const reset = process.env.DRIVE_INDEX ? 'reset&' : '';
+    await page.goto(`${base}/lab/tree/${notebook}?${reset}token=${token}`);
     await page.waitForSelector('.jp-Notebook .jp-Cell');
     await page.waitForSelector('.jp-NotebookPanel-toolbar .jp-KernelName:has-text("Go (golab)")');
     await idle();
