@@ -27,15 +27,7 @@ const notebookMetadata = `{"kernelspec": {"display_name": "Go (golab)", "languag
 // Notebook makes the lesson's notebook. The same lesson always gives the
 // same bytes: cell ids come from the lesson and the cell's place.
 func (l *Lesson) Notebook(v Variant) *notebook.Notebook {
-	nb := &notebook.Notebook{Metadata: json.RawMessage(notebookMetadata), NBFormat: 4, NBFormatMinor: 5}
-	add := func(cellType, text string, meta map[string]any) {
-		c := &notebook.Cell{CellType: cellType, Source: notebook.Source(text), ID: cellID(l.Slug, v, len(nb.Cells))}
-		if len(meta) > 0 {
-			raw, _ := json.Marshal(meta) // maps of strings: cannot fail
-			c.Metadata = raw
-		}
-		nb.Cells = append(nb.Cells, c)
-	}
+	nb, add := newNotebook(l.Slug, v)
 	for _, b := range l.Blocks {
 		switch b.Kind {
 		case Prose, Prompt:
@@ -57,6 +49,24 @@ func (l *Lesson) Notebook(v Variant) *notebook.Notebook {
 		}
 	}
 	return nb
+}
+
+// newNotebook makes an empty lesson notebook and the function that appends
+// a cell to it, with a stable id from idPrefix, v and the cell's place, and
+// metadata when meta has any.
+func newNotebook(idPrefix string, v Variant) (*notebook.Notebook, func(cellType, text string, meta map[string]any)) {
+	nb := &notebook.Notebook{Metadata: json.RawMessage(notebookMetadata), NBFormat: 4, NBFormatMinor: 5}
+	return nb, func(cellType, text string, meta map[string]any) {
+		c := &notebook.Cell{CellType: cellType, Source: notebook.Source(text), ID: cellID(idPrefix, v, len(nb.Cells))}
+		if len(meta) > 0 {
+			raw, err := json.Marshal(meta)
+			if err != nil {
+				panic(err) // maps of strings, numbers, bools and structs of them
+			}
+			c.Metadata = raw
+		}
+		nb.Cells = append(nb.Cells, c)
+	}
 }
 
 // cellID is a stable, valid nbformat cell id.

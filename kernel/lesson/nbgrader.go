@@ -1,7 +1,6 @@
 package lesson
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -55,21 +54,10 @@ type nbgraderMeta struct {
 // autograder test cell of its own, worth the test's points, so a submission
 // scores test by test. Hidden tests are nbgrader hidden tests.
 func (l *Lesson) NbgraderNotebook() (*notebook.Notebook, error) {
-	nb := &notebook.Notebook{Metadata: json.RawMessage(notebookMetadata), NBFormat: 4, NBFormatMinor: 5}
+	nb, add := newNotebook(l.Slug+"/nbgrader", Student)
 	exercises := map[string]Exercise{}
 	for _, ex := range l.Exercises() {
 		exercises[ex.Name] = ex
-	}
-	add := func(cellType, text string, meta map[string]any) {
-		c := &notebook.Cell{CellType: cellType, Source: notebook.Source(text), ID: cellID(l.Slug+"/nbgrader", Student, len(nb.Cells))}
-		if len(meta) > 0 {
-			raw, err := json.Marshal(meta)
-			if err != nil {
-				panic(err) // maps of strings, numbers and bools
-			}
-			c.Metadata = raw
-		}
-		nb.Cells = append(nb.Cells, c)
 	}
 	for _, b := range l.Blocks {
 		switch b.Kind {
