@@ -186,7 +186,7 @@ func (s *streams) text(which int, b []byte) {
 		// the rest of its head ("runtime: gorou" + "tine stack exceeds").
 		b = append(s.headPart, b...)
 		s.headPart = nil
-		if cut := bytes.LastIndexByte(b, '\n') + 1; !s.crashing && s.atLineOr(b, cut) && mayBeCrashHead(b[cut:]) {
+		if cut := bytes.LastIndexByte(b, '\n') + 1; !s.crashing && (cut > 0 || s.atLine[stderr]) && mayBeCrashHead(b[cut:]) {
 			s.headPart = append([]byte(nil), b[cut:]...)
 			b = b[:cut]
 			if len(b) == 0 {
@@ -211,11 +211,6 @@ func (s *streams) text(which int, b []byte) {
 
 // crashHeads begin the lines that start a Go runtime crash report.
 var crashHeads = []string{"panic: ", "fatal error: ", "runtime: goroutine stack exceeds", "runtime: out of memory"}
-
-// atLineOr reports whether position cut of b starts a line of stderr.
-func (s *streams) atLineOr(b []byte, cut int) bool {
-	return cut > 0 || s.atLine[stderr]
-}
 
 // mayBeCrashHead reports whether a partial line is a proper prefix of one
 // of crashHeads.
