@@ -106,8 +106,44 @@ func runCompiled(bin, name string) (string, error) {
 	return string(out), err
 }
 
-// runInKernel runs the program as one cell in a fresh worker.
-func runInKernel(t *testing.T, source string) (string, *worker.Error) {
+// capture collects what a cell streams, and whether go build compiled it.
+type capture struct {
+	mu             sync.Mutex
+	stdout, stderr strings.Builder
+	compiled       bool
+}
+
+func (c *capture) sink() *supervisor.Sink {
+	return &supervisor.Sink{
+		Stream: func(name, text string) {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if name == "stdout" {
+				c.stdout.WriteString(text)
+			} else {
+				c.stderr.WriteString(text)
+			}
+		},
+		Display: func(o worker.Output) {
+			if text, _ := o.Data["text/plain"].(string); strings.Contains(text, "compiled by go build") {
+				c.mu.Lock()
+				c.compiled = true
+				c.mu.Unlock()
+			}
+		},
+	}
+}
+
+// texts returns the stdout and stderr collected so far.
+func (c *capture) texts() (string, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stdout.String(), c.stderr.String()
+}
+
+// newKernel starts a supervisor whose worker is this test binary.
+func newKernel(t *testing.T) *supervisor.Supervisor {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -116,19 +152,15 @@ func runInKernel(t *testing.T, source string) (string, *worker.Error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// runInKernel runs the program as one cell in a fresh worker.
+func runInKernel(t *testing.T, source string) (string, *worker.Error) {
+	s := newKernel(t)
 	defer s.Close()
-	var mu sync.Mutex
-	var stdout strings.Builder
-	sink := &supervisor.Sink{
-		Stream: func(name, text string) {
-			mu.Lock()
-			defer mu.Unlock()
-			if name == "stdout" {
-				stdout.WriteString(text)
-			}
-		},
-		Display: func(worker.Output) {},
-	}
+	var out capture
+	sink := out.sink()
 	done := make(chan supervisor.Result, 1)
 	go func() { done <- s.Execute(source, false, nil, sink) }()
 	var res supervisor.Result
@@ -137,14 +169,14 @@ func runInKernel(t *testing.T, source string) (string, *worker.Error) {
 	case <-time.After(60 * time.Second):
 		s.Interrupt()
 		res = <-done
-		return stdout.String(), &worker.Error{Name: "timeout", Value: "the program did not finish within 60 s"}
+		stdout, _ := out.texts()
+		return stdout, &worker.Error{Name: "timeout", Value: "the program did not finish within 60 s"}
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	stdout, _ := out.texts()
 	if res.Status != "ok" {
-		return stdout.String(), res.Error
+		return stdout, res.Error
 	}
-	return stdout.String(), nil
+	return stdout, nil
 }
 
 func sortedLines(s string) string {
@@ -228,14 +260,7 @@ func TestWholeProgramsRunCompiled(t *testing.T) {
 	t.Setenv("GOLAB_TEST_WORKER", "1")
 	progs := loadCorpus(t)
 	bin := compileAll(t, progs)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := supervisor.New(supervisor.Options{Command: []string{exe}, Log: log.New(io.Discard, "", 0)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newKernel(t)
 	defer s.Close()
 	same := 0
 	for _, p := range progs {
@@ -248,39 +273,20 @@ func TestWholeProgramsRunCompiled(t *testing.T) {
 			wantStatus = "exit status " + fmt.Sprint(cmd.ProcessState.ExitCode())
 		}
 
-		var mu sync.Mutex
-		var gotOut, gotErr strings.Builder
-		var compiledNote bool
-		sink := &supervisor.Sink{
-			Stream: func(name, text string) {
-				mu.Lock()
-				defer mu.Unlock()
-				if name == "stdout" {
-					gotOut.WriteString(text)
-				} else {
-					gotErr.WriteString(text)
-				}
-			},
-			Display: func(o worker.Output) {
-				if text, _ := o.Data["text/plain"].(string); strings.Contains(text, "compiled by go build") {
-					compiledNote = true
-				}
-			},
-		}
+		var out capture
+		sink := out.sink()
 		res := s.Execute(p.source, false, nil, sink)
 		gotStatus := res.Status
 		if res.Status == "error" {
 			gotStatus = res.Error.Name
 		}
-		mu.Lock()
-		o, e := gotOut.String(), gotErr.String()
-		mu.Unlock()
+		o, e := out.texts()
 		wo, we := wantOut.String(), wantErr.String()
 		if p.expect == "sorted" {
 			o, e, wo, we = sortedLines(o), sortedLines(e), sortedLines(wo), sortedLines(we)
 		}
 		switch {
-		case !compiledNote:
+		case !out.compiled:
 			t.Errorf("%s: not compiled (no note that go build ran)", p.name)
 		case o != wo || e != we || gotStatus != wantStatus:
 			t.Errorf("%s: compiled in the kernel it gave\nstdout %q\nstderr %q\nstatus %s\nwant\nstdout %q\nstderr %q\nstatus %s",
