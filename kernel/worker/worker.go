@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/exercise"
 	"github.com/golab-notebooks/golab/kernel/generics"
+	"github.com/golab-notebooks/golab/kernel/goprint"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
 	"github.com/golab-notebooks/golab/runtime/proc"
 	"github.com/golab-notebooks/golab/runtime/symbols"
@@ -67,6 +69,50 @@ type Worker struct {
 	runner *runner
 	// noted holds the notes already given (each is given once per worker).
 	noted map[string]bool
+	// types tells the interpreter's fmt the names of the cells' types.
+	types *goprint.Types
+	// printNotes are the printer's notes, given once each from any goroutine.
+	printNotes onceNotes
+}
+
+// onceNotes writes each distinct note to the cell's stderr once.
+type onceNotes struct {
+	mu    sync.Mutex
+	given map[string]bool
+}
+
+func (o *onceNotes) give(text string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.given == nil {
+		o.given = map[string]bool{}
+	}
+	if !o.given[text] {
+		o.given[text] = true
+		_, _ = os.Stderr.WriteString(text)
+	}
+}
+
+// updateTypes tells the printer about the types and methods declared so
+// far, if plan declares any.
+func (w *Worker) updateTypes(plan *cell.Plan) {
+	declares := false
+	for _, d := range plan.Defined {
+		declares = declares || d.Kind == cell.Type || d.Kind == cell.Method
+	}
+	if !declares {
+		return
+	}
+	var decls []goprint.Declaration
+	for _, d := range w.defs {
+		if d.Kind == cell.Type || d.Kind == cell.Method {
+			decls = append(decls, goprint.Declaration{Source: d.Source, Name: d.Name})
+		}
+	}
+	sort.Slice(decls, func(i, j int) bool { return decls[i].Name < decls[j].Name })
+	if err := w.types.Update(decls, w.interp.Eval); err != nil {
+		w.noteOnce("types: "+err.Error(), "golab: "+err.Error()+"; values of these types may print with the interpreter's names.\n")
+	}
 }
 
 // noteOnce writes a note to the cell's stderr the first time key comes up.
@@ -93,9 +139,10 @@ func New(token string, out io.Writer) (*Worker, error) {
 	proc.SetLauncher(w.children)
 	w.frames = &frameSniffer{token: token, dst: os.Stderr}
 	var stdin io.Reader = &stdinReader{w: w}
+	stdout := &originWriter{token: token, dst: os.Stdout}
 	w.interp = interp.New(interp.Options{
 		Stdin:        stdin,
-		Stdout:       &originWriter{token: token, dst: os.Stdout},
+		Stdout:       stdout,
 		Stderr:       w.frames,
 		Unrestricted: true,
 		Args:         []string{"cell"},
@@ -108,6 +155,10 @@ func New(token string, out io.Writer) (*Worker, error) {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}
+	}
+	w.types = &goprint.Types{Note: w.printNotes.give}
+	if err := w.interp.Use(w.types.Symbols(stdout, w.frames)); err != nil {
+		return nil, fmt.Errorf("load the printer of cell types: %w", err)
 	}
 	for _, src := range generics.Sources() {
 		if _, err := w.interp.Compile(src); err != nil {
@@ -324,6 +375,7 @@ func (w *Worker) run(src string) (string, *Error) {
 		return "", e
 	}
 	changed := w.record(plan)
+	w.updateTypes(plan)
 	w.children.record(declarations(plan))
 	if e := w.rebindCallers(changed, src); e != nil {
 		return "", e
@@ -668,6 +720,7 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 			continue
 		}
 		w.record(plan)
+		w.updateTypes(plan)
 		w.children.record(declarations(plan))
 		left := map[string]bool{}
 		for _, n := range replay.Zeroed {
