@@ -1,6 +1,6 @@
 module github.com/golab-notebooks/golab
 
-go 1.25.0
+go 1.26
 
 require (
 	github.com/go-zeromq/zmq4 v0.17.0

@@ -23,6 +23,7 @@ const Prelude = `
 import __golab_cmp "cmp"
 import __golab_reflect "reflect"
 import __golab_goroutines "golab.internal/goroutines"
+import __golab_goprint "golab.internal/goprint"
 
 func __golab_min[T __golab_cmp.Ordered](x T, ys ...T) T {
 	for _, y := range ys {
@@ -43,6 +44,9 @@ func __golab_max[T __golab_cmp.Ordered](x T, ys ...T) T {
 }
 
 func __golab_clear(x interface{}) { __golab_reflect.ValueOf(x).Clear() }
+
+func __golab_new[T any](v T) *T { return &v }
+
 `
 
 // Earlier tells the rewriter about names that earlier cells defined, which
@@ -214,6 +218,9 @@ func (r *rewriter) walk(root ast.Node) {
 		}
 		switch n := n.(type) {
 		case *ast.RangeStmt:
+			if r.rangeFunc(n, stack) {
+				break
+			}
 			r.rangeIterator(n)
 			r.rangeStmt(n, stack)
 		case *ast.ForStmt:
@@ -223,13 +230,16 @@ func (r *rewriter) walk(root ast.Node) {
 		case *ast.ReturnStmt:
 			r.returnReceive(n)
 		case *ast.CallExpr:
-			r.builtin(n)
+			r.builtin(n, stack)
 			r.waitGroupGo(n)
 			r.genericCall(n)
+			r.instantiateFromLiterals(n)
 			r.closureArgs(n, stack)
 			r.procCall(n)
 		case *ast.GoStmt:
 			r.goStmt(n, stack)
+		case *ast.DeferStmt:
+			r.deferArgs(n)
 		case *ast.FuncLit:
 			r.nameParams(n.Type)
 		case *ast.FuncDecl:
@@ -447,9 +457,11 @@ func (r *rewriter) loopVars(init ast.Stmt, body *ast.BlockStmt) {
 }
 
 // perIteration declares fresh copies of loop variables at the top of the
-// body when the body holds a closure.
+// body when the body holds a closure, or a defer or go statement: yaegi
+// v0.16.1 gives a deferred call the loop variable itself, so `defer
+// fmt.Println(i)` in a three-clause loop printed its last value each time.
 func (r *rewriter) perIteration(body *ast.BlockStmt, vars ...ast.Expr) {
-	if body == nil || !hasClosure(body) {
+	if body == nil || !hasClosure(body) && !hasDeferOrGo(body) {
 		return
 	}
 	var b strings.Builder
@@ -562,6 +574,18 @@ func declares(body *ast.BlockStmt, name string) bool {
 	return false
 }
 
+func hasDeferOrGo(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.DeferStmt, *ast.GoStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 func hasClosure(n ast.Node) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
@@ -668,7 +692,7 @@ func unparen(e ast.Expr) ast.Expr {
 
 // builtin replaces the Go 1.21 builtins min, max and clear, which yaegi
 // v0.16.1 does not know, when nothing in the source redefines them.
-func (r *rewriter) builtin(call *ast.CallExpr) {
+func (r *rewriter) builtin(call *ast.CallExpr, stack []ast.Node) {
 	id, ok := call.Fun.(*ast.Ident)
 	if !ok || id.Obj != nil {
 		return
@@ -683,7 +707,15 @@ func (r *rewriter) builtin(call *ast.CallExpr) {
 	case "clear":
 		r.replace(id.Pos(), id.End(), "__golab_clear")
 	case "new":
-		r.newValue(call)
+		r.newValue(call, inFunction(stack))
+	case "recover":
+		// yaegi v0.16.1 recovers a reflect.Value holding the panic value,
+		// so r.(error) and type switches on it never matched (see
+		// goprint.Recovered).
+		if len(call.Args) == 0 {
+			r.insert(call.Pos(), "__golab_goprint.Recovered(")
+			r.insertLate(call.End(), ")")
+		}
 	}
 }
 
@@ -691,11 +723,18 @@ func (r *rewriter) builtin(call *ast.CallExpr) {
 // as new of the value's type (a silent zero): new(T{…}) becomes &T{…},
 // and new of a literal a function that returns a pointer to a copy. Other
 // values are refused before the cell runs (see Unsupported).
-func (r *rewriter) newValue(call *ast.CallExpr) {
+func (r *rewriter) newValue(call *ast.CallExpr, inFunc bool) {
 	if len(call.Args) != 1 {
 		return
 	}
 	switch arg := unparen(call.Args[0]).(type) {
+	case *ast.CallExpr, *ast.BinaryExpr:
+		// A value, never a type: the generic helper takes its address.
+		// (Outside functions yaegi v0.16.1 crashes on the generic call;
+		// FindUnsupported refuses those.)
+		if inFunc {
+			r.insert(call.Fun.Pos(), "__golab_")
+		}
 	case *ast.CompositeLit:
 		if text, _ := r.text(arg); arg.Type != nil && text != "" {
 			r.replace(call.Pos(), call.End(), "&"+text)
@@ -837,8 +876,8 @@ func registerGoroutine(line int) string {
 
 // goCall rewrites `go f(x, y)` into `{ a, b := x, y; go func() { …; f(a,
 // b) }() }`, so that the goroutine is registered like a function literal's,
-// while the arguments (and a local receiver) are still evaluated by the go
-// statement, as Go does.
+// while the arguments (and the method value of a local receiver, `m :=
+// c.Inc`) are still evaluated by the go statement, as Go does.
 func (r *rewriter) goCall(n *ast.GoStmt, line int, own bool) {
 	call := n.Call
 	fun, oneLine := r.text(call.Fun)
@@ -853,10 +892,13 @@ func (r *rewriter) goCall(n *ast.GoStmt, line int, own bool) {
 		if !ok {
 			return
 		}
-		if x.Obj != nil { // a local variable: its value now, as Go takes it
+		if x.Obj != nil {
+			// A local variable: the method value now, as the go statement
+			// takes it. (A copy of x would give a method with a pointer
+			// receiver a copy too: c.Inc on its own mutex, not c's.)
 			recv := r.name("r")
-			copies, values = append(copies, recv), append(values, x.Name)
-			fun = recv + "." + f.Sel.Name
+			copies, values = append(copies, recv), append(values, x.Name+"."+f.Sel.Name)
+			fun = recv
 		}
 	default:
 		return // generic instantiations, calls of calls, …: left as they are
@@ -962,4 +1004,208 @@ func (r *rewriter) waitGroupGo(call *ast.CallExpr) {
 	line := r.fset.Position(call.Pos()).Line
 	r.replace(call.Pos(), lit.Body.Lbrace+1, wg+".Add(1); go func() {"+registerGoroutine(line)+" defer "+wg+".Done();")
 	r.replace(call.Rparen, call.Rparen+1, "()")
+}
+
+// deferArgs evaluates a deferred call's arguments when the defer runs, as
+// Go does: `defer f(i, i*10)` becomes `{ a, b := i, i*10; defer f(a, b) }`.
+// yaegi v0.16.1 reads a variable argument when the function returns (x = 2
+// after `defer fmt.Println(x)` printed 2) and keeps one slot per argument
+// expression (in a loop every deferred i*10 printed the last one). Only
+// arguments without calls or function literals are bound, so that their
+// text can move without losing rewrites inside them; constants stay.
+func (r *rewriter) deferArgs(n *ast.DeferStmt) {
+	var names, values []string
+	for _, arg := range n.Call.Args {
+		if constantLooking(arg) || !movable(arg) {
+			continue
+		}
+		text, oneLine := r.text(arg)
+		if !oneLine {
+			continue
+		}
+		tmp := r.name("d")
+		names, values = append(names, tmp), append(values, text)
+		r.replace(arg.Pos(), arg.End(), tmp)
+	}
+	if len(names) == 0 {
+		return
+	}
+	r.insert(n.Pos(), "{ "+strings.Join(names, ", ")+" := "+strings.Join(values, ", ")+"; ")
+	r.insertLate(n.End(), " }")
+}
+
+// constantLooking reports whether an expression is made of literals only.
+func constantLooking(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.Ident:
+		return e.Name == "nil" || e.Name == "true" || e.Name == "false" || e.Name == "iota" ||
+			e.Obj != nil && e.Obj.Kind == ast.Con
+	case *ast.ParenExpr:
+		return constantLooking(e.X)
+	case *ast.UnaryExpr:
+		return constantLooking(e.X)
+	case *ast.BinaryExpr:
+		return constantLooking(e.X) && constantLooking(e.Y)
+	}
+	return false
+}
+
+// movable reports whether an expression holds no call or function literal.
+func movable(e ast.Expr) bool {
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.CallExpr, *ast.FuncLit, *ast.CompositeLit:
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+// inFunction reports whether a node is inside a function of the cell, not
+// among its top-level statements (wrapped in func _ for parsing) or
+// declarations.
+func inFunction(stack []ast.Node) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.FuncLit:
+			return true
+		case *ast.FuncDecl:
+			return n.Name.Name != "_" || n.Recv != nil
+		}
+	}
+	return false
+}
+
+// rangeFunc rewrites a range over a function iterator that the source
+// declares (Go 1.23), `for k, v := range pairs(m) { body }`, into a call
+// of the iterator with the body as yield: `pairs(m)(func(k K, v V) bool {
+// body; return true })`, break becoming return false and continue return
+// true. yaegi v0.16.1 fails on the range itself ("nil type"). Bodies with
+// a return, a defer, a goto or a labeled branch are left alone, as is a
+// labeled loop. It reports whether it rewrote.
+func (r *rewriter) rangeFunc(n *ast.RangeStmt, stack []ast.Node) bool {
+	if n.Tok == token.ASSIGN {
+		return false
+	}
+	if len(stack) > 0 {
+		if _, labeled := stack[len(stack)-1].(*ast.LabeledStmt); labeled {
+			return false
+		}
+	}
+	yield := iteratorYield(n.X)
+	if yield == nil {
+		return false
+	}
+	var params []string
+	for _, f := range yield.Params.List {
+		typ, oneLine := r.text(f.Type)
+		if !oneLine {
+			return false
+		}
+		for range max(1, len(f.Names)) {
+			params = append(params, typ)
+		}
+	}
+	vars := []ast.Expr{n.Key, n.Value}
+	if len(params) > 2 || len(params) == 0 && (n.Key != nil) {
+		return false
+	}
+	for i := range params {
+		name := "_"
+		if i < len(vars) && vars[i] != nil {
+			id, ok := vars[i].(*ast.Ident)
+			if !ok {
+				return false
+			}
+			name = id.Name
+		}
+		params[i] = name + " " + params[i]
+	}
+	var branches []*ast.BranchStmt
+	if !yieldBody(n.Body, &branches) {
+		return false
+	}
+	r.replace(n.For, n.X.Pos(), "")
+	r.replace(n.X.End(), n.Body.Lbrace+1, "(func("+strings.Join(params, ", ")+") bool {")
+	for _, b := range branches {
+		if b.Tok == token.BREAK {
+			r.replace(b.Pos(), b.End(), "return false")
+		} else {
+			r.replace(b.Pos(), b.End(), "return true")
+		}
+	}
+	r.insert(n.Body.Rbrace, " return true ")
+	r.insertLate(n.Body.Rbrace+1, ")")
+	return true
+}
+
+// iteratorYield returns the yield function type of an iterator: x calls a
+// function the source declares whose one result is func(yield func(...)
+// bool).
+func iteratorYield(x ast.Expr) *ast.FuncType {
+	call, ok := x.(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok || id.Obj == nil {
+		return nil
+	}
+	decl, ok := id.Obj.Decl.(*ast.FuncDecl)
+	if !ok || decl.Recv != nil || decl.Type.TypeParams != nil || decl.Type.Results == nil || len(decl.Type.Results.List) != 1 {
+		return nil
+	}
+	seq, ok := decl.Type.Results.List[0].Type.(*ast.FuncType)
+	if !ok || seq.Results != nil || seq.Params == nil || len(seq.Params.List) != 1 {
+		return nil
+	}
+	yield, ok := seq.Params.List[0].Type.(*ast.FuncType)
+	if !ok || yield.Results == nil || len(yield.Results.List) != 1 {
+		return nil
+	}
+	if b, ok := yield.Results.List[0].Type.(*ast.Ident); !ok || b.Name != "bool" {
+		return nil
+	}
+	return yield
+}
+
+// yieldBody collects the break and continue statements of a range body
+// that belong to the range loop itself, and reports whether the body can
+// become a yield function (no return, defer, goto or labeled branch).
+func yieldBody(body *ast.BlockStmt, branches *[]*ast.BranchStmt) bool {
+	ok := true
+	var visit func(n ast.Node, breakable, continuable bool)
+	visit = func(root ast.Node, breakable, continuable bool) {
+		ast.Inspect(root, func(n ast.Node) bool {
+			if !ok || n == nil || n == root {
+				return ok
+			}
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt, *ast.DeferStmt:
+				ok = false
+			case *ast.BranchStmt:
+				switch {
+				case n.Label != nil || n.Tok == token.GOTO:
+					ok = false
+				case n.Tok == token.BREAK && breakable, n.Tok == token.CONTINUE && continuable:
+					*branches = append(*branches, n)
+				}
+			case *ast.ForStmt, *ast.RangeStmt:
+				visit(n, false, false)
+				return false
+			case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				visit(n, false, continuable)
+				return false
+			}
+			return ok
+		})
+	}
+	visit(body, true, true)
+	return ok
 }

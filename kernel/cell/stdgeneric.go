@@ -16,6 +16,8 @@ import (
 //     type, read from the function literal.
 //   - slices.Sorted(maps.Keys(m)) and its kin become calls of slice-returning
 //     stand-ins in package generics.Package (package extra).
+//   - errors.AsType[E](err) (Go 1.26) becomes a call of the stand-in
+//     AsType in package generics.Package.
 //   - for k := range maps.Keys(m), maps.Values, maps.All, slices.Values and
 //     slices.All become range loops over m itself, which visit the same
 //     keys and values.
@@ -50,6 +52,14 @@ func packageCall(e ast.Expr) (string, []ast.Expr) {
 
 // genericCall rewrites the calls listed above.
 func (r *rewriter) genericCall(call *ast.CallExpr) {
+	if ix, ok := call.Fun.(*ast.IndexExpr); ok {
+		if sel, ok := ix.X.(*ast.SelectorExpr); ok {
+			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Obj == nil && pkg.Name == "errors" && sel.Sel.Name == "AsType" {
+				r.replace(sel.Pos(), sel.End(), generics.Package+".AsType")
+			}
+		}
+		return
+	}
 	name, args := packageCall(call)
 	if len(args) != 1 {
 		return
@@ -154,4 +164,136 @@ func (r *rewriter) procCall(call *ast.CallExpr) {
 	}
 	r.insert(f.Pos(), "proc.Func(\""+f.Name+"\", ")
 	r.insertLate(f.End(), ")")
+}
+
+// instantiateFromLiterals writes out the type arguments of a call of a
+// generic function this source declares when a function literal among the
+// arguments shows them all: Map(xs, func(n int) string { … }) becomes
+// Map[int, string](…). yaegi v0.16.1 infers the type arguments of such a
+// call once per function, so a second call with another literal type
+// failed ("cannot use type func(int) string as type func(int) int").
+func (r *rewriter) instantiateFromLiterals(call *ast.CallExpr) {
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok || id.Obj == nil {
+		return
+	}
+	decl, ok := id.Obj.Decl.(*ast.FuncDecl)
+	if !ok || decl.Recv != nil || decl.Type.TypeParams == nil {
+		return
+	}
+	var typeParams []string
+	for _, f := range decl.Type.TypeParams.List {
+		for _, n := range f.Names {
+			typeParams = append(typeParams, n.Name)
+		}
+	}
+	bound := map[string]string{}
+	isParam := map[string]bool{}
+	for _, p := range typeParams {
+		isParam[p] = true
+	}
+	// unify matches a declared type against a written one, binding type
+	// parameters to the written text; false on a mismatch of shape.
+	var unify func(declared, written ast.Expr) bool
+	unify = func(declared, written ast.Expr) bool {
+		switch d := declared.(type) {
+		case *ast.Ident:
+			if isParam[d.Name] {
+				text, oneLine := r.text(written)
+				if !oneLine {
+					return false
+				}
+				text = strings.Join(strings.Fields(text), " ")
+				if old, ok := bound[d.Name]; ok && old != text {
+					return false
+				}
+				bound[d.Name] = text
+			}
+			return true
+		case *ast.FuncType:
+			w, ok := written.(*ast.FuncType)
+			if !ok {
+				return false
+			}
+			return unifyFields(d.Params, w.Params, unify) && unifyFields(d.Results, w.Results, unify)
+		case *ast.ArrayType:
+			if w, ok := written.(*ast.ArrayType); ok && (d.Len == nil) == (w.Len == nil) {
+				return unify(d.Elt, w.Elt)
+			}
+			return false
+		case *ast.StarExpr:
+			if w, ok := written.(*ast.StarExpr); ok {
+				return unify(d.X, w.X)
+			}
+			return false
+		case *ast.MapType:
+			if w, ok := written.(*ast.MapType); ok {
+				return unify(d.Key, w.Key) && unify(d.Value, w.Value)
+			}
+			return false
+		}
+		return true // a type this unifier does not read: it binds nothing
+	}
+	params := decl.Type.Params.List
+	var declaredTypes []ast.Expr
+	for _, f := range params {
+		for range max(1, len(f.Names)) {
+			declaredTypes = append(declaredTypes, f.Type)
+		}
+	}
+	sawLiteral := false
+	for i, arg := range call.Args {
+		if i >= len(declaredTypes) {
+			break
+		}
+		switch a := arg.(type) {
+		case *ast.FuncLit:
+			sawLiteral = true
+			if !unify(declaredTypes[i], a.Type) {
+				return
+			}
+		case *ast.CompositeLit:
+			if a.Type != nil && !unify(declaredTypes[i], a.Type) {
+				return
+			}
+		}
+	}
+	if !sawLiteral || call.Ellipsis.IsValid() {
+		return
+	}
+	args := make([]string, len(typeParams))
+	for i, p := range typeParams {
+		text, ok := bound[p]
+		if !ok {
+			return
+		}
+		args[i] = text
+	}
+	r.insert(id.End(), "["+strings.Join(args, ", ")+"]")
+}
+
+// unifyFields unifies two parameter or result lists, field by field.
+func unifyFields(declared, written *ast.FieldList, unify func(d, w ast.Expr) bool) bool {
+	flat := func(l *ast.FieldList) []ast.Expr {
+		var out []ast.Expr
+		if l == nil {
+			return out
+		}
+		for _, f := range l.List {
+			for range max(1, len(f.Names)) {
+				out = append(out, f.Type)
+			}
+		}
+		return out
+	}
+	d, w := flat(declared), flat(written)
+	if len(d) != len(w) {
+		return false
+	}
+	for i := range d {
+		if !unify(d[i], w[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -20,9 +20,12 @@ var callerNames = map[string]bool{
 }
 
 // FindUnsupported lists a cell's unsupported constructs: Go 1.26's new
-// with a value that is not a literal (new(f()), new(x + 1)), which yaegi
-// v0.16.1 runs as new of the value's type, giving a zero; and positions
-// from runtime.Caller (log.Lshortfile), which name yaegi's source files.
+// of a value outside functions (yaegi v0.16.1 crashes on the generic
+// helper that serves it inside them); method expressions (*T).M of a type
+// the cell declares, whose calls crash yaegi v0.16.1; positions from
+// runtime.Caller (log.Lshortfile), which name yaegi's source files; and a
+// defer among the cell's own statements, which yaegi runs again at the end
+// of every later cell.
 func FindUnsupported(src string) []Unsupported {
 	var out []Unsupported
 	for _, piece := range parsePieces(src) {
@@ -34,7 +37,27 @@ func FindUnsupported(src string) []Unsupported {
 			}
 			return pos.Line, pos.Column
 		}
+		if piece.stmts {
+			for _, d := range topLevelDefers(file) {
+				line, col := at(d.Pos())
+				out = append(out, Unsupported{Line: line, Column: col,
+					What: "defer at the top level of a cell: the interpreter would run the deferred call again after every later cell; " +
+						"put the defer inside a function (func main, or a function the cell calls)"})
+			}
+		}
+		var stack []ast.Node
 		ast.Inspect(file, func(n ast.Node) bool {
+			if n == nil {
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			stack = append(stack, n)
+			if call, ok := n.(*ast.CallExpr); ok && isNewOfValue(call) && !inFunction(stack[:len(stack)-1]) {
+				line, col := at(call.Pos())
+				out = append(out, Unsupported{Line: line, Column: col,
+					What: "new with a value (Go 1.26's new(expr)) among a cell's own statements is not supported by the interpreter; " +
+						"write v := expr, then &v, or use it inside a function"})
+			}
 			if sel, ok := n.(*ast.SelectorExpr); ok {
 				if pkg, ok := sel.X.(*ast.Ident); ok && callerNames[pkg.Name+"."+sel.Sel.Name] {
 					line, col := at(sel.Pos())
@@ -42,30 +65,111 @@ func FindUnsupported(src string) []Unsupported {
 						What: pkg.Name + "." + sel.Sel.Name + " names the interpreter's own source files in an interpreted cell, not your cell's lines; " +
 							"leave it out, or paste a whole program (package main with func main), which runs compiled"})
 				}
-				return true
-			}
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) != 1 {
-				return true
-			}
-			if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "new" || id.Obj != nil {
-				return true
-			}
-			switch arg := unparen(call.Args[0]).(type) {
-			case *ast.CallExpr, *ast.BinaryExpr:
-			case *ast.UnaryExpr:
-				if _, ok := literal(arg); ok {
-					return true // -1: rewritten
+				if paren, ok := sel.X.(*ast.ParenExpr); ok {
+					if star, ok := paren.X.(*ast.StarExpr); ok {
+						if id, ok := star.X.(*ast.Ident); ok && id.Obj != nil && id.Obj.Kind == ast.Typ {
+							line, col := at(sel.Pos())
+							out = append(out, Unsupported{Line: line, Column: col,
+								What: "a method expression such as (*T).Method is not supported by the interpreter (it crashes on the call); " +
+									"use a function literal, func(t *T) { t.Method() }, or a method value, t.Method"})
+						}
+					}
 				}
-			default:
 				return true
 			}
-			line, col := at(call.Pos())
-			out = append(out, Unsupported{Line: line, Column: col,
-				What: "new with a value (Go 1.26's new(expr)) is not supported by the interpreter for this expression; " +
-					"write v := expr, then &v (or paste a whole program, which runs compiled)"})
 			return true
 		})
 	}
 	return out
+}
+
+// topLevelDefers returns the defer statements of a statement piece that
+// belong to no function of the cell (the piece is wrapped in func _).
+func topLevelDefers(file *ast.File) []*ast.DeferStmt {
+	var out []*ast.DeferStmt
+	for _, d := range file.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Name.Name != "_" || fd.Body == nil {
+			continue
+		}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.DeferStmt:
+				out = append(out, n)
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// FindCaveats lists constructs of a cell that the interpreter runs, but
+// not always as Go does, so that the worker can say so instead of giving a
+// silent wrong answer: a type switch with a case for error (yaegi v0.16.1
+// sends errors of the standard library to default), and a type switch or
+// assertion naming a type that basic reports is declared over a basic
+// type (yaegi stores type celsius float64 as a float64, so a float64
+// matches case celsius). basic may be nil.
+func FindCaveats(src string, basic func(name string) bool) []Unsupported {
+	var out []Unsupported
+	for _, piece := range parsePieces(src) {
+		fset := piece.fset
+		at := func(p token.Pos) (int, int) {
+			pos := fset.Position(p)
+			if pos.Line == 1 {
+				return pos.Line, pos.Column - len(piece.prefix)
+			}
+			return pos.Line, pos.Column
+		}
+		declaredBasic := func(e ast.Expr) string {
+			id, ok := e.(*ast.Ident)
+			if ok && basic != nil && basic(id.Name) {
+				return id.Name
+			}
+			return ""
+		}
+		ast.Inspect(piece.file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.TypeSwitchStmt:
+				for _, c := range n.Body.List {
+					for _, e := range c.(*ast.CaseClause).List {
+						line, col := at(e.Pos())
+						if id, ok := e.(*ast.Ident); ok && id.Name == "error" && id.Obj == nil {
+							out = append(out, Unsupported{Line: line, Column: col,
+								What: "the interpreter's type switches can miss case error for errors made by the standard library (errors.New, fmt.Errorf) " +
+									"and run default instead; test with err, ok := v.(error), or run the program as a whole program"})
+						} else if name := declaredBasic(e); name != "" {
+							out = append(out, Unsupported{Line: line, Column: col, What: basicCaveat(name)})
+						}
+					}
+				}
+			case *ast.TypeAssertExpr:
+				if name := declaredBasic(n.Type); name != "" {
+					line, col := at(n.Type.Pos())
+					out = append(out, Unsupported{Line: line, Column: col, What: basicCaveat(name)})
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+func basicCaveat(name string) string {
+	return "the interpreter stores values of " + name + " as values of its underlying type, so this type switch or assertion " +
+		"also matches a plain value of that type (compiled Go tells them apart); run the program as a whole program to be sure"
+}
+
+// isNewOfValue reports whether a call is new of a call or an expression.
+func isNewOfValue(call *ast.CallExpr) bool {
+	if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "new" || id.Obj != nil || len(call.Args) != 1 {
+		return false
+	}
+	switch unparen(call.Args[0]).(type) {
+	case *ast.CallExpr, *ast.BinaryExpr:
+		return true
+	}
+	return false
 }

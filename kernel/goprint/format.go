@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -261,20 +262,38 @@ func (t *Types) As(err error, target any) bool {
 		panic("errors: target must be a non-nil pointer")
 	}
 	want := tv.Type().Elem()
+	if isYaegiInterface(want) {
+		panic("golab: errors.As into a variable of an interface type declared in a cell is not supported by the " +
+			"interpreter (it cannot tell which errors implement it); use a concrete error type, or run the program " +
+			"as a whole program (package main with func main)")
+	}
 	if want.Kind() == reflect.Interface || want.Implements(errorType) {
 		if errors.As(err, target) {
 			return true
 		}
 	}
+	tab := t.load()
 	for e := err; e != nil; e = t.unwrap(e) {
 		inner := unwrapped(e)
 		if inner.IsValid() && inner.Type().AssignableTo(want) {
 			tv.Elem().Set(inner)
 			return true
 		}
+		if isWrapper(reflect.TypeOf(e)) && want.Kind() == reflect.Struct && len(tab.lookup(want)) > 0 && inner.IsValid() && inner.Type() != want {
+			// yaegi keeps only the methods and one field of a struct
+			// error stored by value: it may be a want, but cannot be set.
+			panic(fmt.Sprintf("golab: errors.As cannot find an error of type %s stored by value: the interpreter keeps only "+
+				"its methods. Give the type a pointer receiver (func (e *%s) Error() string) and return a pointer, "+
+				"or run the program as a whole program (package main with func main)",
+				tab.lookup(want)[0].name, tab.lookup(want)[0].local))
+		}
 	}
 	return false
 }
+
+// Unwrap is errors.Unwrap for the interpreter's values: it follows a cell
+// type's Unwrap method.
+func (t *Types) Unwrap(err error) error { return t.unwrap(err) }
 
 // Is is errors.Is for the interpreter's values: yaegi's wrappers of cell
 // errors hold functions, so errors.Is can never compare them.
@@ -330,3 +349,49 @@ func unwrapped(err error) reflect.Value {
 	}
 	return v
 }
+
+// Recovered is what recover should have returned for v, the value yaegi's
+// recover gave: yaegi hands over a reflect.Value holding the panic value,
+// and reports its own runtime errors (a failed type assertion) as errors
+// whose text starts with the cell position, "22:7: interface conversion:
+// …", where Go's runtime error reads "interface conversion: …".
+func (t *Types) Recovered(v any) any {
+	if rv, ok := v.(reflect.Value); ok {
+		if !rv.IsValid() || !rv.CanInterface() {
+			return nil
+		}
+		v = rv.Interface()
+	}
+	if s, ok := v.(string); ok && strings.HasPrefix(s, "reflect: ") && strings.Contains(s, "out of range") && t.Note != nil {
+		t.Note("golab: a recovered index or slice out-of-range panic reads \"" + s + "\" in the interpreter, where compiled Go's " +
+			"reads \"runtime error: index out of range [i] with length n\".\n")
+	}
+	err, ok := v.(error)
+	if !ok || err == nil {
+		return v
+	}
+	rt := reflect.TypeOf(err)
+	if rt.Kind() == reflect.Ptr {
+		rt = rt.Elem()
+	}
+	if rt.PkgPath() != "github.com/traefik/yaegi/interp" {
+		return v
+	}
+	msg := err.Error()
+	if m := cellPosition.FindString(msg); m != "" {
+		msg = msg[len(m):]
+	}
+	return runtimeError(msg)
+}
+
+// cellPosition is the "line:column: " yaegi puts before its errors.
+var cellPosition = regexp.MustCompile(`^\d+:\d+: `)
+
+// runtimeError is a run-time panic of an interpreted cell, as Go's
+// runtime.Error.
+type runtimeError string
+
+func (e runtimeError) Error() string { return string(e) }
+
+// RuntimeError marks it as a runtime.Error.
+func (e runtimeError) RuntimeError() {}

@@ -9,6 +9,10 @@ import (
 	"github.com/traefik/yaegi/interp"
 )
 
+// RecoveredPath is the import path under which Symbols gives cells'
+// rewritten recover calls the function Recovered.
+const RecoveredPath = "golab.internal/goprint"
+
 // Symbols returns the interpreter symbols that replace fmt's and log's
 // printing functions and errors.As/Is with ones that know the cells'
 // types. Printing to the standard streams goes to stdout and stderr, as
@@ -74,7 +78,8 @@ func (t *Types) Symbols(stdout, stderr io.Writer) interp.Exports {
 		}
 		exports[path] = symbols
 	}
-	exports["errors/errors"] = map[string]reflect.Value{"As": reflect.ValueOf(t.As), "Is": reflect.ValueOf(t.Is)}
+	exports["errors/errors"] = map[string]reflect.Value{"As": reflect.ValueOf(t.As), "Is": reflect.ValueOf(t.Is), "Unwrap": reflect.ValueOf(t.Unwrap)}
+	exports[RecoveredPath+"/goprint"] = map[string]reflect.Value{"Recovered": reflect.ValueOf(t.Recovered)}
 	exports["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
 	return exports
 }

@@ -96,6 +96,7 @@ var methodNames = map[string]string{"String": "string", "Error": "string", "GoSt
 // the interpreted methods' function values. A declaration that cannot be
 // read is skipped; the error says which.
 func (t *Types) Update(decls []Declaration, eval Evaluator) error {
+	eval = safe(eval)
 	next := &table{byName: map[string]*named{}, byType: map[reflect.Type][]*named{}}
 	var problems []string
 	var methods []*ast.FuncDecl
@@ -126,6 +127,9 @@ func (t *Types) Update(decls []Declaration, eval Evaluator) error {
 					}
 					if ts.Assign.IsValid() {
 						continue // an alias is the type it names
+					}
+					if _, isInterface := ts.Type.(*ast.InterfaceType); isInterface {
+						continue // values of it are of other types
 					}
 					v, err := eval("(*" + ts.Name.Name + ")(nil)")
 					if err != nil || !v.IsValid() || v.Kind() != reflect.Ptr {
@@ -186,6 +190,19 @@ func (t *Types) Update(decls []Declaration, eval Evaluator) error {
 		return fmt.Errorf("goprint: some declarations were not understood: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// safe turns a panic of eval (yaegi panics on some types, such as
+// constraint interfaces) into an error.
+func safe(eval Evaluator) Evaluator {
+	return func(expr string) (v reflect.Value, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("the interpreter failed on %s: %v", expr, r)
+			}
+		}()
+		return eval(expr)
+	}
 }
 
 // load returns the current table; never nil.

@@ -167,6 +167,13 @@ func (w *Worker) runCompiled(src string) *Error {
 // interpreter (not its main), as an interpreted cell would, so later cells
 // can call its functions. What the interpreter cannot take is left out.
 func (w *Worker) declareForLaterCells(program string) {
+	defer func() {
+		// The program runs compiled whatever the interpreter makes of it.
+		if r := recover(); r != nil {
+			w.heal()
+			_, _ = fmt.Fprintf(os.Stderr, "golab: this program's declarations are not available to later cells: the interpreter failed on them (%v).\n", r)
+		}
+	}()
 	plan, err := cell.Split(program)
 	if err != nil {
 		return

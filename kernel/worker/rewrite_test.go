@@ -15,6 +15,85 @@ func TestRewritesMatchGo(t *testing.T) {
 		cell   string
 		want   string
 	}{
+		{"a go statement on a method with a pointer receiver shares the receiver", "", `type counter struct {
+	mu sync.Mutex
+	wg sync.WaitGroup
+	n  int
+}
+func (c *counter) inc() { defer c.wg.Done(); c.mu.Lock(); c.n++; c.mu.Unlock() }
+c := counter{}
+for i := 0; i < 500; i++ {
+	c.wg.Add(1)
+	go c.inc()
+}
+c.wg.Wait()
+c.n`, "500"},
+		{"deferred arguments are evaluated at the defer, in a loop too", "", `func order() string {
+	s := ""
+	func() {
+		x := 1
+		defer func(a, b int) { s += fmt.Sprint(a, b, " ") }(x, x*10)
+		x = 2
+		for i := 0; i < 3; i++ {
+			defer func(a, b int) { s += fmt.Sprint(a, b, " ") }(i, i*10)
+		}
+	}()
+	return s
+}
+order()`, `"2 20 1 10 0 0 1 10 "`},
+		{"a recovered error is an error", "", `func try() (s string) {
+	defer func() {
+		r := recover()
+		err, ok := r.(error)
+		s = fmt.Sprintf("%v %v", err, ok)
+	}()
+	panic(fmt.Errorf("negative"))
+}
+try()`, `"negative true"`},
+		{"new with a value that is a call or an expression", "", `func double(n int) int { return 2 * n }
+func use() int {
+	p := new(double(21))
+	*p++
+	q := new(3 + 4)
+	return *p + *q
+}
+use()`, "50"},
+		{"range over a function iterator, with break and continue", "", `func upTo(n int) func(func(int, int) bool) {
+	return func(yield func(int, int) bool) {
+		for i := 0; i < n; i++ {
+			if !yield(i, i*i) {
+				return
+			}
+		}
+	}
+}
+func squares() string {
+	s := ""
+	for i, sq := range upTo(10) {
+		if i == 1 {
+			continue
+		}
+		if i == 4 {
+			break
+		}
+		s += fmt.Sprint(sq, " ")
+	}
+	return s
+}
+squares()`, `"0 4 9 "`},
+		{"a generic function called with function literals of two types", "", `func apply[T, U any](xs []T, f func(T) U) []U {
+	var out []U
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	return out
+}
+func both() string {
+	a := apply([]int{1, 2}, func(n int) int { return n * 10 })
+	b := apply([]int{1, 2}, func(n int) string { return fmt.Sprint(n, "!") })
+	return fmt.Sprint(a, b)
+}
+both()`, `"[10 20] [1! 2!]"`},
 		{"range over an int literal", "", `s := ""
 for i := range 3 { s += fmt.Sprint(i) }
 s`, `"012"`},

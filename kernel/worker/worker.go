@@ -93,6 +93,44 @@ func (o *onceNotes) give(text string) {
 	}
 }
 
+// declaredOverBasic reports, for a type name the cell or an earlier one
+// declares, whether its underlying type is not a struct or interface: the
+// interpreter cannot tell its values from the underlying type's.
+func (w *Worker) declaredOverBasic(plan *cell.Plan) func(string) bool {
+	return func(name string) bool {
+		src := ""
+		for _, d := range plan.Defined {
+			if d.Kind == cell.Type && d.Name == name {
+				src = d.Source
+			}
+		}
+		if d, ok := w.defs["type:"+name]; ok && src == "" {
+			src = d.Source
+		}
+		if src == "" {
+			return false
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
+		if err != nil {
+			return false
+		}
+		for _, decl := range file.Decls {
+			if gd, ok := decl.(*ast.GenDecl); ok {
+				for _, spec := range gd.Specs {
+					if ts, ok := spec.(*ast.TypeSpec); ok && ts.Name.Name == name && !ts.Assign.IsValid() {
+						switch ts.Type.(type) {
+						case *ast.StructType, *ast.InterfaceType:
+							return false
+						}
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+}
+
 // updateTypes tells the printer about the types and methods declared so
 // far, if plan declares any.
 func (w *Worker) updateTypes(plan *cell.Plan) {
@@ -367,6 +405,9 @@ func (w *Worker) run(src string) (string, *Error) {
 		tb := []string{red("not supported") + fmt.Sprintf(" at cell line %d, column %d: %s", u.Line, u.Column, u.What)}
 		return "", &Error{Name: "not supported", Value: fmt.Sprintf("line %d:%d: %s", u.Line, u.Column, u.What),
 			Traceback: append(tb, sourceContext(src, u.Line, u.Column)...)}
+	}
+	for _, c := range cell.FindCaveats(src, w.declaredOverBasic(plan)) {
+		w.printNotes.give(fmt.Sprintf("golab: cell line %d: %s.\n", c.Line, c.What))
 	}
 	if e := w.importAll(plan, src); e != nil {
 		return "", e

@@ -3,7 +3,19 @@
 // crashes on generic functions that return functions, so maps.Keys itself
 // cannot be served. The worker compiles this file as package
 // __golab_generics; kernel/cell rewrites the idioms into calls of it.
+// It also holds Go 1.26's errors.AsType, which yaegi lacks.
 package extra
+
+import "errors"
+
+// AsType finds the first error in err's tree that has type E, as
+// errors.As does with a target, and returns it; kernel/cell rewrites
+// errors.AsType[E](err) into a call of it.
+func AsType[E error](err error) (E, bool) {
+	var target E
+	ok := errors.As(err, &target)
+	return target, ok
+}
 
 // Keys returns the keys of m, in Go's unspecified map order: what
 // slices.Collect(maps.Keys(m)) gives.

@@ -1,6 +1,9 @@
 package extra
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"testing"
@@ -24,6 +27,34 @@ func TestStandInsAgreeWithIteratorIdioms(t *testing.T) {
 		slices.Sort(values)
 		if !slices.Equal(keys, slices.Sorted(maps.Keys(m))) || !slices.Equal(values, slices.Sorted(maps.Values(m))) {
 			t.Errorf("Keys/Values(%v) = %v %v", m, keys, values)
+		}
+	}
+}
+
+type codeError struct{ code int }
+
+func (e *codeError) Error() string { return fmt.Sprint("code ", e.code) }
+
+// AsType must agree with the standard library's.
+func TestAsTypeAgreesWithStandardLibrary(t *testing.T) {
+	errs := []error{
+		nil,
+		errors.New("plain"),
+		&codeError{7},
+		fmt.Errorf("wrapped: %w", &codeError{8}),
+		errors.Join(errors.New("a"), fmt.Errorf("b: %w", &codeError{9})),
+		&fs.PathError{Op: "open", Path: "x", Err: fs.ErrNotExist},
+	}
+	for _, err := range errs {
+		got, ok := AsType[*codeError](err)
+		want, wantOK := errors.AsType[*codeError](err)
+		if ok != wantOK || got != want {
+			t.Errorf("AsType[*codeError](%v) = %v, %v; want %v, %v", err, got, ok, want, wantOK)
+		}
+		p, ok := AsType[*fs.PathError](err)
+		q, wantOK := errors.AsType[*fs.PathError](err)
+		if ok != wantOK || p != q {
+			t.Errorf("AsType[*fs.PathError](%v) disagrees", err)
 		}
 	}
 }

@@ -208,3 +208,108 @@ func Repeat[S ~[]E, E any](x S, count int) S {
 	}
 	return out
 }
+
+// The functions below replace yaegi's own source for them, whose S ~[]E
+// type parameters it cannot infer ("undefined type for E"). They take
+// and return []E, which a named slice type converts to and from.
+
+// Clone returns a copy of s (nil for nil).
+func Clone[E any](s []E) []E {
+	if s == nil {
+		return nil
+	}
+	return append([]E{}, s...)
+}
+
+// Equal reports whether two slices have the same length and elements.
+func Equal[E comparable](s1, s2 []E) bool {
+	if len(s1) != len(s2) {
+		return false
+	}
+	for i := range s1 {
+		if s1[i] != s2[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Reverse reverses the elements of s in place.
+func Reverse[E any](s []E) {
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+}
+
+// Compact replaces runs of equal elements with one copy.
+func Compact[E comparable](s []E) []E {
+	if len(s) < 2 {
+		return s
+	}
+	out := s[:1]
+	for _, v := range s[1:] {
+		if v != out[len(out)-1] {
+			out = append(out, v)
+		}
+	}
+	clearTail(s, len(out))
+	return out
+}
+
+// clearTail zeroes s[from:], as the standard library does with removed
+// elements.
+func clearTail[E any](s []E, from int) {
+	var zero E
+	for i := from; i < len(s); i++ {
+		s[i] = zero
+	}
+}
+
+// Insert inserts vs at index i.
+func Insert[E any](s []E, i int, vs ...E) []E {
+	if i < 0 || i > len(s) {
+		panic("runtime error: slice bounds out of range")
+	}
+	out := make([]E, 0, len(s)+len(vs))
+	out = append(out, s[:i]...)
+	out = append(out, vs...)
+	return append(out, s[i:]...)
+}
+
+// Delete removes s[i:j].
+func Delete[E any](s []E, i, j int) []E {
+	if i < 0 || j > len(s) || i > j {
+		panic("runtime error: slice bounds out of range")
+	}
+	n := len(s)
+	s = append(s[:i], s[j:]...)
+	clearTail(s[:n], len(s))
+	return s
+}
+
+// DeleteFunc removes the elements for which del returns true.
+func DeleteFunc[E any](s []E, del func(E) bool) []E {
+	n := len(s)
+	out := s[:0]
+	for _, v := range s {
+		if !del(v) {
+			out = append(out, v)
+		}
+	}
+	clearTail(s[:n], len(out))
+	return out
+}
+
+// Replace replaces s[i:j] with vs.
+func Replace[E any](s []E, i, j int, vs ...E) []E {
+	if i < 0 || j > len(s) || i > j {
+		panic("runtime error: slice bounds out of range")
+	}
+	out := make([]E, 0, len(s)-(j-i)+len(vs))
+	out = append(out, s[:i]...)
+	out = append(out, vs...)
+	return append(out, s[j:]...)
+}
+
+// Clip removes unused capacity from s.
+func Clip[E any](s []E) []E { return s[:len(s):len(s)] }

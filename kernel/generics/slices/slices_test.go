@@ -57,6 +57,27 @@ func TestAgreesWithStandardLibrary(t *testing.T) {
 					t.Fatalf("BinarySearch(%v, %d) = %d %v, want %d %v", x, target, i, found, j, stdFound)
 				}
 			}
+			agree := func(name string, got, want []int) {
+				t.Helper()
+				if !std.Equal(got, want) || len(got) != len(want) {
+					t.Fatalf("%s(%v) = %v, want %v", name, x, got, want)
+				}
+			}
+			agree("Clone", Clone(x), std.Clone(x))
+			agree("Compact", Compact(std.Clone(x)), std.Compact(std.Clone(x)))
+			agree("Insert", Insert(std.Clone(x), size/2, 7, 8), std.Insert(std.Clone(x), size/2, 7, 8))
+			agree("Delete", Delete(std.Clone(x), size/3, size/2), std.Delete(std.Clone(x), size/3, size/2))
+			odd := func(v int) bool { return v%2 == 1 }
+			agree("DeleteFunc", DeleteFunc(std.Clone(x), odd), std.DeleteFunc(std.Clone(x), odd))
+			agree("Replace", Replace(std.Clone(x), size/3, size/2, 1, 2, 3), std.Replace(std.Clone(x), size/3, size/2, 1, 2, 3))
+			agree("Clip", Clip(x[:size/2]), std.Clip(x[:size/2]))
+			rev, stdRev := std.Clone(x), std.Clone(x)
+			Reverse(rev)
+			std.Reverse(stdRev)
+			agree("Reverse", rev, stdRev)
+			if Equal(x, rev) != std.Equal(x, rev) || !Equal(x, std.Clone(x)) {
+				t.Fatalf("Equal(%v, %v) disagrees", x, rev)
+			}
 			if !IsSorted(x) || !IsSortedFunc(x, cmp.Compare[int]) {
 				t.Fatalf("IsSorted(%v) = false", x)
 			}
