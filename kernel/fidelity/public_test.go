@@ -33,7 +33,7 @@ const (
 	outNoted     outcome = "differs, and the cell said why"
 	outRefused   outcome = "refused or failed with an error"
 	outSilent    outcome = "differs silently"
-	outUnrunable outcome = "skipped: does not build or run the same twice compiled"
+	outUnrunable outcome = "skipped: does not build, or prints differently in a second run compiled"
 )
 
 var buildConstraint = regexp.MustCompile(`(?m)^//(go:build|\s*\+build) .*\n`)
@@ -109,7 +109,8 @@ func TestPublicPrograms(t *testing.T) {
 	}
 }
 
-// compileTwice builds the program and runs it twice; ok is false if it
+// compileTwice builds the program and runs it twice, the second time in
+// another directory with one more environment variable; ok is false if it
 // does not build, fails, or prints differently the second time.
 func compileTwice(t *testing.T, work, name, source string) (string, bool) {
 	t.Helper()
@@ -129,11 +130,20 @@ func compileTwice(t *testing.T, work, name, source string) (string, bool) {
 		t.Logf("%s: does not build: %s", name, firstLine(string(out)))
 		return "", false
 	}
+	// The second run is in another directory with another environment:
+	// a program that lists them prints what no two processes share.
+	elsewhere := filepath.Join(work, name+"-elsewhere")
+	if err := os.MkdirAll(elsewhere, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	var outs [2]string
 	for i := range outs {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		cmd := exec.CommandContext(ctx, filepath.Join(dir, "prog"))
 		cmd.Dir = dir
+		if i == 1 {
+			cmd.Dir, cmd.Env = elsewhere, append(os.Environ(), "GOLAB_PROBE=1")
+		}
 		var stdout bytes.Buffer
 		cmd.Stdout = &stdout
 		err := cmd.Run()
