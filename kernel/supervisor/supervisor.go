@@ -159,6 +159,13 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	req := worker.Request{ID: p.newID(), Op: worker.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
 	p.streams.remember(req.ID, sink, limit)
 	ev, alive := p.call(req)
+	if alive && ev.Status == "error" && ev.Error != nil && ev.Error.Name == worker.ChangedDefinition {
+		p.streams.flush()
+		p.streams.endCell()
+		if p, ev, alive = s.redefine(code, req, sink, limit, ev); p == nil {
+			return errorResult("worker unavailable", ev.Error.Value, ev.Error.Traceback)
+		}
+	}
 	defer p.streams.endCell()
 	var res Result
 	if alive {
@@ -178,6 +185,29 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		res.Status = "ok"
 	}
 	return res
+}
+
+// redefine answers a cell that changes a type or method an earlier cell
+// defined: a fresh worker restores the earlier cells with the new
+// definition in place of the old (and this cell's declarations), the cell
+// runs again there, and the learner is told. It returns the new process
+// and the cell's end, or a nil process when no worker could start.
+func (s *Supervisor) redefine(code string, req worker.Request, sink *Sink, limit *limiter, changed worker.Event) (*process, worker.Event, bool) {
+	p, report, err := s.restart(code)
+	if err != nil {
+		changed.Error = &worker.Error{Name: "worker unavailable", Value: "golab could not start a new Go worker: " + err.Error()}
+		return nil, changed, false
+	}
+	if sink.Stream != nil {
+		sink.Stream("stderr", "golab: "+changed.Error.Value+", so the earlier cells' declarations were run again with the new "+
+			"definition in a fresh worker (the interpreter cannot change a type or method in place).\n"+report.message()+"\n")
+	}
+	p.streams.setSink(sink, limit)
+	p.inputSink.Store(sink)
+	req.ID = p.newID()
+	p.streams.remember(req.ID, sink, limit)
+	ev, alive := p.call(req)
+	return p, ev, alive
 }
 
 // workerDied explains a worker that stopped during a cell, and starts a
@@ -318,12 +348,13 @@ func (s *Supervisor) current() (*process, error) {
 	return p, err
 }
 
-// restart replaces the worker and restores earlier declarations. A
+// restart replaces the worker and restores earlier declarations, and
+// those of the cells in also (not yet in the history). A
 // restore that kills the new worker or does not finish within
 // Limits.Restore is abandoned: a fresh worker starts without the earlier
 // cells, and the report says what was dropped and why, so that no earlier
 // cell can keep the kernel from serving.
-func (s *Supervisor) restart() (*process, restoreReport, error) {
+func (s *Supervisor) restart(also ...string) (*process, restoreReport, error) {
 	s.mu.Lock()
 	old := s.proc
 	s.proc = nil
@@ -335,6 +366,7 @@ func (s *Supervisor) restart() (*process, restoreReport, error) {
 			failed = append(failed, i)
 		}
 	}
+	cells = append(cells, also...)
 	s.mu.Unlock()
 	if old != nil {
 		old.kill()

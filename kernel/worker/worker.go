@@ -93,6 +93,49 @@ func (o *onceNotes) give(text string) {
 	}
 }
 
+// withLatestDefinitions returns the cells with each type and method
+// definition replaced by the last one the cells make of it, in the place
+// of the first: a cell that changed Account.Withdraw restores as if the
+// earlier cells had always had the new Withdraw.
+func withLatestDefinitions(cells []string) []string {
+	latest := map[string]string{}
+	plans := make([]*cell.Plan, len(cells))
+	for i, src := range cells {
+		plan, err := cell.Split(src)
+		if err != nil {
+			continue
+		}
+		plans[i] = plan
+		for _, d := range plan.Defined {
+			if d.Kind == cell.Type || d.Kind == cell.Method {
+				latest[key(d)] = d.Source
+			}
+		}
+	}
+	out := make([]string, len(cells))
+	for i, src := range cells {
+		out[i] = src
+		if plans[i] == nil {
+			continue
+		}
+		defs := append([]cell.Definition(nil), plans[i].Defined...)
+		sort.Slice(defs, func(a, b int) bool { return defs[a].Start > defs[b].Start })
+		for _, d := range defs {
+			next, ok := latest[key(d)]
+			if !ok || next == d.Source || d.Start < 0 || d.End > len(src) || src[d.Start:d.End] != d.Source {
+				continue
+			}
+			// Keep the line count, so that later positions in the cell stay.
+			if pad := strings.Count(d.Source, "\n") - strings.Count(next, "\n"); pad > 0 {
+				next += strings.Repeat("\n", pad)
+			}
+			src = src[:d.Start] + next + src[d.End:]
+		}
+		out[i] = src
+	}
+	return out
+}
+
 // declaredOverBasic reports, for a type name the cell or an earlier one
 // declares, whether its underlying type is not a struct or interface: the
 // interpreter cannot tell its values from the underlying type's.
@@ -590,6 +633,12 @@ func (w *Worker) userExpression(expr string) map[string]any {
 // Unchanged types and methods are skipped (the interpreter ignores a second
 // declaration anyway); changed ones are refused with a message, because
 // yaegi would silently keep the old ones.
+// ChangedDefinition is the name of the error a cell ends with when it
+// changes a type or method an earlier cell defined: the supervisor answers
+// it by restoring the earlier cells into a fresh worker with the new
+// definition (see Request.Cells) and running the cell again.
+const ChangedDefinition = "changed definition"
+
 func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definition, *Error) {
 	var skip []cell.Definition
 	for _, d := range plan.Defined {
@@ -608,17 +657,12 @@ func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definit
 		if d.Kind == cell.Method {
 			what = "method " + d.Name
 		}
-		return nil, &Error{
-			Name:  "redefinition",
-			Value: what + " is already defined with a different body",
-			Traceback: append([]string{
-				fmt.Sprintf("%s is already defined, and this cell changes it (cell line %d).", what, d.Line),
-			}, append(sourceContext(src, d.Line, 0), []string{
-				"golab cannot change a type or its methods while the kernel runs: values made with",
-				"the old definition would disagree with the new one. Either give the new version",
-				"another name, or restart the kernel (Kernel ▸ Restart) and run the cells again.",
-			}...)...),
-		}
+		// yaegi would keep the old definition for the values and methods
+		// made with it: the supervisor starts a fresh worker, restores the
+		// earlier cells with the new definition in place of the old, and
+		// runs this cell again.
+		return nil, &Error{Name: ChangedDefinition, Value: what + " changes its earlier definition",
+			Traceback: []string{fmt.Sprintf("%s changes its earlier definition (cell line %d).", what, d.Line)}}
 	}
 	return skip, nil
 }
@@ -733,6 +777,7 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 		IsType:     func(name string) bool { _, ok := w.defs["type:"+name]; return ok },
 		ResultType: w.resultType,
 	}
+	cells = withLatestDefinitions(cells)
 	for i, src := range cells {
 		plan, err := cell.Split(src)
 		if err != nil {
