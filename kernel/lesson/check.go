@@ -35,7 +35,8 @@ func DefaultEngine() (*supervisor.Supervisor, error) {
 // Check runs each lesson's solutions notebook (every cell must run, except
 // the ones demonstrating an error, and every exercise's tests must pass),
 // then each exercise's starter after the cells before it (it must compile,
-// and fail at least one test). Progress lines go to progress.
+// and fail at least one test), and each of its wrong answers the same way.
+// Progress lines go to progress.
 func Check(lessons []*Lesson, engine Engine, progress io.Writer) []Problem {
 	var problems []Problem
 	for _, l := range lessons {
@@ -82,6 +83,22 @@ func checkLesson(l *Lesson, engine Engine, progress io.Writer) []Problem {
 			bad(ex.Name, "the starter passes all %d tests: the tests do not test the exercise", sr.total)
 		default:
 			fmt.Fprintf(progress, "  ok   %s: solution passes %d/%d, starter fails %d of them\n", ex.Name, r.passed, r.total, sr.total-sr.passed)
+		}
+		for _, w := range ex.Wrong {
+			nb := starterNotebook(solutions, ex.Name, w.Code)
+			if err := run(nb, engine); err != nil {
+				bad(ex.Name, "the wrong answer %q does not run: %v", w.Name, err)
+				continue
+			}
+			wr, ok := checkResults(nb)[ex.Name]
+			switch {
+			case !ok:
+				bad(ex.Name, "its check cell showed no result for the wrong answer %q", w.Name)
+			case wr.passed == wr.total:
+				bad(ex.Name, "the wrong answer %q passes all %d tests: the tests do not catch it", w.Name, wr.total)
+			default:
+				fmt.Fprintf(progress, "  ok   %s: wrong answer %q fails %d of %d tests\n", ex.Name, w.Name, wr.total-wr.passed, wr.total)
+			}
 		}
 	}
 	return problems

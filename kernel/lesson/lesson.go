@@ -12,6 +12,9 @@
 //	```go solution       the reference solution (only in the solutions notebook)
 //	```go test "name" runs=50 timeout=5s noise      a visible test
 //	```go hidden-test "name" ...                    a hidden test
+//	```go wrong "what is wrong"   a typical wrong answer: lesson check
+//	                              requires the tests to fail it (it is in
+//	                              no notebook)
 //
 // A ```go error block demonstrates an error on purpose (its cell is tagged
 // raises-exception). lessons/README.md is the teacher's guide.
@@ -48,6 +51,7 @@ const (
 	Starter              // the learner's code cell of an exercise
 	Solution             // the same cell, in the solutions notebook
 	Tests                // an exercise's %check cell (its tests)
+	Wrong                // a typical wrong answer, for lesson check only
 )
 
 // Block is one cell-to-be.
@@ -56,6 +60,7 @@ type Block struct {
 	Text     string
 	Exercise string          // for exercise blocks: the exercise's name
 	Tests    []exercise.Test // for Tests blocks
+	Name     string          // for Wrong blocks: what is wrong in it
 	Line     int             // where the block starts in the source
 }
 
@@ -64,11 +69,19 @@ type Exercise struct {
 	Name, Title       string
 	Starter, Solution string
 	Tests             []exercise.Test
+	Wrong             []WrongAnswer
+}
+
+// WrongAnswer is a typical wrong answer to an exercise, which its tests
+// must fail.
+type WrongAnswer struct {
+	Name, Code string
 }
 
 var (
 	exerciseHeading = regexp.MustCompile(`^##\s+Exercise:\s*(.*?)\s*\{#([A-Za-z][A-Za-z0-9_-]*)\}\s*$`)
 	testInfo        = regexp.MustCompile(`^(test|hidden-test)\s+(.*)$`)
+	wrongInfo       = regexp.MustCompile(`^wrong\s+"([^"]+)"\s*$`)
 )
 
 // ReadAll parses every lessons/NN-*.md file of dir, in name order.
@@ -224,6 +237,12 @@ func (p *parser) closeCode() error {
 			}
 			b.Kind, p.ex.Solution = Solution, text
 		}
+	case wrongInfo.MatchString(info):
+		if p.ex == nil {
+			return p.errorf("a ```go wrong block outside an exercise")
+		}
+		b.Kind, b.Name = Wrong, wrongInfo.FindStringSubmatch(info)[1]
+		p.ex.Wrong = append(p.ex.Wrong, WrongAnswer{Name: b.Name, Code: text})
 	case testInfo.MatchString(info):
 		if p.ex == nil {
 			return p.errorf("a test outside an exercise")
@@ -238,7 +257,7 @@ func (p *parser) closeCode() error {
 		p.ex.Tests = append(p.ex.Tests, t)
 		return nil // gathered into the exercise's check cell
 	default:
-		return p.errorf("unknown block ```go %s (use starter, solution, test \"name\", hidden-test \"name\" or error)", info)
+		return p.errorf("unknown block ```go %s (use starter, solution, test \"name\", hidden-test \"name\", wrong \"what is wrong\" or error)", info)
 	}
 	p.lesson.Blocks = append(p.lesson.Blocks, b)
 	return nil
@@ -300,6 +319,8 @@ func (l *Lesson) Exercises() []Exercise {
 			ex.Solution = b.Text
 		case Tests:
 			ex.Tests = b.Tests
+		case Wrong:
+			ex.Wrong = append(ex.Wrong, WrongAnswer{Name: b.Name, Code: b.Text})
 		}
 	}
 	return out

@@ -22,7 +22,7 @@ func TestReadSample(t *testing.T) {
 	for _, b := range l.Blocks {
 		kinds = append(kinds, b.Kind)
 	}
-	want := []Kind{Prose, Example, Error, Prompt, Starter, Solution, Tests, Prose}
+	want := []Kind{Prose, Example, Error, Prompt, Starter, Solution, Tests, Wrong, Wrong, Prose}
 	if len(kinds) != len(want) {
 		t.Fatalf("block kinds %v, want %v", kinds, want)
 	}

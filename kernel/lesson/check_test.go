@@ -1,0 +1,53 @@
+package lesson
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/golab-notebooks/golab/kernel/supervisor"
+	"github.com/golab-notebooks/golab/kernel/worker"
+)
+
+// TestMain lets the test binary double as the kernel's worker process.
+func TestMain(m *testing.M) {
+	if os.Getenv("GOLAB_TEST_WORKER") == "1" {
+		if err := worker.Main(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestCheckRunsWrongAnswers: a wrong answer the tests fail is fine; one
+// that passes every test is a problem the teacher is told about.
+func TestCheckRunsWrongAnswers(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOLAB_TEST_WORKER", "1")
+	engine := func() (*supervisor.Supervisor, error) {
+		return supervisor.New(supervisor.Options{Command: []string{exe}, Log: log.New(io.Discard, "", 0)})
+	}
+	l, err := Read("testdata/01-sample.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(l.Exercises()[0].Wrong); got != 2 {
+		t.Fatalf("%d wrong answers read, want 2", got)
+	}
+	var progress strings.Builder
+	problems := Check([]*Lesson{l}, engine, &progress)
+	if len(problems) != 1 || !strings.Contains(problems[0].Message, `wrong answer "doubles only positive numbers" passes all 2 tests`) {
+		t.Errorf("problems %v, want only the wrong answer the tests miss\n%s", problems, progress.String())
+	}
+	if !strings.Contains(progress.String(), `wrong answer "adds two" fails 1 of 2 tests`) {
+		t.Errorf("progress does not report the caught wrong answer:\n%s", progress.String())
+	}
+}
