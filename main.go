@@ -2,7 +2,7 @@
 // concurrency.
 //
 //	golab install [--user | --sys-prefix | --prefix DIR]   register the kernel with Jupyter
-//	golab run NOTEBOOK.ipynb [-o OUT.ipynb]                 execute a notebook without Jupyter
+//	golab run NOTEBOOK.ipynb [-o OUT.ipynb] [-allow-fail]                 execute a notebook without Jupyter
 //	golab lesson build|check [-lessons DIR] [-out DIR]      make lesson notebooks, or verify the exercises
 //	golab lesson build -nbgrader COURSE_DIR                 make nbgrader source notebooks
 //	golab grade LESSON SUBMISSION... [-j N] [-o DIR]         grade a class's notebooks with the lesson's tests
@@ -39,7 +39,7 @@ const usage = `golab: Go notebooks for learning concurrency
 
 usage:
   golab install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name NAME] [--interrupt-mode signal|message]
-  golab run NOTEBOOK.ipynb [-o OUT.ipynb]
+  golab run NOTEBOOK.ipynb [-o OUT.ipynb] [-allow-fail]
   golab lesson build [-lessons lessons] [-out notebooks | -nbgrader COURSE_DIR]
   golab lesson check [-lessons lessons]
   golab grade LESSON SUBMISSION... [-j N] [-o DIR] [-timeout 5m]
@@ -134,6 +134,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	out := fs.String("o", "", "write the executed notebook here instead of in place")
 	quiet := fs.Bool("q", false, "do not print progress")
+	allowFail := fs.Bool("allow-fail", false, "exit 0 even when an exercise check fails (a student's notebook)")
 	// Accept the notebook before or after the flags.
 	var path string
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
@@ -144,7 +145,7 @@ func run(args []string) error {
 		path = fs.Arg(0)
 	}
 	if path == "" {
-		return errors.New("run: which notebook? usage: golab run NOTEBOOK.ipynb [-o OUT.ipynb]")
+		return errors.New("run: which notebook? usage: golab run NOTEBOOK.ipynb [-o OUT.ipynb] [-allow-fail]")
 	}
 	nb, err := notebook.Read(path)
 	if err != nil {
@@ -180,6 +181,18 @@ func run(args []string) error {
 		return fmt.Errorf("%s: %w (outputs so far written to %s)", path, runErr, dest)
 	}
 	fmt.Fprintf(progress, "wrote %s\n", dest)
+	var failed []string
+	for _, r := range lesson.CheckResults(nb) {
+		verdict := "PASS"
+		if r.Passed < r.Total {
+			verdict = "FAIL"
+			failed = append(failed, r.Exercise)
+		}
+		fmt.Printf("%s %s: %d of %d tests passed\n", verdict, r.Exercise, r.Passed, r.Total)
+	}
+	if len(failed) > 0 && !*allowFail {
+		return fmt.Errorf("%s: the checks of %s failed (-allow-fail to exit 0 anyway)", path, strings.Join(failed, ", "))
+	}
 	return nil
 }
 

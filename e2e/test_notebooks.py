@@ -108,6 +108,22 @@ def test_golab_run_puts_late_goroutine_output_in_the_cell_that_started_it(golab_
 
 
 NOTEBOOK_DIR = HERE.parent / "notebooks"
+
+
+def test_golab_run_reports_checks_and_fails_on_a_failed_one(golab_bin, tmp_path):
+    student = NOTEBOOK_DIR / "02-goroutines.ipynb"
+    proc = subprocess.run([str(golab_bin), "run", str(student), "-o", str(tmp_path / "s.ipynb")], capture_output=True, text=True)
+    assert proc.returncode == 1, proc
+    assert "FAIL greetings: 0 of 2 tests passed" in proc.stdout and "FAIL waitall" in proc.stdout, proc.stdout
+    assert "the checks of greetings, waitall failed" in proc.stderr, proc.stderr
+    kept = subprocess.run([str(golab_bin), "run", str(student), "-o", str(tmp_path / "k.ipynb"), "-allow-fail"], capture_output=True, text=True)
+    assert kept.returncode == 0 and "FAIL greetings" in kept.stdout, kept
+    solved = subprocess.run([str(golab_bin), "run", str(NOTEBOOK_DIR / "solutions" / "02-goroutines.ipynb"), "-o", str(tmp_path / "r.ipynb")],
+                            capture_output=True, text=True)
+    assert solved.returncode == 0, solved
+    assert "PASS greetings: 2 of 2 tests passed" in solved.stdout and "PASS waitall: 1 of 1 tests passed" in solved.stdout, solved.stdout
+
+
 NOTEBOOKS = sorted(NOTEBOOK_DIR.rglob("*.ipynb"))
 
 

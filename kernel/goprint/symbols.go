@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"os"
 	"reflect"
 
 	"github.com/traefik/yaegi/interp"
@@ -20,6 +21,10 @@ const RecoveredPath = "golab.internal/goprint"
 // library.
 func (t *Types) Symbols(stdout, stderr io.Writer) interp.Exports {
 	logger := log.New(stderr, "", log.LstdFlags)
+	logFatal := func(s string) {
+		_ = logger.Output(3, s)
+		os.Exit(1)
+	}
 	logPanic := func(s string) {
 		_ = logger.Output(3, s)
 		panic(s)
@@ -45,10 +50,10 @@ func (t *Types) Symbols(stdout, stderr io.Writer) interp.Exports {
 		"Print":   func(a ...any) { _ = logger.Output(2, t.Sprint(a...)) },
 		"Println": func(a ...any) { _ = logger.Output(2, t.Sprintln(a...)) },
 		"Printf":  func(format string, a ...any) { _ = logger.Output(2, t.Sprintf(format, a...)) },
-		// As in yaegi's own log, Fatal panics rather than end the process.
-		"Fatal":     func(a ...any) { logPanic(t.Sprint(a...)) },
-		"Fatalln":   func(a ...any) { logPanic(t.Sprintln(a...)) },
-		"Fatalf":    func(format string, a ...any) { logPanic(t.Sprintf(format, a...)) },
+		// As in Go (and yaegi's unrestricted log), Fatal ends the process.
+		"Fatal":     func(a ...any) { logFatal(t.Sprint(a...)) },
+		"Fatalln":   func(a ...any) { logFatal(t.Sprintln(a...)) },
+		"Fatalf":    func(format string, a ...any) { logFatal(t.Sprintf(format, a...)) },
 		"Panic":     func(a ...any) { logPanic(t.Sprint(a...)) },
 		"Panicln":   func(a ...any) { logPanic(t.Sprintln(a...)) },
 		"Panicf":    func(format string, a ...any) { logPanic(t.Sprintf(format, a...)) },

@@ -147,6 +147,24 @@ type result struct {
 // checkResults reads the check boxes' metadata from a notebook's outputs.
 func checkResults(nb *notebook.Notebook) map[string]result {
 	out := map[string]result{}
+	for _, r := range CheckResults(nb) {
+		out[r.Exercise] = result{passed: r.Passed, total: r.Total, text: r.Text}
+	}
+	return out
+}
+
+// ExerciseResult is what a notebook's %check cell showed for one exercise.
+type ExerciseResult struct {
+	Exercise      string
+	Passed, Total int
+	Text          string // the box's text
+}
+
+// CheckResults returns the results of a run notebook's check cells, in
+// their order (the last one for an exercise checked twice).
+func CheckResults(nb *notebook.Notebook) []ExerciseResult {
+	var out []ExerciseResult
+	index := map[string]int{}
 	for _, c := range nb.Cells {
 		for _, o := range c.Outputs {
 			meta, _ := o["metadata"].(map[string]any)
@@ -159,7 +177,13 @@ func checkResults(nb *notebook.Notebook) map[string]result {
 			if data, ok := o["data"].(map[string]any); ok {
 				text, _ = data["text/plain"].(string)
 			}
-			out[name] = result{passed: number(res["passed"]), total: number(res["total"]), text: strings.TrimSpace(text)}
+			r := ExerciseResult{Exercise: name, Passed: number(res["passed"]), Total: number(res["total"]), Text: strings.TrimSpace(text)}
+			if i, seen := index[name]; seen {
+				out[i] = r
+			} else {
+				index[name] = len(out)
+				out = append(out, r)
+			}
 		}
 	}
 	return out
