@@ -24,6 +24,7 @@ import __golab_cmp "cmp"
 import __golab_reflect "reflect"
 import __golab_goroutines "golab.internal/goroutines"
 import __golab_goprint "golab.internal/goprint"
+import __golab_cell "golab.internal/cell"
 
 func __golab_min[T __golab_cmp.Ordered](x T, ys ...T) T {
 	for _, y := range ys {
@@ -239,7 +240,7 @@ func (r *rewriter) walk(root ast.Node) {
 		case *ast.GoStmt:
 			r.goStmt(n, stack)
 		case *ast.DeferStmt:
-			r.deferArgs(n)
+			r.deferArgs(n, !inFunction(stack))
 		case *ast.FuncLit:
 			r.nameParams(n.Type)
 		case *ast.FuncDecl:
@@ -1013,7 +1014,11 @@ func (r *rewriter) waitGroupGo(call *ast.CallExpr) {
 // expression (in a loop every deferred i*10 printed the last one). Only
 // arguments without calls or function literals are bound, so that their
 // text can move without losing rewrites inside them; constants stay.
-func (r *rewriter) deferArgs(n *ast.DeferStmt) {
+//
+// A defer among the cell's own statements (cellLevel) is given to the
+// worker, which runs it when the cell's statements end, as a function's
+// defer runs when it returns: yaegi ran it again after every later cell.
+func (r *rewriter) deferArgs(n *ast.DeferStmt, cellLevel bool) {
 	var names, values []string
 	for _, arg := range n.Call.Args {
 		if constantLooking(arg) || !movable(arg) {
@@ -1027,11 +1032,18 @@ func (r *rewriter) deferArgs(n *ast.DeferStmt) {
 		names, values = append(names, tmp), append(values, text)
 		r.replace(arg.Pos(), arg.End(), tmp)
 	}
-	if len(names) == 0 {
-		return
+	head, tail := "", ""
+	if len(names) > 0 {
+		head, tail = "{ "+strings.Join(names, ", ")+" := "+strings.Join(values, ", ")+"; ", " }"
 	}
-	r.insert(n.Pos(), "{ "+strings.Join(names, ", ")+" := "+strings.Join(values, ", ")+"; ")
-	r.insertLate(n.End(), " }")
+	switch {
+	case cellLevel:
+		r.replace(n.Defer, n.Call.Pos(), head+"__golab_cell.Defer(func() { ")
+		r.insertLate(n.End(), " })"+tail)
+	case len(names) > 0:
+		r.replace(n.Defer, n.Call.Pos(), head+"defer ")
+		r.insertLate(n.End(), tail)
+	}
 }
 
 // constantLooking reports whether an expression is made of literals only.

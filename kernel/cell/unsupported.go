@@ -23,9 +23,7 @@ var callerNames = map[string]bool{
 // of a value outside functions (yaegi v0.16.1 crashes on the generic
 // helper that serves it inside them); method expressions (*T).M of a type
 // the cell declares, whose calls crash yaegi v0.16.1; positions from
-// runtime.Caller (log.Lshortfile), which name yaegi's source files; and a
-// defer among the cell's own statements, which yaegi runs again at the end
-// of every later cell.
+// runtime.Caller (log.Lshortfile), which name yaegi's source files.
 func FindUnsupported(src string) []Unsupported {
 	var out []Unsupported
 	for _, piece := range parsePieces(src) {
@@ -36,14 +34,6 @@ func FindUnsupported(src string) []Unsupported {
 				return pos.Line, pos.Column - len(piece.prefix)
 			}
 			return pos.Line, pos.Column
-		}
-		if piece.stmts {
-			for _, d := range topLevelDefers(file) {
-				line, col := at(d.Pos())
-				out = append(out, Unsupported{Line: line, Column: col,
-					What: "defer at the top level of a cell: the interpreter would run the deferred call again after every later cell; " +
-						"put the defer inside a function (func main, or a function the cell calls)"})
-			}
 		}
 		var stack []ast.Node
 		ast.Inspect(file, func(n ast.Node) bool {
@@ -76,28 +66,6 @@ func FindUnsupported(src string) []Unsupported {
 					}
 				}
 				return true
-			}
-			return true
-		})
-	}
-	return out
-}
-
-// topLevelDefers returns the defer statements of a statement piece that
-// belong to no function of the cell (the piece is wrapped in func _).
-func topLevelDefers(file *ast.File) []*ast.DeferStmt {
-	var out []*ast.DeferStmt
-	for _, d := range file.Decls {
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Name.Name != "_" || fd.Body == nil {
-			continue
-		}
-		ast.Inspect(fd.Body, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.DeferStmt:
-				out = append(out, n)
 			}
 			return true
 		})

@@ -94,6 +94,13 @@ func both() string {
 	return fmt.Sprint(a, b)
 }
 both()`, `"[10 20] [1! 2!]"`},
+		{"a defer among a cell's statements runs once, when they end", `order := ""
+x := 1
+defer func(v int) { order += fmt.Sprint("deferred ", v, "; ") }(x)
+defer func() { order += "second; " }()
+x = 2
+order += "body; "`, `order += "later cell; "
+order`, `"body; second; deferred 1; later cell; "`},
 		{"range over an int literal", "", `s := ""
 for i := range 3 { s += fmt.Sprint(i) }
 s`, `"012"`},

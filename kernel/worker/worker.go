@@ -73,6 +73,41 @@ type Worker struct {
 	types *goprint.Types
 	// printNotes are the printer's notes, given once each from any goroutine.
 	printNotes onceNotes
+	// cellDefers are the calls deferred by the running cell's own
+	// statements (not by its functions), run when they end.
+	cellDefers deferred
+}
+
+// deferred holds a cell's deferred calls.
+type deferred struct {
+	mu    sync.Mutex
+	calls []func()
+}
+
+func (d *deferred) add(f func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.calls = append(d.calls, f)
+}
+
+// run calls the deferred functions, last first, as Go does when a function
+// returns; a panic in one ends the cell as it would end the function.
+func (d *deferred) run() (err error) {
+	d.mu.Lock()
+	calls := d.calls
+	d.calls = nil
+	d.mu.Unlock()
+	for i := len(calls) - 1; i >= 0; i-- {
+		func() {
+			defer func() {
+				if r := recover(); r != nil && err == nil {
+					err = fmt.Errorf("panic in a deferred call: %v", r)
+				}
+			}()
+			calls[i]()
+		}()
+	}
+	return err
 }
 
 // onceNotes writes each distinct note to the cell's stderr once.
@@ -236,6 +271,10 @@ func New(token string, out io.Writer) (*Worker, error) {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}
+	}
+	cellSymbols := interp.Exports{"golab.internal/cell/cell": {"Defer": reflect.ValueOf(w.cellDefers.add)}}
+	if err := w.interp.Use(cellSymbols); err != nil {
+		return nil, fmt.Errorf("load the cell helpers: %w", err)
 	}
 	w.types = &goprint.Types{Note: w.printNotes.give}
 	if err := w.interp.Use(w.types.Symbols(stdout, w.frames)); err != nil {
@@ -464,7 +503,11 @@ func (w *Worker) run(src string) (string, *Error) {
 	if e := w.rebindCallers(changed, src); e != nil {
 		return "", e
 	}
-	if e := w.eval(cell.RewriteStmts(plan.Stmts, w.earlier()), src); e != nil {
+	e := w.eval(cell.RewriteStmts(plan.Stmts, w.earlier()), src)
+	if err := w.cellDefers.run(); err != nil && e == nil {
+		e = &Error{Name: "panic", Value: err.Error(), Traceback: []string{red("panic: ") + err.Error()}}
+	}
+	if e != nil {
 		return "", e
 	}
 	var result string
