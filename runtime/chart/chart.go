@@ -18,6 +18,9 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/golab-notebooks/golab/runtime/display"
 )
@@ -77,7 +80,13 @@ func Bars(title string, labels []string, values []float64) *Chart {
 	for i, l := range labels {
 		fmt.Fprintf(&summary, "  %s: %g\n", l, values[i])
 	}
-	return FromPlot(p, vg.Points(max(240, 60+40*float64(len(labels)))), vg.Points(220), summary.String())
+	// Each bar gets room for its label (about 6 points a character at the
+	// axis font), so that "6 goroutines" is neither cut nor overlapping.
+	slot := 40.0
+	for _, l := range labels {
+		slot = max(slot, 6*float64(len([]rune(l)))+12)
+	}
+	return FromPlot(p, vg.Points(max(240, 60+slot*float64(len(labels)))), vg.Points(220), summary.String())
 }
 
 // barLabels places each value's text just above its bar.
@@ -149,16 +158,27 @@ func (c *Chart) SVG() string {
 func (c *Chart) PNG() ([]byte, error) { return c.render("png") }
 
 func (c *Chart) render(format string) ([]byte, error) {
-	w, err := c.plot.WriterTo(c.width, c.height, format)
-	if err != nil {
-		return nil, fmt.Errorf("draw the chart as %s: %w", format, err)
+	var canvas vg.CanvasWriterTo
+	switch format {
+	case "svg":
+		canvas = vgsvg.New(c.width, c.height)
+	case "png":
+		canvas = vgimg.PngCanvas{Canvas: vgimg.New(c.width, c.height)}
+	default:
+		return nil, fmt.Errorf("draw the chart: no format %q", format)
 	}
+	// A margin on the right, so that the last tick label of the x axis
+	// ("4000" at the very end) is not cut in half.
+	c.plot.Draw(draw.Crop(draw.New(canvas), 0, -rightMargin, 0, 0))
 	var buf bytes.Buffer
-	if _, err := w.WriteTo(&buf); err != nil {
+	if _, err := canvas.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("draw the chart as %s: %w", format, err)
 	}
 	return buf.Bytes(), nil
 }
+
+// rightMargin is the room right of the plot for the last tick label.
+const rightMargin = vg.Length(16)
 
 // String is the chart's plain-text form.
 func (c *Chart) String() string { return c.summary }

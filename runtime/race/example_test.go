@@ -72,7 +72,31 @@ func ExampleHistogram() {
 	outcomes := race.Histogram(4, func() int { n++; return n % 2 })
 	fmt.Print(outcomes)
 	// Output:
-	// 4 runs
+	// 4 runs, 2 different results
 	//        0:      2 runs ( 50.0%)
 	//        1:      2 runs ( 50.0%)
+}
+
+// Past 12 different results, the table and the chart group them into
+// ranges of a round width.
+func ExampleOutcomes_Groups() {
+	o := &race.Outcomes{Runs: 0, Counts: map[int]int{}}
+	for r := 1000; r <= 2000; r += 25 { // 41 different results
+		o.Counts[r]++
+		o.Runs++
+	}
+	fmt.Print(o)
+	// Output:
+	// 41 runs, 41 different results
+	// 1000–1099:      4 runs (  9.8%)
+	// 1100–1199:      4 runs (  9.8%)
+	// 1200–1299:      4 runs (  9.8%)
+	// 1300–1399:      4 runs (  9.8%)
+	// 1400–1499:      4 runs (  9.8%)
+	// 1500–1599:      4 runs (  9.8%)
+	// 1600–1699:      4 runs (  9.8%)
+	// 1700–1799:      4 runs (  9.8%)
+	// 1800–1899:      4 runs (  9.8%)
+	// 1900–1999:      4 runs (  9.8%)
+	// 2000–2099:      1 runs (  2.4%)
 }

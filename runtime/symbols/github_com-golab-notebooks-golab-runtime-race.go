@@ -25,6 +25,7 @@ func init() {
 
 		// type definitions
 		"Goroutine": reflect.ValueOf((*race.Goroutine)(nil)),
+		"Group":     reflect.ValueOf((*race.Group)(nil)),
 		"Model":     reflect.ValueOf((*race.Model)(nil)),
 		"OpKind":    reflect.ValueOf((*race.OpKind)(nil)),
 		"Options":   reflect.ValueOf((*race.Options)(nil)),
