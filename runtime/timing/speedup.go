@@ -15,21 +15,41 @@ import (
 type Scaling struct {
 	Workers  []int           // 1, 2, …, N
 	Times    []time.Duration // median time with that many workers
+	Spreads  []float64       // (slowest - fastest) / median of those runs
 	Parallel float64         // the parallel fraction p that best fits Amdahl's law
 }
 
-// Speedup runs work(n) for n = 1 … maxWorkers goroutines, each repeat times,
-// and fits Amdahl's law to the median times: with a parallel fraction p,
-// the speedup on n workers is 1 / ((1-p) + p/n).
+// measureFor is how long Speedup measures each number of workers at least:
+// shorter, and the scheduler's and the clock's noise is the figure.
+const measureFor = 300 * time.Millisecond
+
+// maxRepeat bounds the runs Speedup adds to reach measureFor.
+const maxRepeat = 200
+
+// Speedup runs work(n) for n = 1 … maxWorkers goroutines, each repeat times
+// or more (work that takes less than 300 ms in all is run again, up to 200
+// times), and fits Amdahl's law to the median times: with a parallel
+// fraction p, the speedup on n workers is 1 / ((1-p) + p/n).
 func Speedup(maxWorkers, repeat int, work func(workers int)) *Scaling {
 	maxWorkers = max(maxWorkers, 1)
+	repeat = max(repeat, 1)
 	s := &Scaling{}
 	progress := display.New("timing.Speedup: 1 worker")
 	for n := 1; n <= maxWorkers; n++ {
 		progress.Update(fmt.Sprintf("timing.Speedup: %d of %d workers", n, maxWorkers))
-		st := Measure(fmt.Sprint(n), repeat, func() { work(n) })
+		first := Measure(fmt.Sprint(n), 1, func() { work(n) })
+		runs := repeat
+		if first.Median > 0 && time.Duration(repeat)*first.Median < measureFor {
+			runs = min(maxRepeat, int(measureFor/first.Median)+1)
+		}
+		st := Measure(fmt.Sprint(n), runs, func() { work(n) })
 		s.Workers = append(s.Workers, n)
 		s.Times = append(s.Times, st.Median)
+		spread := 0.0
+		if st.Median > 0 {
+			spread = float64(st.Max-st.Min) / float64(st.Median)
+		}
+		s.Spreads = append(s.Spreads, spread)
 	}
 	progress.Update(fmt.Sprintf("timing.Speedup: 1 to %d workers measured", maxWorkers))
 	s.Parallel = FitAmdahl(s.Workers, s.Speedups())
@@ -84,14 +104,45 @@ func FitAmdahl(workers []int, speedups []float64) float64 {
 // String is a text table of the measurements.
 func (s *Scaling) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "workers  time        speedup  efficiency\n")
+	fmt.Fprintf(&b, "workers  time        speedup  efficiency  spread\n")
 	sp, eff := s.Speedups(), s.Efficiencies()
 	for i, n := range s.Workers {
-		fmt.Fprintf(&b, "%7d  %-10v  %6.2f  %9.0f%%\n", n, human.Round(s.Times[i]), sp[i], 100*eff[i])
+		spread := ""
+		if i < len(s.Spreads) {
+			spread = fmt.Sprintf("±%.0f%%", 50*s.Spreads[i])
+		}
+		fmt.Fprintf(&b, "%7d  %-10v  %6.2f  %9.0f%%  %6s\n", n, human.Round(s.Times[i]), sp[i], 100*eff[i], spread)
+	}
+	if why := s.Noise(); why != "" {
+		fmt.Fprintf(&b, "These figures are noise, not a measure of the work: %s. Give each run more work (at least tens of milliseconds).\n", why)
+		return b.String()
 	}
 	fmt.Fprintf(&b, "Amdahl fit: %.0f%% of the work runs in parallel (at most ×%.1f on any number of workers)\n",
 		100*s.Parallel, 1/math.Max(1-s.Parallel, 1e-9))
 	return b.String()
+}
+
+// Noise says why the measurements cannot be trusted, or "": a run shorter
+// than a millisecond, runs of one worker count that differ by more than
+// half their median, or a speedup beyond the number of workers.
+func (s *Scaling) Noise() string {
+	if len(s.Times) == 0 {
+		return "nothing was measured"
+	}
+	if s.Times[0] < time.Millisecond {
+		return fmt.Sprintf("one run with one worker takes %v", human.Round(s.Times[0]))
+	}
+	for i, spread := range s.Spreads {
+		if spread > 0.5 {
+			return fmt.Sprintf("the runs with %d workers differ by %.0f%% of their median", s.Workers[i], 100*spread)
+		}
+	}
+	for i, e := range s.Efficiencies() {
+		if e > 1.2 {
+			return fmt.Sprintf("%d workers measured %.1f times faster than one, more than the number of workers", s.Workers[i], e*float64(s.Workers[i]))
+		}
+	}
+	return ""
 }
 
 // Chart draws the measured speedups over the Amdahl curve and the ideal line.

@@ -145,3 +145,42 @@ func TestSummarizeMedian(t *testing.T) {
 		}
 	}
 }
+
+// TestSpeedupMeasuresLongEnough: work of about a millisecond asked for
+// once is run until each worker count has been measured for 300 ms.
+func TestSpeedupMeasuresLongEnough(t *testing.T) {
+	calls := map[int]int{}
+	Speedup(2, 1, func(n int) {
+		calls[n]++
+		time.Sleep(time.Millisecond)
+	})
+	for n := 1; n <= 2; n++ {
+		if calls[n] < 50 {
+			t.Errorf("%d workers: work ran %d times, want enough runs for 300 ms", n, calls[n])
+		}
+	}
+}
+
+// TestSpeedupSaysWhenItIsNoise: figures that cannot be right are called
+// noise instead of fitted.
+func TestSpeedupSaysWhenItIsNoise(t *testing.T) {
+	cases := []struct {
+		name  string
+		s     Scaling
+		noise string // "" when the figures are fine
+	}{
+		{"plausible", Scaling{Workers: []int{1, 2}, Times: []time.Duration{100 * time.Millisecond, 55 * time.Millisecond}, Spreads: []float64{0.1, 0.2}}, ""},
+		{"faster than the workers", Scaling{Workers: []int{1, 2}, Times: []time.Duration{14 * time.Millisecond, 3 * time.Millisecond}, Spreads: []float64{0.1, 0.1}}, "more than the number of workers"},
+		{"runs all over the place", Scaling{Workers: []int{1, 2}, Times: []time.Duration{10 * time.Millisecond, 6 * time.Millisecond}, Spreads: []float64{0.2, 0.9}}, "differ by 90%"},
+		{"too short", Scaling{Workers: []int{1, 2}, Times: []time.Duration{200 * time.Microsecond, 150 * time.Microsecond}, Spreads: []float64{0, 0}}, "takes 200µs"},
+	}
+	for _, c := range cases {
+		text := c.s.String()
+		switch {
+		case c.noise == "" && (c.s.Noise() != "" || !strings.Contains(text, "Amdahl fit")):
+			t.Errorf("%s: called noise: %s", c.name, text)
+		case c.noise != "" && (!strings.Contains(c.s.Noise(), c.noise) || !strings.Contains(text, "noise") || strings.Contains(text, "Amdahl fit")):
+			t.Errorf("%s: want noise mentioning %q, got %q:\n%s", c.name, c.noise, c.s.Noise(), text)
+		}
+	}
+}
