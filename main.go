@@ -188,7 +188,11 @@ func run(args []string) error {
 			verdict = "FAIL"
 			failed = append(failed, r.Exercise)
 		}
-		fmt.Printf("%s %s: %d of %d tests passed\n", verdict, r.Exercise, r.Passed, r.Total)
+		line := fmt.Sprintf("%s %s: %d of %d tests passed", verdict, r.Exercise, r.Passed, r.Total)
+		if len(r.Failed) > 0 {
+			line += "; failed: " + strings.Join(r.Failed, "; ")
+		}
+		fmt.Println(line)
 	}
 	if len(failed) > 0 && !*allowFail {
 		return fmt.Errorf("%s: the checks of %s failed (-allow-fail to exit 0 anyway)", path, strings.Join(failed, ", "))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"strconv"
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/notebook"
@@ -82,7 +83,7 @@ func checkLesson(l *Lesson, engine Engine, progress io.Writer) []Problem {
 		case sr.passed == sr.total:
 			bad(ex.Name, "the starter passes all %d tests: the tests do not test the exercise", sr.total)
 		default:
-			fmt.Fprintf(progress, "  ok   %s: solution passes %d/%d, starter fails %d of them\n", ex.Name, r.passed, r.total, sr.total-sr.passed)
+			fmt.Fprintf(progress, "  ok   %s: solution passes %d/%d, starter fails %d of them (%s)\n", ex.Name, r.passed, r.total, sr.total-sr.passed, quoted(sr.failed))
 		}
 		for _, w := range ex.Wrong {
 			nb := starterNotebook(solutions, ex.Name, w.Code)
@@ -97,11 +98,20 @@ func checkLesson(l *Lesson, engine Engine, progress io.Writer) []Problem {
 			case wr.passed == wr.total:
 				bad(ex.Name, "the wrong answer %q passes all %d tests: the tests do not catch it", w.Name, wr.total)
 			default:
-				fmt.Fprintf(progress, "  ok   %s: wrong answer %q fails %d of %d tests\n", ex.Name, w.Name, wr.total-wr.passed, wr.total)
+				fmt.Fprintf(progress, "  ok   %s: wrong answer %q fails %d of %d tests (%s)\n", ex.Name, w.Name, wr.total-wr.passed, wr.total, quoted(wr.failed))
 			}
 		}
 	}
 	return problems
+}
+
+// quoted lists test names for a progress line.
+func quoted(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // run executes a notebook in a fresh engine.
@@ -142,13 +152,14 @@ func starterNotebook(solutions *notebook.Notebook, name, starter string) *notebo
 type result struct {
 	passed, total int
 	text          string
+	failed        []string
 }
 
 // checkResults reads the check boxes' metadata from a notebook's outputs.
 func checkResults(nb *notebook.Notebook) map[string]result {
 	out := map[string]result{}
 	for _, r := range CheckResults(nb) {
-		out[r.Exercise] = result{passed: r.Passed, total: r.Total, text: r.Text}
+		out[r.Exercise] = result{passed: r.Passed, total: r.Total, text: r.Text, failed: r.Failed}
 	}
 	return out
 }
@@ -157,7 +168,8 @@ func checkResults(nb *notebook.Notebook) map[string]result {
 type ExerciseResult struct {
 	Exercise      string
 	Passed, Total int
-	Text          string // the box's text
+	Text          string   // the box's text
+	Failed        []string // the names of the tests that failed
 }
 
 // CheckResults returns the results of a run notebook's check cells, in
@@ -178,6 +190,13 @@ func CheckResults(nb *notebook.Notebook) []ExerciseResult {
 				text, _ = data["text/plain"].(string)
 			}
 			r := ExerciseResult{Exercise: name, Passed: number(res["passed"]), Total: number(res["total"]), Text: strings.TrimSpace(text)}
+			tests, _ := res["tests"].([]any)
+			for _, t := range tests {
+				if t, ok := t.(map[string]any); ok && t["passed"] == false {
+					name, _ := t["test"].(string)
+					r.Failed = append(r.Failed, name)
+				}
+			}
 			if i, seen := index[name]; seen {
 				out[i] = r
 			} else {

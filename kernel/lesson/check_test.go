@@ -47,7 +47,7 @@ func TestCheckRunsWrongAnswers(t *testing.T) {
 	if len(problems) != 1 || !strings.Contains(problems[0].Message, `wrong answer "doubles only positive numbers" passes all 2 tests`) {
 		t.Errorf("problems %v, want only the wrong answer the tests miss\n%s", problems, progress.String())
 	}
-	if !strings.Contains(progress.String(), `wrong answer "adds two" fails 1 of 2 tests`) {
+	if !strings.Contains(progress.String(), `wrong answer "adds two" fails 1 of 2 tests ("zero (hidden test)")`) {
 		t.Errorf("progress does not report the caught wrong answer:\n%s", progress.String())
 	}
 }
