@@ -1113,14 +1113,12 @@ func (r *rewriter) rangeFunc(n *ast.RangeStmt, stack []ast.Node) bool {
 		return false
 	}
 	var params []string
-	for _, f := range yield.Params.List {
-		typ, oneLine := r.text(f.Type)
+	for _, t := range fieldTypes(yield.Params) {
+		typ, oneLine := r.text(t)
 		if !oneLine {
 			return false
 		}
-		for range max(1, len(f.Names)) {
-			params = append(params, typ)
-		}
+		params = append(params, typ)
 	}
 	vars := []ast.Expr{n.Key, n.Value}
 	if len(params) > 2 || len(params) == 0 && (n.Key != nil) {

@@ -234,13 +234,7 @@ func (r *rewriter) instantiateFromLiterals(call *ast.CallExpr) {
 		}
 		return true // a type this unifier does not read: it binds nothing
 	}
-	params := decl.Type.Params.List
-	var declaredTypes []ast.Expr
-	for _, f := range params {
-		for range max(1, len(f.Names)) {
-			declaredTypes = append(declaredTypes, f.Type)
-		}
-	}
+	declaredTypes := fieldTypes(decl.Type.Params)
 	sawLiteral := false
 	for i, arg := range call.Args {
 		if i >= len(declaredTypes) {
@@ -274,19 +268,7 @@ func (r *rewriter) instantiateFromLiterals(call *ast.CallExpr) {
 
 // unifyFields unifies two parameter or result lists, field by field.
 func unifyFields(declared, written *ast.FieldList, unify func(d, w ast.Expr) bool) bool {
-	flat := func(l *ast.FieldList) []ast.Expr {
-		var out []ast.Expr
-		if l == nil {
-			return out
-		}
-		for _, f := range l.List {
-			for range max(1, len(f.Names)) {
-				out = append(out, f.Type)
-			}
-		}
-		return out
-	}
-	d, w := flat(declared), flat(written)
+	d, w := fieldTypes(declared), fieldTypes(written)
 	if len(d) != len(w) {
 		return false
 	}
@@ -296,4 +278,19 @@ func unifyFields(declared, written *ast.FieldList, unify func(d, w ast.Expr) boo
 		}
 	}
 	return true
+}
+
+// fieldTypes is the type of each parameter, result or field of a list, one
+// per name (func(a, b int) gives int, int), or one for an unnamed field.
+func fieldTypes(l *ast.FieldList) []ast.Expr {
+	var out []ast.Expr
+	if l == nil {
+		return out
+	}
+	for _, f := range l.List {
+		for range max(1, len(f.Names)) {
+			out = append(out, f.Type)
+		}
+	}
+	return out
 }

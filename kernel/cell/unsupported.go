@@ -2,7 +2,6 @@ package cell
 
 import (
 	"go/ast"
-	"go/token"
 )
 
 // Unsupported is a construct of a cell that the interpreter would run
@@ -27,14 +26,7 @@ var callerNames = map[string]bool{
 func FindUnsupported(src string) []Unsupported {
 	var out []Unsupported
 	for _, piece := range parsePieces(src) {
-		fset, file := piece.fset, piece.file
-		at := func(p token.Pos) (int, int) {
-			pos := fset.Position(p)
-			if pos.Line == 1 {
-				return pos.Line, pos.Column - len(piece.prefix)
-			}
-			return pos.Line, pos.Column
-		}
+		file, at := piece.file, piece.at
 		var stack []ast.Node
 		ast.Inspect(file, func(n ast.Node) bool {
 			if n == nil {
@@ -83,14 +75,7 @@ func FindUnsupported(src string) []Unsupported {
 func FindCaveats(src string, basic func(name string) bool) []Unsupported {
 	var out []Unsupported
 	for _, piece := range parsePieces(src) {
-		fset := piece.fset
-		at := func(p token.Pos) (int, int) {
-			pos := fset.Position(p)
-			if pos.Line == 1 {
-				return pos.Line, pos.Column - len(piece.prefix)
-			}
-			return pos.Line, pos.Column
-		}
+		at := piece.at
 		declaredBasic := func(e ast.Expr) string {
 			id, ok := e.(*ast.Ident)
 			if ok && basic != nil && basic(id.Name) {

@@ -36,6 +36,15 @@ type piece struct {
 	stmts  bool   // statements, wrapped in a function
 }
 
+// at is the cell line and column of a position in the piece.
+func (pc piece) at(p token.Pos) (line, column int) {
+	pos := pc.fset.Position(p)
+	if pos.Line == 1 {
+		return pos.Line, pos.Column - len(pc.prefix)
+	}
+	return pos.Line, pos.Column
+}
+
 // parsePieces splits a cell and parses its parts; a part that does not
 // parse is left out.
 func parsePieces(src string) []piece {
