@@ -194,16 +194,8 @@ func argumentVerbs(format string, n int) [][]use {
 				}
 			}
 		}
-		index()
-		if i < len(format) && format[i] == '*' {
-			add(use{verb: '*', start: start})
-			i++
-		}
-		for i < len(format) && format[i] >= '0' && format[i] <= '9' {
-			i++
-		}
-		if i < len(format) && format[i] == '.' {
-			i++
+		// A width or a precision: an argument ('*') or digits.
+		number := func() {
 			index()
 			if i < len(format) && format[i] == '*' {
 				add(use{verb: '*', start: start})
@@ -212,6 +204,11 @@ func argumentVerbs(format string, n int) [][]use {
 			for i < len(format) && format[i] >= '0' && format[i] <= '9' {
 				i++
 			}
+		}
+		number()
+		if i < len(format) && format[i] == '.' {
+			i++
+			number()
 		}
 		index()
 		if i >= len(format) {

@@ -433,34 +433,28 @@ func (p *printer) plain(v reflect.Value, depth int, exported bool) {
 	switch v.Kind() {
 	case reflect.Struct:
 		p.printStruct(v, nil, depth, false)
-	case reflect.Slice, reflect.Array, reflect.Map, reflect.Interface, reflect.Ptr, reflect.Chan, reflect.Func, reflect.UnsafePointer:
-		if v.Kind() == reflect.Map {
-			p.printMap(v, nil, nil, depth, false)
+	case reflect.Map:
+		p.printMap(v, nil, nil, depth, false)
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 && p.verb != 'v' && p.verb != 'd' {
+			fmt.Fprintf(p.out, p.leaf, v.Bytes())
 			return
 		}
-		if v.Kind() == reflect.Slice || v.Kind() == reflect.Array {
-			if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 && p.verb != 'v' && p.verb != 'd' {
-				fmt.Fprintf(p.out, p.leaf, v.Bytes())
-				return
+		p.out.WriteByte('[')
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				p.out.WriteString(p.separator())
 			}
-			p.out.WriteByte('[')
-			for i := 0; i < v.Len(); i++ {
-				if i > 0 {
-					p.out.WriteString(p.separator())
-				}
-				p.plain(v.Index(i), depth+1, false)
-			}
-			p.out.WriteByte(']')
+			p.plain(v.Index(i), depth+1, false)
+		}
+		p.out.WriteByte(']')
+	case reflect.Interface:
+		if v.IsNil() {
+			p.out.WriteString("<nil>")
 			return
 		}
-		if v.Kind() == reflect.Interface {
-			if v.IsNil() {
-				p.out.WriteString("<nil>")
-				return
-			}
-			p.plain(v.Elem(), depth+1, false)
-			return
-		}
+		p.plain(v.Elem(), depth+1, false)
+	case reflect.Ptr, reflect.Chan, reflect.Func, reflect.UnsafePointer:
 		p.pointer(v, nil)
 	default:
 		p.basic(v)
