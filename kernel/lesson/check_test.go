@@ -1,7 +1,6 @@
 package lesson
 
 import (
-	"fmt"
 	"io"
 	"log"
 	"os"
@@ -14,13 +13,7 @@ import (
 
 // TestMain lets the test binary double as the kernel's worker process.
 func TestMain(m *testing.M) {
-	if os.Getenv("GOLAB_TEST_WORKER") == "1" {
-		if err := worker.Main(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	worker.ServeIfTestWorker()
 	os.Exit(m.Run())
 }
 

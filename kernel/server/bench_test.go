@@ -20,16 +20,10 @@ import (
 // TestMain lets the test binary play the kernel and its worker, so the
 // benchmarks start a real kernel process over real sockets.
 func TestMain(m *testing.M) {
-	switch {
-	case os.Getenv("GOLAB_TEST_WORKER") == "1":
-		if err := worker.Main(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	case os.Getenv("GOLAB_TEST_KERNEL") != "":
+	worker.ServeIfTestWorker()
+	if os.Getenv("GOLAB_TEST_KERNEL") != "" {
 		exe, _ := os.Executable()
-		os.Setenv("GOLAB_TEST_WORKER", "1")
+		os.Setenv(worker.TestWorkerEnv, "1")
 		cfg := Config{ConnectionFile: os.Getenv("GOLAB_TEST_KERNEL")}
 		cfg.Worker.Command = []string{exe}
 		if err := Run(context.Background(), cfg); err != nil {

@@ -1,7 +1,6 @@
 package supervisor
 
 import (
-	"fmt"
 	"io"
 	"log"
 	"os"
@@ -17,13 +16,7 @@ import (
 // TestMain lets the test binary double as the worker process: the
 // supervisor under test starts this binary with GOLAB_TEST_WORKER set.
 func TestMain(m *testing.M) {
-	if os.Getenv("GOLAB_TEST_WORKER") == "1" {
-		if err := worker.Main(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	worker.ServeIfTestWorker()
 	os.Exit(m.Run())
 }
 

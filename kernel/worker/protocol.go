@@ -169,6 +169,24 @@ func limitAddressSpace() error {
 	return nil
 }
 
+// TestWorkerEnv, set to "1", makes a test binary whose TestMain calls
+// ServeIfTestWorker act as the kernel's worker process, so that tests can
+// start supervisors with the test binary itself as the worker command.
+const TestWorkerEnv = "GOLAB_TEST_WORKER"
+
+// ServeIfTestWorker runs Main and exits when TestWorkerEnv is "1"; else it
+// returns at once.
+func ServeIfTestWorker() {
+	if os.Getenv(TestWorkerEnv) != "1" {
+		return
+	}
+	if err := Main(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
 // Main is the body of `golab worker`: it serves requests from file
 // descriptor 3 and writes events to file descriptor 4, as the supervisor
 // arranges them.
