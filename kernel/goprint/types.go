@@ -22,6 +22,7 @@ import (
 	"go/parser"
 	"go/token"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -151,11 +152,7 @@ func (t *Types) Update(decls []Declaration, eval Evaluator) error {
 		next.byType[n.rtype] = append(next.byType[n.rtype], n)
 	}
 	for _, list := range next.byType {
-		for i := 1; i < len(list); i++ { // newest first; lists are short
-			for j := i; j > 0 && list[j].order > list[j-1].order; j-- {
-				list[j], list[j-1] = list[j-1], list[j]
-			}
-		}
+		sort.Slice(list, func(i, j int) bool { return list[i].order > list[j].order }) // newest first
 	}
 	for _, m := range methods {
 		recv, pointer := receiver(m)

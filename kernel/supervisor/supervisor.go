@@ -150,15 +150,12 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		return errorResult("worker unavailable", err.Error(), nil)
 	}
 	limit := &limiter{max: s.opts.Limits.OutputShown, saveMax: s.opts.Limits.OutputSaved, dir: s.dir}
-	p.streams.setSink(sink, limit)
-	p.inputSink.Store(sink)
 	s.mu.Lock()
 	s.interrupted = false
 	s.mu.Unlock()
 
-	req := worker.Request{ID: p.newID(), Op: worker.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
-	p.streams.remember(req.ID, sink, limit)
-	ev, alive := p.call(req)
+	req := worker.Request{Op: worker.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
+	ev, alive := p.callCell(req, sink, limit)
 	if alive && ev.Status == "error" && ev.Error != nil && ev.Error.Name == worker.ChangedDefinition {
 		p.streams.flush()
 		p.streams.endCell()
@@ -202,12 +199,18 @@ func (s *Supervisor) redefine(code string, req worker.Request, sink *Sink, limit
 		sink.Stream("stderr", "golab: "+changed.Error.Value+", so the earlier cells' declarations were run again with the new "+
 			"definition in a fresh worker (the interpreter cannot change a type or method in place).\n"+report.message()+"\n")
 	}
+	ev, alive := p.callCell(req, sink, limit)
+	return p, ev, alive
+}
+
+// callCell sends an execute request to the worker with sink taking the
+// cell's output and input requests, and waits for its end.
+func (p *process) callCell(req worker.Request, sink *Sink, limit *limiter) (worker.Event, bool) {
 	p.streams.setSink(sink, limit)
 	p.inputSink.Store(sink)
 	req.ID = p.newID()
 	p.streams.remember(req.ID, sink, limit)
-	ev, alive := p.call(req)
-	return p, ev, alive
+	return p.call(req)
 }
 
 // workerDied explains a worker that stopped during a cell, and starts a
