@@ -57,6 +57,7 @@ func main() {
 	case "kernel":
 		err = runKernel(args)
 	case "worker":
+		worker.HelperModule = helperModule
 		err = worker.Main()
 	case "proc": // a process started by golab/proc
 		err = worker.ProcMain()

@@ -135,6 +135,23 @@ def test_race_magic_reports_races_at_cell_lines():
         assert "DATA RACE" not in stream_text(msgs, "stderr")
 
 
+@pytest.mark.skipif(shutil.which("go") is None or shutil.which("gcc") is None, reason="needs the Go toolchain and gcc")
+def test_race_magic_builds_golab_helpers():
+    """A %race cell may use golab's helpers: safe.Counter is race-free under
+    the detector, and a plain int beside it is not."""
+    with kernel() as (km, kc):
+        execute(kc, 'import ("fmt"; "sync"; "golab/safe")')
+        cell = ('%race\nvar c safe.Counter\nplain := 0\nvar wg sync.WaitGroup\nfor i := 0; i < 2; i++ {\n\twg.Add(1)\n'
+                '\tgo func() {\n\t\tdefer wg.Done()\n\t\tc.Add(1)\n\t\tPLAIN\n\t}()\n}\nwg.Wait()\nfmt.Println("counted:", c.Value())')
+        reply, msgs = execute(kc, cell.replace("PLAIN", "_ = plain"), timeout=600)
+        assert reply["status"] == "ok", of_type(msgs, "error")
+        assert stream_text(msgs) == "counted: 2\n"
+        assert "DATA RACE" not in stream_text(msgs, "stderr")
+        reply, msgs = execute(kc, cell.replace("PLAIN", "plain++"), timeout=600)
+        assert reply["status"] == "error" and reply["ename"] == "data race", reply
+        assert "cell line 10" in stream_text(msgs, "stderr")
+
+
 def test_race_magic_without_a_toolchain_says_so():
     import os
 
@@ -210,12 +227,61 @@ def test_interrupt_stops_a_compiled_program():
         assert not left, left
 
 
-def test_whole_program_with_golab_helpers_is_interpreted_and_says_so():
+WHOLE_PROGRAM_WITH_HELPERS = """package main
+
+import (
+	"fmt"
+	"golab/display"
+	"golab/safe"
+	"github.com/golab-notebooks/golab/runtime/race"
+)
+
+func main() {
+	var c safe.Counter
+	c.Add(2)
+	fmt.Println("before", c.Value())
+	display.HTML("<b>shown between</b>")
+	fmt.Println("between")
+	bar := display.New("0 of 3")
+	bar.Update("3 of 3")
+	seen := race.Histogram(5, func() int { return 1 })
+	fmt.Println("after", seen != nil)
+}
+"""
+
+
+def test_whole_program_with_golab_helpers_runs_compiled():
+    """golab's helper packages build with the program (their source is in the
+    golab binary), under the short and the full import path, and golab/display
+    reaches the notebook in order with the program's own output."""
     with kernel() as (km, kc):
-        reply, msgs = execute(kc, 'package main\n\nimport (\n\t"fmt"\n\t"golab/safe"\n)\n\nfunc main() {\n\tvar c safe.Counter\n\tc.Add(2)\n\tfmt.Println(c.Value())\n}\n', timeout=60)
+        reply, msgs = execute(kc, WHOLE_PROGRAM_WITH_HELPERS, timeout=600)
         assert reply["status"] == "ok", reply
-        assert stream_text(msgs) == "2\n"
-        assert "runs in the interpreter" in stream_text(msgs, "stderr")
+        notes = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] in ("display_data", "update_display_data")]
+        assert any("compiled by go build" in n for n in notes), notes
+        assert "interpreter" not in stream_text(msgs, "stderr")
+        program = [m for m in msgs if m["msg_type"] == "stream" or (m["msg_type"] in ("display_data", "update_display_data")
+                                                                     and "golab-build" not in m["content"].get("transient", {}).get("display_id", ""))]
+        seen = []
+        for m in program:
+            if m["msg_type"] == "stream":
+                seen.extend("stdout: " + line for line in m["content"]["text"].splitlines())
+            else:
+                data = m["content"]["data"]
+                seen.append(m["msg_type"] + ": " + data.get("text/html", data["text/plain"]))
+        assert seen[:5] == ["stdout: before 2", "display_data: <b>shown between</b>", "stdout: between",
+                            "display_data: 0 of 3", "update_display_data: 3 of 3"], seen
+        assert seen[-1] == "stdout: after true", seen
+        ids = {m["content"].get("transient", {}).get("display_id") for m in program if m["msg_type"] != "stream"}
+        assert len(ids - {None}) >= 1, "the updated output has no display id"
+
+
+def test_proc_in_a_compiled_program_says_where_processes_start():
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'package main\n\nimport (\n\t"fmt"\n\t"golab/proc"\n)\n\nfunc hello() string { return "hi" }\n\n'
+                                  'func main() {\n\t_, err := proc.Start(hello)\n\tfmt.Println(err)\n}\n', timeout=600)
+        assert reply["status"] == "ok", reply
+        assert "not from a compiled program" in stream_text(msgs), stream_text(msgs)
 
 
 def test_whole_program_without_a_toolchain_is_interpreted_and_says_so():

@@ -6,16 +6,18 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/golab-notebooks/golab/internal/outlet"
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/gobuild"
 )
 
 // GoRunMagic, as the first line of a cell, runs the cell as a program
@@ -50,39 +52,11 @@ func isWholeProgram(src string) bool {
 	return false
 }
 
-// usesGolabHelpers reports whether a program imports golab's helper
-// packages, which only the interpreter provides for now.
-func usesGolabHelpers(src string) bool {
-	file, err := parser.ParseFile(token.NewFileSet(), "main.go", src, parser.ImportsOnly)
-	if err != nil {
-		return false
-	}
-	for _, imp := range file.Imports {
-		p, _ := strconv.Unquote(imp.Path.Value)
-		if strings.HasPrefix(p, "golab/") || strings.HasPrefix(p, "github.com/golab-notebooks/golab/") {
-			return true
-		}
-	}
-	return false
-}
-
-// toolchain finds the go command and its language version once.
-var toolchain = sync.OnceValues(func() (goBin, version string) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return "", ""
-	}
-	out, err := exec.Command(goBin, "env", "GOVERSION").Output()
-	if err != nil {
-		return "", ""
-	}
-	// "go1.26.8" → "1.26"
-	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "go")
-	if parts := strings.SplitN(v, ".", 3); len(parts) >= 2 {
-		v = parts[0] + "." + parts[1]
-	}
-	return goBin, v
-})
+// HelperModule holds golab's go.mod, go.sum and the sources of its
+// helper packages (runtime/ and internal/), for compiled programs that
+// import them. The golab command sets it from the copy embedded in its
+// binary; without it such programs run in the interpreter.
+var HelperModule fs.FS
 
 // compileWholePrograms says whether whole-program cells are compiled here,
 // and why not.
@@ -90,7 +64,7 @@ func compileWholePrograms() (bool, string) {
 	if os.Getenv(WholeProgramsEnv) == "interpret" {
 		return false, WholeProgramsEnv + "=interpret"
 	}
-	if goBin, _ := toolchain(); goBin == "" {
+	if goBin, _ := gobuild.Toolchain(); goBin == "" {
 		return false, "no Go toolchain (the go command) is installed here"
 	}
 	return true, ""
@@ -107,7 +81,7 @@ func (w *Worker) runCompiled(src string) *Error {
 		end := at + strings.IndexByte(src[at:]+"\n", '\n')
 		program = src[:at] + strings.Repeat(" ", end-at) + src[end:] // keep every line where it is
 	}
-	goBin, version := toolchain()
+	goBin, version := gobuild.Toolchain()
 	if goBin == "" {
 		return &Error{Name: GoRunMagic, Value: "the Go toolchain is not installed", Traceback: []string{
 			red(GoRunMagic) + " builds the cell with the go command, which is not on this machine's PATH.",
@@ -124,18 +98,14 @@ func (w *Worker) runCompiled(src string) *Error {
 		return &Error{Name: GoRunMagic, Value: fmt.Sprintf("make a build directory: %v", err)}
 	}
 	defer os.RemoveAll(dir)
-	mod := "module cell\n\ngo " + version + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o600); err != nil {
-		return &Error{Name: GoRunMagic, Value: fmt.Sprintf("write go.mod: %v", err)}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(program), 0o600); err != nil {
-		return &Error{Name: GoRunMagic, Value: fmt.Sprintf("write the program: %v", err)}
+	if err := gobuild.WriteModule(dir, program, version, HelperModule); err != nil {
+		return &Error{Name: GoRunMagic, Value: err.Error(), Traceback: []string{red(GoRunMagic+": ") + err.Error()}}
 	}
 	status := w.progress("go build: compiling the program with the Go toolchain…")
 	start := time.Now()
 	build := exec.Command(goBin, "build", "-trimpath", "-o", "cell", ".")
 	build.Dir = dir
-	build.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "GOWORK=off")
+	build.Env = gobuild.Env()
 	if out, err := build.CombinedOutput(); err != nil {
 		status("go build: the program does not compile")
 		return buildError(string(out), program)
@@ -143,13 +113,7 @@ func (w *Worker) runCompiled(src string) *Error {
 	status(fmt.Sprintf("compiled by go build in %s and run as a program (not interpreted)", roundDuration(time.Since(start))))
 
 	w.declareForLaterCells(program)
-	run := exec.Command(filepath.Join(dir, "cell"))
-	run.Stdout, run.Stderr = os.Stdout, os.Stderr
-	// The program's stderr is its own: a "panic:" there is the program's
-	// report, not the worker's crash.
-	_, _ = os.Stderr.WriteString(Marker(w.token, "plain", "1"))
-	err = run.Run()
-	_, _ = os.Stderr.WriteString(Marker(w.token, "plain", "0"))
+	err = w.runProgram(filepath.Join(dir, "cell"))
 	var exitErr *exec.ExitError
 	switch {
 	case err == nil:
@@ -161,6 +125,50 @@ func (w *Worker) runCompiled(src string) *Error {
 	default:
 		return &Error{Name: "program failed", Value: err.Error(), Traceback: []string{red("the program failed: ") + err.Error()}}
 	}
+}
+
+// runProgram runs a compiled program with the worker's standard output and
+// error, and a door for golab/display's outputs (see outlet.ProgramEnv).
+func (w *Worker) runProgram(path string) error {
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("make the pipe for rich output: %w", err)
+	}
+	ackR, ackW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return fmt.Errorf("make the pipe for rich output: %w", err)
+	}
+	run := exec.Command(path)
+	run.Stdout, run.Stderr = os.Stdout, os.Stderr
+	run.ExtraFiles = []*os.File{outW, ackR} // descriptors 3 and 4
+	run.Env = append(os.Environ(), outlet.ProgramEnv+"=3,4")
+	// The program's stderr is its own: a "panic:" there is the program's
+	// report, not the worker's crash.
+	_, _ = os.Stderr.WriteString(Marker(w.token, "plain", "1"))
+	defer func() { _, _ = os.Stderr.WriteString(Marker(w.token, "plain", "0")) }()
+	err = run.Start()
+	outW.Close()
+	ackR.Close()
+	if err != nil {
+		outR.Close()
+		ackW.Close()
+		return err
+	}
+	served := make(chan error, 1)
+	go func() {
+		served <- outlet.Serve(outR, ackW, func(o outlet.Output) {
+			w.send(Event{Op: EvOutput, Output: &Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
+		})
+		outR.Close()
+		ackW.Close()
+	}()
+	err = run.Wait()
+	if serveErr := <-served; serveErr != nil {
+		_, _ = fmt.Fprintf(os.Stderr, "golab: the program's rich output was cut short: %v\n", serveErr)
+	}
+	return err
 }
 
 // declareForLaterCells makes a program's imports and declarations in the

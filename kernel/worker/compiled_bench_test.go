@@ -3,6 +3,8 @@ package worker
 import (
 	"os"
 	"testing"
+
+	"github.com/golab-notebooks/golab/kernel/gobuild"
 )
 
 // wholeProgram is a small whole-program cell, as pasted from a tutorial.
@@ -34,7 +36,7 @@ func main() {
 // "compiled-cold" with an empty one (a new Binder session without a
 // pre-warmed cache). Compare the ns/op lines.
 func BenchmarkWholeProgramCell(b *testing.B) {
-	if goBin, _ := toolchain(); goBin == "" {
+	if goBin, _ := gobuild.Toolchain(); goBin == "" {
 		b.Skip("no Go toolchain")
 	}
 	run := func(b *testing.B, env map[string]string) {

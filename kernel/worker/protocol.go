@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"syscall"
@@ -179,6 +180,13 @@ const TestWorkerEnv = "GOLAB_TEST_WORKER"
 func ServeIfTestWorker() {
 	if os.Getenv(TestWorkerEnv) != "1" {
 		return
+	}
+	// The helpers' source is the repository's, as the golab binary embeds it.
+	for dir, _ := os.Getwd(); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			HelperModule = os.DirFS(dir)
+			break
+		}
 	}
 	if err := Main(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

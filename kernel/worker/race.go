@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/gobuild"
 )
 
 // RaceMagic, as the first line of a cell, runs the cell as a compiled
@@ -55,13 +56,14 @@ func (w *Worker) runRace(src string) *Error {
 		return &Error{Name: "%race", Value: fmt.Sprintf("make a build directory: %v", err)}
 	}
 	defer os.RemoveAll(dir)
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(prog), 0o644); err != nil {
-		return &Error{Name: "%race", Value: fmt.Sprintf("write the program: %v", err)}
+	_, version := gobuild.Toolchain()
+	if err := gobuild.WriteModule(dir, prog, version, HelperModule); err != nil {
+		return &Error{Name: "%race", Value: err.Error(), Traceback: []string{red("%race: ") + err.Error()}}
 	}
 	fmt.Fprintln(os.Stderr, "golab: compiling the cell with the race detector (go build -race)…")
-	build := exec.Command(goBin, "build", "-race", "-o", "cell", "main.go")
+	build := exec.Command(goBin, "build", "-race", "-o", "cell", ".")
 	build.Dir = dir
-	build.Env = append(os.Environ(), "CGO_ENABLED=1", "GO111MODULE=off")
+	build.Env = append(gobuild.Env(), "CGO_ENABLED=1")
 	if out, err := build.CombinedOutput(); err != nil {
 		text := lines.mapText(string(out))
 		if strings.Contains(text, "requires cgo") || strings.Contains(text, "C compiler") {
@@ -208,9 +210,6 @@ func (w *Worker) raceProgram(plan *cell.Plan) (string, lineMap, error) {
 		name := imports[p]
 		if !usesPackage(earlierCode+plan.Decls+plan.Stmts+plan.Trailing, pkgName(name, p)) {
 			continue
-		}
-		if strings.HasPrefix(p, "golab/") {
-			return "", lineMap{}, fmt.Errorf("the golab helper packages cannot be compiled under %%race yet (import %q)", p)
 		}
 		fmt.Fprintf(&head, "import %s %q\n", name, p)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/exercise"
 	"github.com/golab-notebooks/golab/kernel/generics"
+	"github.com/golab-notebooks/golab/kernel/gobuild"
 	"github.com/golab-notebooks/golab/kernel/goprint"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
 	"github.com/golab-notebooks/golab/runtime/proc"
@@ -462,8 +463,8 @@ func (w *Worker) run(src string) (string, *Error) {
 	}
 	if isWholeProgram(src) {
 		compile, why := compileWholePrograms()
-		if compile && usesGolabHelpers(src) {
-			compile, why = false, "it imports golab's helper packages, which only the interpreter provides"
+		if compile && HelperModule == nil && len(gobuild.HelperImports(src)) > 0 {
+			compile, why = false, "it imports golab's helper packages, and this golab binary has not their source to compile them"
 		}
 		if compile {
 			return "", w.runCompiled(src)

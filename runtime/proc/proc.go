@@ -78,6 +78,12 @@ func SetLauncher(l Launcher) {
 	launcher = l
 }
 
+func currentLauncher() Launcher {
+	mu.Lock()
+	defer mu.Unlock()
+	return launcher
+}
+
 // SetName sets the name Name reports (a child process is told its name).
 func SetName(name string) {
 	mu.Lock()
@@ -106,6 +112,9 @@ type Process struct {
 // Start runs a notebook function, with arguments, in a new process.
 func Start(f any, args ...any) (*Process, error) {
 	fn, ok := f.(*Function)
+	if !ok && reflect.TypeOf(f) != nil && reflect.TypeOf(f).Kind() == reflect.Func && currentLauncher() == nil {
+		return nil, errors.New("proc.Start: processes are started from a notebook's cells, not from a compiled program (a cell with package main and func main, run by go build): write the code as cells without package main and func main, or start the program's processes with os/exec")
+	}
 	if !ok {
 		return nil, fmt.Errorf("proc.Start: pass a function declared in a cell by its name, as in proc.Start(hello, …) (got %T)", f)
 	}
