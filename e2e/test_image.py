@@ -171,6 +171,36 @@ def test_binder_specifics(container):
     assert in_container(ctr, "sh", "-c", "ls $HOME/notebooks").split().count("index.ipynb") == 1
 
 
+HELPERS_PROGRAM = ('package main\n\nimport (\n\t"fmt"\n\t"golab/display"\n\t"golab/race"\n)\n\n'
+                   'func main() {\n\tfmt.Println("before")\n\tdisplay.HTML("<b>from a compiled program</b>")\n'
+                   '\tfmt.Println(race.Histogram(3, func() int { return 1 }) != nil)\n}\n')
+
+
+def test_whole_programs_with_helpers_build_in_the_image_without_network(container):
+    """The image holds the helpers' dependencies and has them compiled: a
+    whole program that imports golab/race (gonum/plot) builds with the
+    module proxy switched off, and its display output reaches the notebook."""
+    ctr, base, token, kernel, proc = container
+    reply, outputs = kernel.execute(HELPERS_PROGRAM, timeout=300)
+    assert reply["status"] == "ok", reply
+    shown = [o["content"]["data"] for o in outputs if o["msg_type"] in ("display_data", "update_display_data")]
+    assert any(d.get("text/html") == "<b>from a compiled program</b>" for d in shown), shown
+    notes = [d["text/plain"] for d in shown if "compiled by go build" in d.get("text/plain", "")]
+    assert notes, shown
+    print(f"\nin the image, a whole program importing golab/race: {notes[0]}")
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": HELPERS_PROGRAM, "outputs": [], "execution_count": None}],
+          "metadata": {"kernelspec": {"name": "golab", "display_name": "Go (golab)", "language": "go"}}, "nbformat": 4, "nbformat_minor": 5}
+    work = in_container(ctr, "mktemp", "-d").strip()
+    try:
+        in_container(ctr, "python3", "-c", "import sys; open(sys.argv[1], 'w').write(sys.argv[2])", f"{work}/h.ipynb", json.dumps(nb))
+        in_container(ctr, "env", "GOPROXY=off", "golab", "run", f"{work}/h.ipynb", "-o", f"{work}/out.ipynb")
+        out = json.loads(in_container(ctr, "cat", f"{work}/out.ipynb"))
+        texts = ["".join(o.get("text", "")) for o in out["cells"][0]["outputs"] if o["output_type"] == "stream"]
+        assert "".join(texts) == "before\ntrue\n", out["cells"][0]["outputs"]
+    finally:
+        in_container(ctr, "rm", "-rf", work)
+
+
 def test_browser_against_the_image(container):
     ctr, base, token, kernel, proc = container
     if not pathlib.Path(CHROMIUM).exists() or not (BROWSER_DIR / "node_modules" / "playwright-core").exists():

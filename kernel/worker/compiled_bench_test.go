@@ -30,16 +30,33 @@ func main() {
 }
 `
 
+// programWithHelpers imports golab's helpers, which build with gonum/plot.
+const programWithHelpers = `package main
+
+import (
+	"fmt"
+	"golab/race"
+	"golab/timing"
+)
+
+func main() {
+	seen := race.Histogram(3, func() int { return 1 })
+	fmt.Println(seen != nil, timing.Amdahl(0.5, 2))
+}
+`
+
 // BenchmarkWholeProgramCell measures what running a whole program compiled
 // costs against interpreting it: "interpreted" is the interpreter's time,
 // "compiled-warm" adds go build with a warm build cache (the usual case),
 // "compiled-cold" with an empty one (a new Binder session without a
-// pre-warmed cache). Compare the ns/op lines.
+// pre-warmed cache). "helpers-warm" and "helpers-cold" are a program that
+// imports golab's helpers (the charts build with gonum/plot). Compare the
+// ns/op lines.
 func BenchmarkWholeProgramCell(b *testing.B) {
 	if goBin, _ := gobuild.Toolchain(); goBin == "" {
 		b.Skip("no Go toolchain")
 	}
-	run := func(b *testing.B, env map[string]string) {
+	run := func(b *testing.B, program string, env map[string]string) {
 		for k, v := range env {
 			b.Setenv(k, v)
 		}
@@ -62,12 +79,16 @@ func BenchmarkWholeProgramCell(b *testing.B) {
 				b.Setenv("GOCACHE", b.TempDir())
 				b.StartTimer()
 			}
-			if _, e := w.run(wholeProgram); e != nil {
+			if _, e := w.run(program); e != nil {
 				b.Fatal(e.Value)
 			}
 		}
 	}
-	b.Run("interpreted", func(b *testing.B) { run(b, map[string]string{WholeProgramsEnv: "interpret"}) })
-	b.Run("compiled-warm", func(b *testing.B) { run(b, nil) })
-	b.Run("compiled-cold", func(b *testing.B) { run(b, map[string]string{"GOCACHE": "cold"}) })
+	b.Run("interpreted", func(b *testing.B) { run(b, wholeProgram, map[string]string{WholeProgramsEnv: "interpret"}) })
+	b.Run("compiled-warm", func(b *testing.B) { run(b, wholeProgram, nil) })
+	b.Run("compiled-cold", func(b *testing.B) { run(b, wholeProgram, map[string]string{"GOCACHE": "cold"}) })
+	HelperModule = os.DirFS("../..") // the repository, as the golab binary embeds it
+	defer func() { HelperModule = nil }()
+	b.Run("helpers-warm", func(b *testing.B) { run(b, programWithHelpers, nil) })
+	b.Run("helpers-cold", func(b *testing.B) { run(b, programWithHelpers, map[string]string{"GOCACHE": "cold"}) })
 }
