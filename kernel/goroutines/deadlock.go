@@ -8,9 +8,12 @@ import (
 
 // Deadlock describes a cell whose goroutines are all blocked for good.
 type Deadlock struct {
-	Main    Goroutine   // the goroutine running the cell
+	Main    Goroutine   // the goroutine running the cell (none for a group)
 	Others  []Goroutine // the notebook's other goroutines, all blocked
 	Origins map[int]Origin
+	// Outsiders counts, for a group, the older goroutines that are not
+	// blocked: one of them might yet wake the group.
+	Outsiders int
 }
 
 // Watcher looks for a deadlock while a cell runs.
@@ -19,6 +22,9 @@ type Watcher struct {
 	// all-blocked samples make a deadlock.
 	Every   time.Duration
 	Samples int
+	// Patience is how many samples make a deadlock of a group while
+	// older goroutines still run (0 means Samples).
+	Patience int
 
 	main     int          // the ID of the goroutine that runs cells
 	baseline map[int]bool // the worker's own goroutines, not the notebook's
@@ -31,6 +37,13 @@ type Watcher struct {
 // input, say).
 func NewWatcher(ignore func(Goroutine) bool) *Watcher {
 	return &Watcher{Every: 100 * time.Millisecond, Samples: 4, main: currentID(), baseline: IDs(), ignore: ignore}
+}
+
+// NewGroupWatcher makes a watcher for the goroutines started after it is
+// made (a %check test's): they deadlock when every one of them is blocked
+// for good, whatever the goroutines that existed before do.
+func NewGroupWatcher(ignore func(Goroutine) bool) *Watcher {
+	return &Watcher{Every: 100 * time.Millisecond, Samples: 4, Patience: 30, main: -1, baseline: IDs(), ignore: ignore}
 }
 
 // Watch samples until stop is closed, and calls found (once) if the
@@ -56,7 +69,11 @@ func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
 		} else {
 			same, last = 1, key
 		}
-		if same >= w.Samples {
+		needed := w.Samples
+		if d.Outsiders > 0 && w.Patience > needed {
+			needed = w.Patience
+		}
+		if same >= needed {
 			found(d)
 			return
 		}
@@ -81,6 +98,13 @@ func (w *Watcher) sample() (Deadlock, string, bool) {
 			d.Main, haveMain = g, true
 		case w.baseline[g.ID] && !g.Interpreted:
 			continue // the worker's own
+		case w.baseline[g.ID] && w.main < 0:
+			// Older than the group: if it runs, it may be what the group
+			// waits for, and the watcher waits longer (Patience).
+			if !g.Blocked() {
+				d.Outsiders++
+			}
+			continue
 		case isWatcher(g):
 			continue
 		default:
@@ -91,7 +115,7 @@ func (w *Watcher) sample() (Deadlock, string, bool) {
 		}
 		fmt.Fprintf(&key, "%d:%s;", g.ID, g.State)
 	}
-	if !haveMain {
+	if (w.main >= 0 && !haveMain) || (w.main < 0 && len(d.Others) == 0) {
 		return Deadlock{}, "", false
 	}
 	d.Origins = map[int]Origin{}

@@ -40,6 +40,7 @@ func (w *Worker) runCheck(src string) *Error {
 			testName += " (hidden test)"
 		}
 		check.Begin()
+		check.SetInspector(w.inspectTests(t.Body))
 		code := fmt.Sprintf("check.Case(%q, %q, check.Options{Runs: %d, Timeout: %d, Noise: %t}, func(t *check.T) {\n%s})",
 			name, testName, t.Runs, int64(t.Timeout), t.Noise, t.Body)
 		if _, e := w.run(code); e != nil {
@@ -53,6 +54,7 @@ func (w *Worker) runCheck(src string) *Error {
 		}
 		outcomes = append(outcomes, o)
 	}
+	check.SetInspector(check.Inspector{})
 	check.Report(name, outcomes)
 	if c.Graded {
 		failed := 0

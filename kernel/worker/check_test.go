@@ -19,6 +19,10 @@ func TestCheckCell(t *testing.T) {
 	}
 	cell := exercise.Format("counter", tests)
 	timesOut := exercise.Format("counter", []exercise.Test{{Name: "times out", Timeout: time.Second, Body: `check.Equal(t, "Count(1, 1)", Count(1, 1), 1)`}})
+	// A deadlock is found within 0.4 s, or 3 s while goroutines that are
+	// older than the test still run (other tests' leftovers, here): the
+	// timeout is longer than both.
+	deadlocks := exercise.Format("counter", []exercise.Test{{Name: "times out", Timeout: 20 * time.Second, Body: `check.Equal(t, "Count(1, 1)", Count(1, 1), 1)`}})
 	cases := []struct {
 		name     string
 		solution string
@@ -69,13 +73,61 @@ func Count(goroutines, each int) int {
 	wg.Wait()
 	return n
 }`, "", 2, "want 16000"},
-		{"deadlocked", `import "sync"
+		// A deadlock fails at once and says what waits for what.
+		{"locks itself out", `import "sync"
 func Count(goroutines, each int) int {
 	var mu sync.Mutex
 	mu.Lock()
 	mu.Lock()
 	return 0
-}`, timesOut, 0, "did not finish"},
+}`, deadlocks, 0, "deadlock in run 1 of 1: the test's only goroutine is blocked for good:\n  1 goroutine waits for a lock (sync.Mutex.Lock)\nCount locks at these lines of the cell that defines it:\n  line 4: mu.Lock()\n  line 5: mu.Lock()\nThey wait for one mutex that is never unlocked"},
+		{"locks in opposite orders", `import "sync"
+func Count(goroutines, each int) int {
+	var a, b sync.Mutex
+	var wg, held sync.WaitGroup
+	wg.Add(2)
+	held.Add(2)
+	go func() {
+		defer wg.Done()
+		a.Lock()
+		held.Done()
+		held.Wait()
+		b.Lock()
+	}()
+	go func() {
+		defer wg.Done()
+		b.Lock()
+		held.Done()
+		held.Wait()
+		a.Lock()
+	}()
+	wg.Wait()
+	return 0
+}`, deadlocks, 0, "2 goroutines wait for a lock (sync.Mutex.Lock) (1 for mutex A, 1 for mutex B)\n  1 goroutine waits in wg.Wait() for Done calls that do not come\nCount locks at these lines of the cell that defines it:\n  line 9: a.Lock()\n  line 12: b.Lock()\n  line 16: b.Lock()\n  line 19: a.Lock()\nA circular wait"},
+		// Not blocked but never done: the timeout ends it.
+		{"sleeps", `import "time"
+func Count(goroutines, each int) int {
+	time.Sleep(2 * time.Second)
+	return 0
+}`, timesOut, 0, "did not finish within 1s"},
+		// A wrong count, and goroutines still running: the forgotten Wait.
+		{"returns before its goroutines end", `import (
+	"sync"
+	"time"
+)
+func Count(goroutines, each int) int {
+	var mu sync.Mutex
+	n := 0
+	for g := 0; g < goroutines; g++ {
+		go func() {
+			time.Sleep(500 * time.Millisecond)
+			mu.Lock()
+			n += each
+			mu.Unlock()
+		}()
+	}
+	return n
+}`, timesOut, 0, "Count(1, 1) = 0, want 1 (1 goroutine the code started was still running when it returned"},
 		{"missing", `func Other() {}`, "", 0, "is the exercise's function defined"},
 	}
 	for _, c := range cases {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/exercise"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
 )
 
@@ -34,7 +35,13 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 	})
 	return func() {
 		close(stop)
-		if leaked := goroutines.Leaked(before, 20*time.Millisecond); len(leaked) > 0 {
+		leaked := goroutines.Leaked(before, 20*time.Millisecond)
+		switch {
+		case len(leaked) > 0 && exercise.IsCheckCell(src):
+			// The tests' code is not the cell's: its lines would mislead.
+			fmt.Fprintf(os.Stderr, "golab: the tests left %d %s running (the failed test above says why); "+
+				"blocked ones stay until the kernel restarts.\n", len(leaked), plural(len(leaked), "goroutine", "goroutines"))
+		case len(leaked) > 0:
 			fmt.Fprint(os.Stderr, leakReport(leaked, src, cellNo))
 		}
 	}

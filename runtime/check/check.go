@@ -115,6 +115,37 @@ type Outcome struct {
 	Failure        string // the first failing run's messages
 }
 
+// Inspector lets the golab kernel, which can see the interpreter's
+// goroutines, tell a learner more than "timed out" or "wrong". Tests run
+// without one in compiled programs.
+type Inspector struct {
+	// Stuck is called as a test begins and watches until stop is closed;
+	// it sends one description if every goroutine the test started
+	// is blocked for good (a deadlock), so the test fails at once.
+	Stuck func(stop <-chan struct{}) <-chan string
+	// Running is called as a run begins; the function it returns counts
+	// the goroutines started since then that are still running.
+	Running func() func() int
+}
+
+var (
+	inspectorMu sync.Mutex
+	inspector   Inspector
+)
+
+// SetInspector installs the kernel's inspector.
+func SetInspector(i Inspector) {
+	inspectorMu.Lock()
+	defer inspectorMu.Unlock()
+	inspector = i
+}
+
+func currentInspector() Inspector {
+	inspectorMu.Lock()
+	defer inspectorMu.Unlock()
+	return inspector
+}
+
 // Test runs a test body under the options and returns its outcome.
 func Test(exercise, name string, opts Options, body func(t *T)) Outcome {
 	runs := max(opts.Runs, 1)
@@ -126,15 +157,32 @@ func Test(exercise, name string, opts Options, body func(t *T)) Outcome {
 		stop := noise()
 		defer stop()
 	}
+	look := currentInspector()
 	out := Outcome{Exercise: exercise, Test: name, Passed: true}
 	done := make(chan struct{})
 	var completed atomic.Int32
 	var failure atomic.Value
+	var stuck <-chan string
+	if look.Stuck != nil { // before the runs start, so that it counts them
+		stopLooking := make(chan struct{})
+		defer close(stopLooking)
+		stuck = look.Stuck(stopLooking)
+	}
 	go func() {
 		defer close(done)
 		for i := 1; i <= runs; i++ {
 			t := &T{run: i}
+			var running func() int
+			if look.Running != nil {
+				running = look.Running()
+			}
 			if msg := runOnce(t, body); msg != "" {
+				if running != nil {
+					if n := running(); n > 0 {
+						msg += fmt.Sprintf(" (%d %s the code started %s still running when it returned: did it return before they finished, without waiting for them, as with wg.Wait()?)",
+							n, plural(n, "goroutine", "goroutines"), plural(n, "was", "were"))
+					}
+				}
 				failure.Store(fmt.Sprintf("run %d of %d: %s", i, runs, msg))
 				return
 			}
@@ -145,6 +193,11 @@ func Test(exercise, name string, opts Options, body func(t *T)) Outcome {
 	defer timer.Stop()
 	select {
 	case <-done:
+	case why := <-stuck:
+		out.Passed = false
+		out.Failure = fmt.Sprintf("deadlock in run %d of %d: %s", completed.Load()+1, runs, why)
+		out.Runs = int(completed.Load())
+		return out
 	case <-timer.C:
 		out.Passed = false
 		out.Failure = fmt.Sprintf("did not finish within %v (after %d of %d runs): is something waiting forever (a deadlock)?", timeout, completed.Load(), runs)
@@ -154,6 +207,13 @@ func Test(exercise, name string, opts Options, body func(t *T)) Outcome {
 		out.Passed, out.Failure = false, f
 	}
 	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // runOnce runs the body once and returns its failure, if any; a panic in
@@ -256,8 +316,8 @@ func Report(exercise string, outcomes []Outcome) bool {
 		fmt.Fprintf(&text, "  %s %s%s\n", mark, o.Test, runs)
 		fmt.Fprintf(&body, "<li>%s %s%s", mark, html.EscapeString(o.Test), html.EscapeString(runs))
 		if !o.Passed {
-			fmt.Fprintf(&text, "      %s\n", o.Failure)
-			fmt.Fprintf(&body, "<br><code>%s</code>", html.EscapeString(o.Failure))
+			fmt.Fprintf(&text, "      %s\n", strings.ReplaceAll(o.Failure, "\n", "\n      "))
+			fmt.Fprintf(&body, `<br><code style="white-space:pre-wrap">%s</code>`, html.EscapeString(o.Failure))
 		}
 		body.WriteString("</li>")
 	}
