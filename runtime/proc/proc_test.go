@@ -1,6 +1,8 @@
 package proc
 
 import (
+	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +17,7 @@ func TestStartRefusesWhatCannotRun(t *testing.T) {
 		args []any
 		want string
 	}{
-		{"a bare function", twice, []any{1}, "pass a function declared in a cell"},
+		{"a bare function, in a compiled program", twice, []any{1}, "not from a compiled program"},
 		{"not a function", Func("x", 3), nil, "is not a function"},
 		{"wrong argument count", Func("twice", twice), []any{1, 2}, "takes 1 arguments, got 2"},
 		{"a channel argument", Func("twice", func(c chan int) {}), []any{make(chan int)}, "argument 1 of twice (chan int) cannot be sent"},
@@ -28,6 +30,20 @@ func TestStartRefusesWhatCannotRun(t *testing.T) {
 			t.Errorf("%s: %v, want an error mentioning %q", tt.name, err, tt.want)
 		}
 	}
+	// In the notebook (a launcher is installed), a bare function is a
+	// function the rewriter could not name.
+	SetLauncher(refusingLauncher{})
+	defer SetLauncher(nil)
+	if _, err := Start(twice, 1); err == nil || !strings.Contains(err.Error(), "pass a function declared in a cell") {
+		t.Errorf("a bare function in the notebook: %v", err)
+	}
+}
+
+// refusingLauncher stands for the worker's launcher; it starts nothing.
+type refusingLauncher struct{}
+
+func (refusingLauncher) Launch(name, function string, args []json.RawMessage) (Child, error) {
+	return nil, errors.New("refused")
 }
 
 // A queue used as a child process uses it — through the notebook's socket
