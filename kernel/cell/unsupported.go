@@ -103,6 +103,32 @@ func FindCaveats(src string, basic func(name string) bool) []Unsupported {
 					line, col := at(n.Type.Pos())
 					out = append(out, Unsupported{Line: line, Column: col, What: basicCaveat(name)})
 				}
+			case *ast.SelectorExpr:
+				pkg, ok := n.X.(*ast.Ident)
+				if !ok || pkg.Obj != nil {
+					break
+				}
+				line, col := at(n.Pos())
+				switch {
+				case pkg.Name == "reflect" && (n.Sel.Name == "TypeOf" || n.Sel.Name == "ValueOf"):
+					out = append(out, Unsupported{Line: line, Column: col,
+						What: "for types declared in cells, reflect sees the interpreter's own types: Name() is empty and struct fields have other names " +
+							"(fmt's %T and %v print them as Go does); run the program as a whole program for Go's reflect"})
+				case pkg.Name == "log" && n.Sel.Name == "New":
+					out = append(out, Unsupported{Line: line, Column: col,
+						What: "a logger made by log.New prints values of types declared in cells with the interpreter's field names " +
+							"(log.Printf and fmt print them as Go does)"})
+				}
+			case *ast.AssignStmt:
+				if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
+					if id, ok := n.Lhs[0].(*ast.Ident); ok && id.Name == "_" {
+						if _, ok := unparen(n.Rhs[0]).(*ast.StarExpr); ok {
+							line, col := at(n.Pos())
+							out = append(out, Unsupported{Line: line, Column: col,
+								What: "the interpreter skips `_ = *p`, so a nil p does not panic here as it does in compiled Go; use the value (`v := *p`) to test it"})
+						}
+					}
+				}
 			}
 			return true
 		})

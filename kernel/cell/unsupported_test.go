@@ -48,6 +48,11 @@ func TestFindCaveats(t *testing.T) {
 		{"func f(v any) bool {\n\t_, ok := v.(celsius)\n\treturn ok\n}", 2, 14},
 		{"switch v.(type) {\ncase celsius:\n}", 2, 6},
 		{"type error2 int\nswitch v.(type) {\ncase error2:\n}", 0, 0},
+		{"import \"reflect\"\nt := reflect.TypeOf(p)\nprintln(t.Name())", 2, 6},
+		{"import \"log\"\nl := log.New(os.Stdout, \"\", 0)", 2, 6},
+		{"log.Printf(\"%v\", p)", 0, 0},
+		{"var p *int\n_ = *p", 2, 1},
+		{"var p *int\nv := *p\n_ = v", 0, 0},
 	}
 	for _, c := range cases {
 		got := FindCaveats(c.src, basic)
