@@ -3,12 +3,14 @@ package outlet
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"github.com/golab-notebooks/golab/internal/inherited"
 )
 
 // ProgramEnv names the environment variable with which the worker hands a
@@ -34,10 +36,14 @@ func init() {
 		fmt.Fprintf(os.Stderr, "golab: %s=%q is not two file descriptors; rich output is printed as text\n", ProgramEnv, spec)
 		return
 	}
-	syscall.CloseOnExec(o)
-	syscall.CloseOnExec(a)
-	out := os.NewFile(uintptr(o), "golab-outputs")
-	ack := bufio.NewReader(os.NewFile(uintptr(a), "golab-acks"))
+	outFile, err1 := inherited.File(o, "golab-outputs")
+	ackFile, err2 := inherited.File(a, "golab-acks")
+	if err1 != nil || err2 != nil {
+		fmt.Fprintf(os.Stderr, "golab: %v; rich output is printed as text\n", errors.Join(err1, err2))
+		return
+	}
+	out := outFile
+	ack := bufio.NewReader(ackFile)
 	enc := json.NewEncoder(out)
 	target = func(op Output) {
 		mu.Lock() // one output at a time: the answers come in order

@@ -24,6 +24,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"syscall"
+
+	"github.com/golab-notebooks/golab/internal/inherited"
 )
 
 // Request is a message from the kernel to the worker.
@@ -204,16 +206,17 @@ func Main() error {
 		return errors.New("golab worker is started by the golab kernel, not by hand (GOLAB_WORKER_TOKEN is not set)")
 	}
 	// The request and event pipes must not leak into the processes cells
-	// start: a child that wrote to the event pipe would speak for the worker.
-	for fd := 3; fd <= 4; fd++ {
-		var st syscall.Stat_t
-		if err := syscall.Fstat(fd, &st); err != nil {
-			return fmt.Errorf("golab worker: file descriptor %d is not open: %w", fd, err)
-		}
-		syscall.CloseOnExec(fd)
+	// start (a child that wrote to the event pipe would speak for the
+	// worker), and waiting for the next request must not block in a system
+	// call (see package inherited: it hung the worker).
+	in, err := inherited.File(3, "requests")
+	if err != nil {
+		return fmt.Errorf("golab worker: %w", err)
 	}
-	in := os.NewFile(3, "requests")
-	out := os.NewFile(4, "events")
+	out, err := inherited.File(4, "events")
+	if err != nil {
+		return fmt.Errorf("golab worker: %w", err)
+	}
 	if err := limitAddressSpace(); err != nil {
 		return err
 	}
