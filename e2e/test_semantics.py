@@ -320,3 +320,28 @@ def test_new_with_a_value_it_cannot_rewrite_is_refused_not_misrun():
         reply, msgs = execute(kc, "func seven() int { return 7 }\ns := new(seven())\nprintln(*s)")
         assert reply["status"] == "error" and reply["ename"] == "not supported", reply
         assert "cell line 2, column 6" in "\n".join(reply["traceback"])
+
+
+def test_top_level_values_of_generic_calls_are_kept():
+    """Cells as course material writes them: a variable at the top of a cell from a
+    generic call (yaegi crashed on each and could lose earlier variables), a type named
+    like a type parameter (E), and a function literal called at the top of a cell
+    (yaegi ran it again after every later cell)."""
+    with kernel() as (km, kc):
+        reply, _ = execute(kc, 'import ("errors"; "fmt"; "maps"; "slices")\ntype E struct{ code int }\n'
+                                'func (e *E) Error() string { return fmt.Sprint("E", e.code) }\n'
+                                'func Keys[K comparable, V any](m map[K]V) []K {\n\tout := []K{}\n'
+                                '\tfor k := range m {\n\t\tout = append(out, k)\n\t}\n\treturn out\n}\n'
+                                'm := map[string]int{"b": 2, "a": 1}')
+        assert reply["status"] == "ok", reply
+        cells = [
+            ('ks := Keys(m)\nslices.Sort(ks)\nfmt.Println(ks)', "[a b]\n"),
+            ('s := slices.Sorted(maps.Keys(m))\nbig := max(len(s), 1)\nfmt.Println(s, big)', "[a b] 2\n"),
+            ('e, ok := errors.AsType[*E](fmt.Errorf("wrapped: %w", &E{7}))\nfmt.Println(e, ok)', "E7 true\n"),
+            ('func() { fmt.Println("once") }()', "once\n"),
+            ('fmt.Println(ks, s, big, e.code, m["a"])', "[a b] [a b] 2 7 1\n"),
+        ]
+        for code, want in cells:
+            reply, msgs = execute(kc, code)
+            assert reply["status"] == "ok", (code, reply)
+            assert stream_text(msgs) == want, (code, stream_text(msgs), stream_text(msgs, "stderr"))

@@ -92,6 +92,7 @@ func rewrite(prefix, src, suffix string, earlier Earlier, topLevel bool) string 
 		if fn, ok := file.Decls[0].(*ast.FuncDecl); ok {
 			for _, st := range fn.Body.List {
 				r.wrapTopLevel(st)
+				r.parenthesizeFuncLitCall(st)
 			}
 		}
 	}
@@ -209,6 +210,26 @@ func (r *rewriter) wrapTopLevel(st ast.Stmt) {
 	r.insertLate(st.End(), " })()")
 }
 
+// parenthesizeFuncLitCall writes a top-level call of a function literal,
+// `func() { … }()`, as `(func() { … })()`: yaegi v0.16.1 takes a source
+// that starts with func for a declaration, and then runs the literal
+// again after every later cell (a silent repetition of its output and
+// effects).
+func (r *rewriter) parenthesizeFuncLitCall(st ast.Stmt) {
+	es, ok := st.(*ast.ExprStmt)
+	if !ok {
+		return
+	}
+	call, ok := es.X.(*ast.CallExpr)
+	if !ok {
+		return
+	}
+	if lit, ok := call.Fun.(*ast.FuncLit); ok {
+		r.insert(lit.Pos(), "(")
+		r.insertLate(lit.End(), ")")
+	}
+}
+
 // walk applies the rewrites that apply anywhere in a source.
 func (r *rewriter) walk(root ast.Node) {
 	var stack []ast.Node
@@ -237,6 +258,8 @@ func (r *rewriter) walk(root ast.Node) {
 			r.instantiateFromLiterals(n)
 			r.closureArgs(n, stack)
 			r.procCall(n)
+		case *ast.DeclStmt:
+			r.varInFuncLit(n, stack)
 		case *ast.GoStmt:
 			r.goStmt(n, stack)
 		case *ast.DeferStmt:
@@ -1080,6 +1103,43 @@ func movable(e ast.Expr) bool {
 // inFunction reports whether a node is inside a function of the cell, not
 // among its top-level statements (wrapped in func _ for parsing) or
 // declarations.
+// varInFuncLit rewrites `var x = f()` inside a function literal as
+// `x := f()`, the same declaration: yaegi v0.16.1 gives x the zero value
+// there when f is generic (a silent wrong answer; in a declared function,
+// or with := or a written type, it is right). Only a lone, untyped var
+// with values is rewritten.
+func (r *rewriter) varInFuncLit(n *ast.DeclStmt, stack []ast.Node) {
+	gd, ok := n.Decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR || gd.Lparen.IsValid() || len(gd.Specs) != 1 {
+		return
+	}
+	vs := gd.Specs[0].(*ast.ValueSpec)
+	if vs.Type != nil || len(vs.Values) == 0 || !inFuncLit(stack) {
+		return
+	}
+	names := make([]string, len(vs.Names))
+	for i, id := range vs.Names {
+		names[i] = id.Name
+	}
+	// "var " becomes the names and ":=", and the names and "=" are removed.
+	r.replace(gd.Pos(), vs.Names[0].Pos(), "")
+	r.replace(vs.Names[0].Pos(), vs.Values[0].Pos(), strings.Join(names, ", ")+" := ")
+}
+
+// inFuncLit reports whether the innermost function around a node is a
+// function literal.
+func inFuncLit(stack []ast.Node) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch stack[i].(type) {
+		case *ast.FuncLit:
+			return true
+		case *ast.FuncDecl:
+			return false
+		}
+	}
+	return false
+}
+
 func inFunction(stack []ast.Node) bool {
 	for i := len(stack) - 1; i >= 0; i-- {
 		switch n := stack[i].(type) {

@@ -9,6 +9,10 @@ package generics
 
 import (
 	_ "embed"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"sort"
 	"strings"
 )
 
@@ -28,7 +32,58 @@ const Package = "__golab_generics"
 // package and define package Package.
 func Sources() []string {
 	return []string{
-		slicesSource,
-		strings.Replace(extraSource, "package extra\n", "package "+Package+"\n", 1),
+		HideTypeParams(slicesSource),
+		HideTypeParams(strings.Replace(extraSource, "package extra\n", "package "+Package+"\n", 1)),
 	}
 }
+
+// HideTypeParams renames the type parameters of a source's generic
+// functions (E, S, K, V) to names no cell uses: in yaegi v0.16.1 a type
+// a cell declares with the same name (type E struct{…}) takes their place,
+// and slices.Sort then fails with "undefined type for E" at a line of this
+// source. The worker applies it to these sources and to yaegi's own
+// (slices.Index, maps.Clone, …) before an interpreter loads them.
+func HideTypeParams(src string) string {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "", src, 0)
+	if err != nil {
+		return src // compiling it reports the error
+	}
+	var at []int // offsets of the type parameters' identifiers
+	for _, d := range file.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Type.TypeParams == nil {
+			continue
+		}
+		params := map[*ast.Object]bool{}
+		names := map[string]bool{}
+		for _, f := range fd.Type.TypeParams.List {
+			for _, n := range f.Names {
+				params[n.Obj] = true
+				names[n.Name] = true
+			}
+		}
+		selected := map[*ast.Ident]bool{} // x.K: a field or method, not the parameter
+		ast.Inspect(fd, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				selected[n.Sel] = true
+			case *ast.Ident:
+				// The parser leaves a parameter used in an earlier one's
+				// constraint (M ~map[K]V, K comparable) unresolved.
+				if !selected[n] && ((n.Obj != nil && params[n.Obj]) || (n.Obj == nil && names[n.Name])) {
+					at = append(at, fset.Position(n.Pos()).Offset)
+				}
+			}
+			return true
+		})
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(at)))
+	for _, off := range at {
+		src = src[:off] + typeParamPrefix + src[off:]
+	}
+	return src
+}
+
+// typeParamPrefix starts the hidden names of type parameters.
+const typeParamPrefix = "__golab_tp_"

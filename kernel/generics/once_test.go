@@ -2,6 +2,9 @@ package generics
 
 import (
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,5 +79,32 @@ func TestSourcesNameThePackages(t *testing.T) {
 	src := Sources()
 	if !strings.Contains(src[0], "package slices\n") || !strings.Contains(src[1], "package "+Package+"\n") {
 		t.Errorf("the sources do not declare packages slices and %s", Package)
+	}
+}
+
+func TestSourcesHideTheirTypeParameters(t *testing.T) {
+	for _, src := range Sources() {
+		file, err := parser.ParseFile(token.NewFileSet(), "", src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		generic := 0
+		for _, d := range file.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Type.TypeParams == nil {
+				continue
+			}
+			generic++
+			for _, f := range fd.Type.TypeParams.List {
+				for _, n := range f.Names {
+					if !strings.HasPrefix(n.Name, typeParamPrefix) {
+						t.Errorf("%s has the type parameter %s, which a cell's type of that name replaces", fd.Name.Name, n.Name)
+					}
+				}
+			}
+		}
+		if generic == 0 {
+			t.Errorf("a source without generic functions: %.60q", src)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package goprint_test
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -11,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -163,3 +165,33 @@ func maskAddresses(s string) string {
 }
 
 var _ = reflect.TypeOf
+
+func TestTypeSource(t *testing.T) {
+	var types goprint.Types
+	tests := []struct {
+		value any // a pointer to a value of the type
+		want  string
+		ok    bool
+	}{
+		{new(int), "int", true},
+		{new([]string), "[]string", true},
+		{new(map[string][]int), "map[string][]int", true},
+		{new(error), "error", true},
+		{new(any), "any", true},
+		{new(*strings.Builder), "*strings.Builder", true},
+		{new(time.Duration), "time.Duration", true},
+		{new(<-chan int), "<-chan int", true},
+		{new([3]byte), "[3]uint8", true},
+		{new(func(int, ...string) (bool, error)), "func(int, ...string) (bool, error)", true},
+		{new(struct{ X, Y int }), "struct{X int; Y int}", true},
+		{new(fmt.Stringer), "fmt.Stringer", true},
+		{new(interface{ M() }), "interface { M() }", false},
+	}
+	for _, tt := range tests {
+		rt := reflect.TypeOf(tt.value).Elem()
+		got, ok := types.TypeSource(rt)
+		if ok != tt.ok || (ok && got != tt.want) {
+			t.Errorf("TypeSource(%v) = %q, %v; want %q, %v", rt, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -401,3 +401,119 @@ func (tab *table) decideWalk(rt reflect.Type) bool {
 	}
 	return false
 }
+
+// TypeSource writes rt as Go source that names the same type in a cell:
+// "[]string", "map[string]point", "*strings.Builder", "error". It fails
+// (ok false, with the part it could not name) where the interpreter's
+// type does not tell the cell's type: a generic struct instance, or a
+// basic type that a cell type shares (a celsius is a float64 to it).
+func (t *Types) TypeSource(rt reflect.Type) (src string, ok bool) {
+	return t.load().source(rt)
+}
+
+func (tab *table) source(rt reflect.Type) (string, bool) {
+	if cands := tab.lookup(rt); len(cands) > 0 {
+		// A struct declared in a cell has a type of its own in the
+		// interpreter; a cell type over int or []string shares the
+		// interpreter's type with them, so which one is meant is unknown.
+		if len(cands) == 1 && rt.Kind() == reflect.Struct && rt.Name() == "" {
+			return cands[0].local, true
+		}
+		return rt.String(), false
+	}
+	if rt == errorType {
+		return "error", true
+	}
+	if rt.Name() != "" {
+		if rt.PkgPath() == "" {
+			return rt.Name(), true // int, string, …
+		}
+		return packageName(rt.PkgPath()) + "." + rt.Name(), !strings.Contains(rt.Name(), "[")
+	}
+	elem := func(prefix string, e reflect.Type) (string, bool) {
+		s, ok := tab.source(e)
+		return prefix + s, ok
+	}
+	switch rt.Kind() {
+	case reflect.Slice:
+		return elem("[]", rt.Elem())
+	case reflect.Array:
+		return elem(fmt.Sprintf("[%d]", rt.Len()), rt.Elem())
+	case reflect.Pointer:
+		return elem("*", rt.Elem())
+	case reflect.Chan:
+		dir := map[reflect.ChanDir]string{reflect.BothDir: "chan ", reflect.RecvDir: "<-chan ", reflect.SendDir: "chan<- "}[rt.ChanDir()]
+		return elem(dir, rt.Elem())
+	case reflect.Map:
+		k, okK := tab.source(rt.Key())
+		v, okV := tab.source(rt.Elem())
+		return "map[" + k + "]" + v, okK && okV
+	case reflect.Interface:
+		if rt.NumMethod() == 0 {
+			return "any", true
+		}
+	case reflect.Func:
+		return tab.funcSource(rt)
+	case reflect.Struct:
+		if yaegiMade(rt) {
+			return rt.String(), false
+		}
+		fields := make([]string, rt.NumField())
+		for i := range fields {
+			f := rt.Field(i)
+			s, ok := tab.source(f.Type)
+			if !ok || f.Tag != "" {
+				return rt.String(), false
+			}
+			if f.Anonymous {
+				fields[i] = s
+			} else {
+				fields[i] = f.Name + " " + s
+			}
+		}
+		return "struct{" + strings.Join(fields, "; ") + "}", true
+	}
+	return rt.String(), false
+}
+
+// funcSource writes a function type.
+func (tab *table) funcSource(rt reflect.Type) (string, bool) {
+	ok := true
+	part := func(t reflect.Type) string {
+		s, k := tab.source(t)
+		ok = ok && k
+		return s
+	}
+	in := make([]string, rt.NumIn())
+	for i := range in {
+		if rt.IsVariadic() && i == len(in)-1 {
+			in[i] = "..." + part(rt.In(i).Elem())
+		} else {
+			in[i] = part(rt.In(i))
+		}
+	}
+	out := make([]string, rt.NumOut())
+	for i := range out {
+		out[i] = part(rt.Out(i))
+	}
+	s := "func(" + strings.Join(in, ", ") + ")"
+	switch len(out) {
+	case 0:
+	case 1:
+		s += " " + out[0]
+	default:
+		s += " (" + strings.Join(out, ", ") + ")"
+	}
+	return s, ok
+}
+
+// packageName is the name a package is imported by: the last element of
+// its path, without a major version ("math/rand/v2" is rand).
+func packageName(path string) string {
+	parts := strings.Split(path, "/")
+	name := parts[len(parts)-1]
+	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+		name = parts[len(parts)-2]
+	}
+	return name
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/generic"
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/golab-notebooks/golab/internal/outlet"
@@ -243,6 +244,11 @@ func (w *Worker) noteOnce(key, text string) {
 	}
 }
 
+// hideStdlibTypeParams renames the type parameters in yaegi's generic
+// standard library sources once, before the first interpreter loads them
+// (see generics.HideTypeParams).
+var hideStdlibTypeParams sync.Once
+
 // New makes a worker that writes events to out and marks its standard
 // streams with token.
 func New(token string, out io.Writer) (*Worker, error) {
@@ -267,6 +273,11 @@ func New(token string, out io.Writer) (*Worker, error) {
 	// os.Stdin in cells is the same input as fmt.Scan's, so
 	// bufio.NewReader(os.Stdin) asks the notebook for input too. (It is an
 	// io.Reader rather than an *os.File: Read works, Fd does not.)
+	hideStdlibTypeParams.Do(func() {
+		for i, src := range generic.Sources {
+			generic.Sources[i] = generics.HideTypeParams(src)
+		}
+	})
 	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
 	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, goroutines.Symbols(), generics.Symbols()} {
 		if err := w.interp.Use(table); err != nil {
@@ -495,7 +506,8 @@ func (w *Worker) run(src string) (string, *Error) {
 	if e := w.importAll(plan, src); e != nil {
 		return "", e
 	}
-	if e := w.eval(cell.RewriteDecls(plan.DeclsWithout(skip), w.earlier()), src); e != nil {
+	decls, fromGeneric := cell.SplitDeclDefines(plan.DeclsWithout(skip), w.isGenericIn(plan))
+	if e := w.eval(cell.RewriteDecls(decls, w.earlier()), src); e != nil {
 		return "", e
 	}
 	changed := w.record(plan)
@@ -504,7 +516,12 @@ func (w *Worker) run(src string) (string, *Error) {
 	if e := w.rebindCallers(changed, src); e != nil {
 		return "", e
 	}
-	e := w.eval(cell.RewriteStmts(plan.Stmts, w.earlier()), src)
+	for _, p := range fromGeneric {
+		if e := w.defineFromFunction(p, src); e != nil {
+			return "", e
+		}
+	}
+	e := w.runStmts(plan.Stmts, src)
 	if err := w.cellDefers.run(); err != nil && e == nil {
 		e = &Error{Name: "panic", Value: err.Error(), Traceback: []string{red("panic: ") + err.Error()}}
 	}

@@ -1,0 +1,122 @@
+package worker
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/golab-notebooks/golab/kernel/cell"
+)
+
+// definedHolder is the interpreter global through which a top-level
+// definition run inside a function hands its variables over.
+const definedHolder = "__golab_defined"
+
+// runStmts runs a cell's statements. A top-level definition whose value
+// comes from a generic call, which yaegi v0.16.1 crashes on, runs inside a
+// function literal instead, and its variables are declared afterwards with
+// the types their values have (see cell.SplitTopDefines).
+func (w *Worker) runStmts(stmts, src string) *Error {
+	for _, p := range cell.SplitTopDefines(stmts, w.isGenericFunc) {
+		if p.Define == nil {
+			if e := w.eval(cell.RewriteStmts(p.Source, w.earlier()), src); e != nil {
+				return e
+			}
+			continue
+		}
+		if e := w.defineFromFunction(p, src); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// isGenericFunc reports whether a notebook function is generic.
+func (w *Worker) isGenericFunc(name string) bool {
+	d, ok := w.defs["value:"+name]
+	return ok && d.Kind == cell.Func && cell.IsGenericFunc(d.Source)
+}
+
+// isGenericIn is isGenericFunc for a cell whose declarations are not yet
+// recorded: the cell's own functions first.
+func (w *Worker) isGenericIn(plan *cell.Plan) func(string) bool {
+	return func(name string) bool {
+		for _, d := range plan.Defined {
+			if d.Kind == cell.Func && d.Name == name {
+				return cell.IsGenericFunc(d.Source)
+			}
+		}
+		return w.isGenericFunc(name)
+	}
+}
+
+// defineFromFunction runs one top-level definition inside a function
+// literal, then declares its variables at the top level with the static
+// types the function saw, and gives them its values.
+func (w *Worker) defineFromFunction(p cell.StmtPiece, src string) *Error {
+	d := p.Define
+	if e := w.eval("var "+definedHolder+" any", src); e != nil {
+		return e
+	}
+	run := cell.DefineInFunction(p.Source, d, definedHolder)
+	if e := w.eval(cell.RewriteStmts(run, w.earlier()), src); e != nil {
+		return e
+	}
+	held, err := w.interp.Eval(definedHolder)
+	if err != nil {
+		return w.describe(err, src)
+	}
+	for held.Kind() == reflect.Interface {
+		held = held.Elem()
+	}
+	if held.Kind() != reflect.Slice || held.Len() != len(d.Names) {
+		return w.cannotDefine(d, src, "", fmt.Sprintf("the interpreter handed back %v", held.Kind()))
+	}
+	var decls, assigns []string
+	for i, name := range d.Names {
+		if name == "_" {
+			continue
+		}
+		ptr := held.Index(i)
+		for ptr.Kind() == reflect.Interface {
+			ptr = ptr.Elem()
+		}
+		if ptr.Kind() != reflect.Pointer {
+			return w.cannotDefine(d, src, name, "the interpreter handed back no pointer to it")
+		}
+		typ, ok := w.types.TypeSource(ptr.Type().Elem())
+		if !ok {
+			return w.cannotDefine(d, src, name, "its type is "+typ+" to the interpreter, which does not tell which type of the cells it is")
+		}
+		decls = append(decls, fmt.Sprintf("var %s %s", name, typ))
+		assigns = append(assigns, fmt.Sprintf("%s = *%s.([]any)[%d].(*%s)", name, definedHolder, i, typ))
+	}
+	if len(decls) > 0 {
+		if _, err := w.try(strings.Join(decls, "\n")); err != nil {
+			return w.cannotDefine(d, src, d.Names[0], fmt.Sprintf("declaring it as %q failed: %v", decls[0], err))
+		}
+	}
+	assigns = append(assigns, definedHolder+" = nil")
+	if _, err := w.try(strings.Join(assigns, "\n")); err != nil {
+		return w.cannotDefine(d, src, d.Names[0], fmt.Sprintf("assigning it failed: %v", err))
+	}
+	return nil
+}
+
+// cannotDefine explains a top-level definition from a generic call that
+// golab could not carry out; the statement itself has run.
+func (w *Worker) cannotDefine(d *cell.TopDefine, src, name, why string) *Error {
+	what := "its variables"
+	if name != "" {
+		what = "`" + name + "`"
+	}
+	value := fmt.Sprintf("line %d: golab cannot keep %s for later cells: the interpreter (yaegi) cannot define a variable "+
+		"at the top of a cell from a generic function's value, so golab ran the statement inside a function, but %s", d.Line, what, why)
+	tb := []string{
+		red("not supported") + fmt.Sprintf(" at cell line %d: %s", d.Line, strings.TrimSpace(d.Text)),
+		"The interpreter cannot define a variable at the top of a cell from a generic function's value; golab ran the",
+		"statement inside a function (it has run), but cannot keep " + what + " for the rest of the notebook: " + why + ".",
+		"Declare the variable with its type first, then assign it (var ks []string, then ks = Keys(m)), or use it inside a function.",
+	}
+	return &Error{Name: "not supported", Value: value, Traceback: append(tb, sourceContext(src, d.Line, 1)...)}
+}

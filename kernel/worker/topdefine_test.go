@@ -1,0 +1,76 @@
+package worker
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTopLevelDefinitionsFromGenericCalls runs cells whose top-level
+// variables take their values from generic calls (yaegi v0.16.1 crashed on
+// each, or gave a zero value), one after another in one worker, and checks
+// the values a later cell sees.
+func TestTopLevelDefinitionsFromGenericCalls(t *testing.T) {
+	w := newWorker(t)
+	setup := `import ("errors"; "fmt"; "maps"; "slices")
+type point struct{ x, y int }
+type celsius float64
+type myErr struct{}
+func (*myErr) Error() string { return "E" }
+func Keys[K comparable, V any](m map[K]V) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+func Id[T any](v T) T { return v }
+m := map[string]int{"b": 2, "a": 1}`
+	if _, e := run(t, w, setup); e != nil {
+		t.Fatal(e)
+	}
+	tests := []struct{ code, want string }{
+		{"ks := Keys(m)\nslices.Sort(ks)\nfmt.Sprint(ks)", `"[a b]"`},
+		{"s := slices.Sorted(maps.Keys(m))\nfmt.Sprint(s, len(s))", `"[a b] 2"`},
+		{"a, b := 3, 5\nbig := max(a, b)\nbig", "5"},
+		{"i := slices.Index(ks, \"b\")\ni", "1"},
+		{"p := Id(point{1, 2})\nfmt.Sprintf(\"%+v %T\", p, p)", `"{x:1 y:2} main.point"`},
+		{"var q = Id(\"q\")\nq", `"q"`},
+		{"n, err := Id(3), Id(errors.New(\"e\"))\nfmt.Sprint(n, err)", `"3 e"`},
+		{"err = fmt.Errorf(\"other\") // still an error, not its first value's type\nerr.Error()", `"other"`},
+		{"e, ok := errors.AsType[*myErr](fmt.Errorf(\"w: %w\", &myErr{}))\nfmt.Sprint(e, ok)", `"E true"`},
+		{"_, r := Id(1), Id(\"r\")\nr", `"r"`},
+		{"fmt.Sprint(ks, s, big, p.x, q, n, r)", `"[a b] [a b] 5 1q3r"`},
+		{"func() string { var v = Id(\"in a literal\"); return v }()", `"in a literal"`},
+	}
+	for _, tt := range tests {
+		got, e := run(t, w, tt.code)
+		if e != nil {
+			t.Errorf("%q: %s: %s", tt.code, e.Name, e.Value)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%q = %s, want %s", tt.code, got, tt.want)
+		}
+	}
+	// A cell type the interpreter does not tell from float64 is refused,
+	// not declared as a float64 that prints without its String method.
+	_, e := run(t, w, "c := Id(celsius(21))")
+	if e == nil || e.Name != "not supported" || !strings.Contains(e.Value, "golab cannot keep `c`") {
+		t.Errorf("c := Id(celsius(21)): %+v, want a refusal that names c", e)
+	}
+}
+
+// TestFuncLiteralCallRunsOnce checks that a cell calling a function literal
+// at its top level does not run it again with later cells (yaegi took the
+// cell for a declaration and repeated it after every Eval).
+func TestFuncLiteralCallRunsOnce(t *testing.T) {
+	w := newWorker(t)
+	for _, code := range []string{"calls := 0", "func() { calls++ }()", "x := 1", "_ = x"} {
+		if _, e := run(t, w, code); e != nil {
+			t.Fatalf("%q: %v", code, e)
+		}
+	}
+	if got, e := run(t, w, "calls"); e != nil || got != "1" {
+		t.Errorf("calls = %s (%v), want 1: the literal ran again with later cells", got, e)
+	}
+}
