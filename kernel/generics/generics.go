@@ -55,23 +55,26 @@ func HideTypeParams(src string) string {
 		if !ok || fd.Type.TypeParams == nil {
 			continue
 		}
-		params := map[*ast.Object]bool{}
 		names := map[string]bool{}
 		for _, f := range fd.Type.TypeParams.List {
 			for _, n := range f.Names {
-				params[n.Obj] = true
 				names[n.Name] = true
 			}
 		}
-		selected := map[*ast.Ident]bool{} // x.K: a field or method, not the parameter
+		// Every use of a parameter's name in the function is the parameter
+		// (these sources declare nothing else by those names), except a
+		// field or method name: x.K, T{K: v}.
+		notParam := map[*ast.Ident]bool{}
 		ast.Inspect(fd, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.SelectorExpr:
-				selected[n.Sel] = true
+				notParam[n.Sel] = true
+			case *ast.KeyValueExpr:
+				if id, ok := n.Key.(*ast.Ident); ok {
+					notParam[id] = true
+				}
 			case *ast.Ident:
-				// The parser leaves a parameter used in an earlier one's
-				// constraint (M ~map[K]V, K comparable) unresolved.
-				if !selected[n] && ((n.Obj != nil && params[n.Obj]) || (n.Obj == nil && names[n.Name])) {
+				if names[n.Name] && !notParam[n] {
 					at = append(at, fset.Position(n.Pos()).Offset)
 				}
 			}
