@@ -49,7 +49,7 @@ func NewGroupWatcher(ignore func(Goroutine) bool) *Watcher {
 // Watch samples until stop is closed, and calls found (once) if the
 // goroutines deadlock before that.
 func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
-	t := time.NewTicker(w.Every)
+	t := time.NewTimer(w.Every)
 	defer t.Stop()
 	same := 0
 	last := ""
@@ -59,7 +59,9 @@ func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
 			return
 		case <-t.C:
 		}
+		began := time.Now()
 		d, key, ok := w.sample()
+		t.Reset(nextSample(w.Every, time.Since(began)))
 		if !ok {
 			same, last = 0, ""
 			continue
@@ -78,6 +80,18 @@ func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
 			return
 		}
 	}
+}
+
+// nextSample is the wait before the next sample, given how long the last
+// one took. A sample stops the world while it lists every goroutine's
+// stack, and that takes as long as the deepest stack is deep: a runaway
+// recursion 100,000 interpreted calls deep made each sample take long
+// enough that the recursion, running between samples, never reached Go's
+// stack limit (the cell hung instead of ending with "stack overflow").
+// Waiting 20 times as long as a sample took keeps the world stopped for at
+// most 5% of the time.
+func nextSample(every, took time.Duration) time.Duration {
+	return max(every, 20*took)
 }
 
 // sample reports a deadlock candidate and a key that changes whenever any

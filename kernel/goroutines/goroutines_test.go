@@ -88,3 +88,17 @@ func TestEarlierCellTag(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestSamplingBacksOffWhenSamplesAreSlow(t *testing.T) {
+	tests := []struct{ took, want time.Duration }{
+		{0, 100 * time.Millisecond},
+		{2 * time.Millisecond, 100 * time.Millisecond},
+		{50 * time.Millisecond, time.Second},
+		{300 * time.Millisecond, 6 * time.Second},
+	}
+	for _, tt := range tests {
+		if got := nextSample(100*time.Millisecond, tt.took); got != tt.want {
+			t.Errorf("after a sample of %v: wait %v, want %v", tt.took, got, tt.want)
+		}
+	}
+}
