@@ -20,6 +20,8 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/supervisor"
 	"github.com/golab-notebooks/golab/kernel/worker"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // TestMain lets the test binary double as the kernel's worker process.
@@ -121,7 +123,7 @@ func (c *capture) sink() *supervisor.Sink {
 				c.stderr.WriteString(text)
 			}
 		},
-		Display: func(o worker.Output) {
+		Display: func(o protocol.Output) {
 			if text, _ := o.Data["text/plain"].(string); strings.Contains(text, "compiled by go build") {
 				c.mu.Lock()
 				c.compiled = true

@@ -15,6 +15,8 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/supervisor"
 	"github.com/golab-notebooks/golab/kernel/worker"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // PublicCorpusEnv names a directory of public Go programs, one per
@@ -158,7 +160,7 @@ func compileTwice(t *testing.T, work, name, source string) (string, bool) {
 }
 
 // runInKernelWithStderr runs source as one cell in a fresh kernel.
-func runInKernelWithStderr(t *testing.T, source string) (string, string, *worker.Error) {
+func runInKernelWithStderr(t *testing.T, source string) (string, string, *protocol.Error) {
 	s := newKernel(t)
 	defer s.Close()
 	var out capture
@@ -171,7 +173,7 @@ func runInKernelWithStderr(t *testing.T, source string) (string, string, *worker
 	case <-time.After(60 * time.Second):
 		s.Interrupt()
 		res = <-done
-		res.Status, res.Error = "error", &worker.Error{Name: "timeout", Value: "no end within 60 s"}
+		res.Status, res.Error = "error", &protocol.Error{Name: "timeout", Value: "no end within 60 s"}
 	}
 	stdout, stderr := out.texts()
 	if res.Status != "ok" {

@@ -14,7 +14,8 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/kernel/supervisor"
-	"github.com/golab-notebooks/golab/kernel/worker"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // Notebook is an nbformat 4 notebook. Fields golab does not touch are kept
@@ -136,7 +137,7 @@ func Write(path string, nb *Notebook) error {
 type CellError struct {
 	Index int // 0-based index among all cells
 	Count int // execution count
-	Err   *worker.Error
+	Err   *protocol.Error
 }
 
 // Error names the failing cell and its error.
@@ -279,7 +280,7 @@ func (r *recorder) sink(c *Cell) *supervisor.Sink {
 			}
 			c.Outputs = append(c.Outputs, Output{"output_type": "stream", "name": name, "text": text})
 		},
-		Display: func(o worker.Output) {
+		Display: func(o protocol.Output) {
 			meta := o.Metadata
 			if meta == nil {
 				meta = map[string]any{}

@@ -5,16 +5,16 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/golab-notebooks/golab/kernel/worker"
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 func TestRecorder(t *testing.T) {
 	type event struct {
 		stream, text string
-		out          *worker.Output
+		out          *protocol.Output
 	}
-	display := func(id, text string) *worker.Output {
-		return &worker.Output{Kind: "display", DisplayID: id, Data: map[string]any{"text/plain": text}}
+	display := func(id, text string) *protocol.Output {
+		return &protocol.Output{Kind: "display", DisplayID: id, Data: map[string]any{"text/plain": text}}
 	}
 	tests := []struct {
 		name   string
@@ -23,11 +23,11 @@ func TestRecorder(t *testing.T) {
 	}{
 		{"streams of one name merge", []event{{stream: "stdout", text: "a"}, {stream: "stdout", text: "b"}, {stream: "stderr", text: "c"}, {stream: "stdout", text: "d"}},
 			[]string{"stream:ab", "stream:c", "stream:d"}},
-		{"update replaces by display id", []event{{out: display("p", "0%")}, {stream: "stdout", text: "x"}, {out: &worker.Output{Kind: "update", DisplayID: "p", Data: map[string]any{"text/plain": "100%"}}}},
+		{"update replaces by display id", []event{{out: display("p", "0%")}, {stream: "stdout", text: "x"}, {out: &protocol.Output{Kind: "update", DisplayID: "p", Data: map[string]any{"text/plain": "100%"}}}},
 			[]string{"display_data:100%", "stream:x"}},
-		{"clear now", []event{{stream: "stdout", text: "old"}, {out: &worker.Output{Kind: "clear"}}, {stream: "stdout", text: "new"}},
+		{"clear now", []event{{stream: "stdout", text: "old"}, {out: &protocol.Output{Kind: "clear"}}, {stream: "stdout", text: "new"}},
 			[]string{"stream:new"}},
-		{"clear at next output", []event{{stream: "stdout", text: "old"}, {out: &worker.Output{Kind: "clear", Wait: true}}, {out: display("", "frame")}},
+		{"clear at next output", []event{{stream: "stdout", text: "old"}, {out: &protocol.Output{Kind: "clear", Wait: true}}, {out: display("", "frame")}},
 			[]string{"display_data:frame"}},
 	}
 	for _, tt := range tests {

@@ -13,7 +13,8 @@ import (
 	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/supervisor"
 	"github.com/golab-notebooks/golab/kernel/wire"
-	"github.com/golab-notebooks/golab/kernel/worker"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // handleRequest answers one shell or control request between a busy and an
@@ -225,7 +226,7 @@ func (k *Kernel) sinkFor(parent *wire.Message, silent, allowStdin bool) *supervi
 				k.publish("stream", parent, map[string]any{"name": name, "text": text})
 			}
 		},
-		Display: func(o worker.Output) {
+		Display: func(o protocol.Output) {
 			if silent {
 				return
 			}
@@ -240,7 +241,7 @@ func (k *Kernel) sinkFor(parent *wire.Message, silent, allowStdin bool) *supervi
 	return sink
 }
 
-func (k *Kernel) publishDisplay(parent *wire.Message, o worker.Output) {
+func (k *Kernel) publishDisplay(parent *wire.Message, o protocol.Output) {
 	meta := o.Metadata
 	if meta == nil {
 		meta = map[string]any{}

@@ -9,7 +9,8 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/limits"
-	"github.com/golab-notebooks/golab/kernel/worker"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // workerEnd is what a worker that ended left behind.
@@ -98,7 +99,7 @@ func (e workerEnd) crashResult() Result {
 	value = strings.TrimSuffix(value, " [recovered, repanicked]")
 	value = strings.TrimSuffix(value, " [recovered]")
 	said := value
-	if goText, ok := worker.GoPanicText(value); ok {
+	if goText, ok := protocol.GoPanicText(value); ok {
 		value = goText // yaegi's words for a nil pointer, say; Go's are the learner's
 	}
 	tb := []string{"\x1b[31m" + name + ":\x1b[0m " + value}
@@ -197,7 +198,7 @@ func errorResult(name, value string, tb []string) Result {
 	if tb == nil {
 		tb = []string{name + ": " + value}
 	}
-	return Result{Status: "error", Error: &worker.Error{Name: name, Value: value, Traceback: tb}}
+	return Result{Status: "error", Error: &protocol.Error{Name: name, Value: value, Traceback: tb}}
 }
 
 // restoreReport says what a new worker brought back of the earlier cells.

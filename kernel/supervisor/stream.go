@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/golab-notebooks/golab/kernel/worker"
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // Stream indexes.
@@ -86,7 +86,7 @@ func (s *streams) queue(which int, b []byte) {
 }
 
 func newStreams(token string) *streams {
-	s := &streams{prefix: []byte(worker.MarkerPrefix(token)), atLine: [2]bool{true, true}, workerAlive: true}
+	s := &streams{prefix: []byte(protocol.MarkerPrefix(token)), atLine: [2]bool{true, true}, workerAlive: true}
 	s.cond = sync.NewCond(&s.mu)
 	return s
 }

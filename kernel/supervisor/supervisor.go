@@ -23,7 +23,8 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/kernel/limits"
-	"github.com/golab-notebooks/golab/kernel/worker"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // Sink receives what a running cell produces. Stream and Display are
@@ -32,7 +33,7 @@ type Sink struct {
 	// Stream receives text the cell wrote to "stdout" or "stderr".
 	Stream func(name, text string)
 	// Display receives rich outputs (display, update, clear).
-	Display func(o worker.Output)
+	Display func(o protocol.Output)
 	// Input asks the learner for a line of input. It may be nil when the
 	// front end cannot answer (the worker then refuses to read).
 	Input func(prompt string, password bool) (string, error)
@@ -49,7 +50,7 @@ type Sink struct {
 type Result struct {
 	Status          string         // "ok" or "error"
 	Data            map[string]any // the trailing expression's value, if shown
-	Error           *worker.Error
+	Error           *protocol.Error
 	UserExpressions map[string]any
 }
 
@@ -154,9 +155,9 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	s.interrupted = false
 	s.mu.Unlock()
 
-	req := worker.Request{Op: worker.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
+	req := protocol.Request{Op: protocol.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
 	ev, alive := p.callCell(req, sink, limit)
-	if alive && ev.Status == "error" && ev.Error != nil && ev.Error.Name == worker.ChangedDefinition {
+	if alive && ev.Status == "error" && ev.Error != nil && ev.Error.Name == protocol.ChangedDefinition {
 		p.streams.flush()
 		p.streams.endCell()
 		if p, ev, alive = s.redefine(code, req, sink, limit, ev); p == nil {
@@ -189,10 +190,10 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 // definition in place of the old (and this cell's declarations), the cell
 // runs again there, and the learner is told. It returns the new process
 // and the cell's end, or a nil process when no worker could start.
-func (s *Supervisor) redefine(code string, req worker.Request, sink *Sink, limit *limiter, changed worker.Event) (*process, worker.Event, bool) {
+func (s *Supervisor) redefine(code string, req protocol.Request, sink *Sink, limit *limiter, changed protocol.Event) (*process, protocol.Event, bool) {
 	p, report, err := s.restart(code)
 	if err != nil {
-		changed.Error = &worker.Error{Name: "worker unavailable", Value: "golab could not start a new Go worker: " + err.Error()}
+		changed.Error = &protocol.Error{Name: "worker unavailable", Value: "golab could not start a new Go worker: " + err.Error()}
 		return nil, changed, false
 	}
 	if sink.Stream != nil {
@@ -205,7 +206,7 @@ func (s *Supervisor) redefine(code string, req worker.Request, sink *Sink, limit
 
 // callCell sends an execute request to the worker with sink taking the
 // cell's output and input requests, and waits for its end.
-func (p *process) callCell(req worker.Request, sink *Sink, limit *limiter) (worker.Event, bool) {
+func (p *process) callCell(req protocol.Request, sink *Sink, limit *limiter) (protocol.Event, bool) {
 	p.streams.setSink(sink, limit)
 	p.inputSink.Store(sink)
 	req.ID = p.newID()
@@ -292,7 +293,7 @@ func (s *Supervisor) Interrupt() {
 // names, the kind of each ("function", "class", "module", …), and the byte
 // range they replace.
 func (s *Supervisor) Complete(code string, cursor int) (matches []string, kinds map[string]string, start, end int) {
-	ev, ok := s.ask(worker.Request{Op: worker.OpComplete, Code: code, Cursor: cursor})
+	ev, ok := s.ask(protocol.Request{Op: protocol.OpComplete, Code: code, Cursor: cursor})
 	if !ok {
 		return nil, nil, cursor, cursor
 	}
@@ -301,24 +302,24 @@ func (s *Supervisor) Complete(code string, cursor int) (matches []string, kinds 
 
 // Inspect asks the worker to describe the name at byte offset cursor.
 func (s *Supervisor) Inspect(code string, cursor, detail int) (bool, map[string]any) {
-	ev, ok := s.ask(worker.Request{Op: worker.OpInspect, Code: code, Cursor: cursor, DetailLevel: detail})
+	ev, ok := s.ask(protocol.Request{Op: protocol.OpInspect, Code: code, Cursor: cursor, DetailLevel: detail})
 	if !ok {
 		return false, nil
 	}
 	return ev.Found, ev.Data
 }
 
-func (s *Supervisor) ask(req worker.Request) (worker.Event, bool) {
+func (s *Supervisor) ask(req protocol.Request) (protocol.Event, bool) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
 	p, err := s.current()
 	if err != nil {
-		return worker.Event{}, false
+		return protocol.Event{}, false
 	}
 	ev, alive := p.call(req)
 	if !alive {
 		_, _, _ = s.restart()
-		return worker.Event{}, false
+		return protocol.Event{}, false
 	}
 	return ev, ev.Status == "ok"
 }
@@ -381,7 +382,7 @@ func (s *Supervisor) restart(also ...string) (*process, restoreReport, error) {
 	}
 	var report restoreReport
 	if len(cells) > 0 {
-		ev, outcome := p.callWithin(worker.Request{Op: worker.OpRestore, Cells: cells, Failed: failed}, s.opts.Limits.Restore)
+		ev, outcome := p.callWithin(protocol.Request{Op: protocol.OpRestore, Cells: cells, Failed: failed}, s.opts.Limits.Restore)
 		switch outcome {
 		case answered:
 			report = restoreReport{restored: ev.Restored, zeroed: ev.Zeroed, skipped: ev.Skipped, lost: ev.NotRestored}
@@ -418,7 +419,7 @@ type process struct {
 
 	reqMu     sync.Mutex
 	nextID    int64
-	waiting   chan worker.Event // the answer to the request in flight
+	waiting   chan protocol.Event // the answer to the request in flight
 	inFlight  bool
 	inputSink atomic.Pointer[Sink]
 
@@ -471,7 +472,7 @@ func (s *Supervisor) start() (*process, error) {
 		// space limit stops one huge allocation at once (the idle worker
 		// reserves about 1.6 GB of address space, so it gets that on top).
 		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMEMLIMIT=%dMiB", m>>20),
-			fmt.Sprintf("%s=%d", worker.AddressSpaceEnv, m+addressSpaceSlack))
+			fmt.Sprintf("%s=%d", protocol.AddressSpaceEnv, m+addressSpaceSlack))
 	}
 	cmd.Stdin = nil
 	cmd.Stdout = outW
@@ -494,7 +495,7 @@ func (s *Supervisor) start() (*process, error) {
 		log:      s.opts.Log,
 		requests: reqW,
 		streams:  newStreams(token),
-		waiting:  make(chan worker.Event, 1),
+		waiting:  make(chan protocol.Event, 1),
 		done:     make(chan struct{}),
 	}
 	go p.streams.read(stdout, outR)
@@ -582,14 +583,14 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 	sc.Buffer(make([]byte, 64*1024), 512*1024*1024)
 	first := true
 	for sc.Scan() {
-		var ev worker.Event
+		var ev protocol.Event
 		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
 			p.log.Printf("worker sent an unreadable event: %v", err)
 			continue
 		}
 		if first {
 			first = false
-			if ev.Op != worker.EvReady {
+			if ev.Op != protocol.EvReady {
 				ready <- fmt.Errorf("the Go worker said %q before it was ready", ev.Op)
 				return
 			}
@@ -600,16 +601,16 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 		// Publish the text written before this event first.
 		p.streams.waitFor(ev.Seq, 2*time.Second)
 		switch ev.Op {
-		case worker.EvOutput:
+		case protocol.EvOutput:
 			p.streams.deliver(ev.Seq, func(sink *Sink) {
 				if sink.Display != nil && ev.Output != nil {
 					sink.Display(*ev.Output)
 				}
 			})
-		case worker.EvInputRequest:
+		case protocol.EvInputRequest:
 			p.streams.deliver(ev.Seq, nil)
 			go p.answerInput(ev)
-		case worker.EvDone:
+		case protocol.EvDone:
 			p.reqMu.Lock()
 			want := p.inFlightID
 			p.reqMu.Unlock()
@@ -634,7 +635,7 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 }
 
 // answerInput asks the learner for input and passes the answer on.
-func (p *process) answerInput(ev worker.Event) {
+func (p *process) answerInput(ev protocol.Event) {
 	sink := p.inputSink.Load()
 	value := ""
 	if sink != nil && sink.Input != nil {
@@ -644,7 +645,7 @@ func (p *process) answerInput(ev worker.Event) {
 		}
 		value = v
 	}
-	p.send(worker.Request{Op: worker.OpInput, Value: value})
+	p.send(protocol.Request{Op: protocol.OpInput, Value: value})
 }
 
 // call sends a request and waits for its answer; alive is false when the
@@ -659,7 +660,7 @@ func (p *process) newID() int64 {
 
 // call sends a request (given a fresh ID unless it has one) and waits for
 // its answer; false means the worker died first.
-func (p *process) call(req worker.Request) (worker.Event, bool) {
+func (p *process) call(req protocol.Request) (protocol.Event, bool) {
 	if req.ID == 0 {
 		req.ID = p.newID()
 	}
@@ -676,7 +677,7 @@ func (p *process) call(req worker.Request) (worker.Event, bool) {
 		p.log.Printf("send to worker: %v", err)
 		p.kill()
 		<-p.done
-		return worker.Event{}, false
+		return protocol.Event{}, false
 	}
 	select {
 	case ev := <-p.waiting:
@@ -687,7 +688,7 @@ func (p *process) call(req worker.Request) (worker.Event, bool) {
 		case ev := <-p.waiting:
 			return ev, true
 		default:
-			return worker.Event{}, false
+			return protocol.Event{}, false
 		}
 	}
 }
@@ -703,9 +704,9 @@ const (
 
 // callWithin is call with a time bound; on timedOut the worker is still
 // running and the caller ends it.
-func (p *process) callWithin(req worker.Request, limit time.Duration) (worker.Event, callOutcome) {
+func (p *process) callWithin(req protocol.Request, limit time.Duration) (protocol.Event, callOutcome) {
 	type answer struct {
-		ev    worker.Event
+		ev    protocol.Event
 		alive bool
 	}
 	got := make(chan answer, 1)
@@ -720,11 +721,11 @@ func (p *process) callWithin(req worker.Request, limit time.Duration) (worker.Ev
 		}
 		return a.ev, answered
 	case <-time.After(limit):
-		return worker.Event{}, timedOut
+		return protocol.Event{}, timedOut
 	}
 }
 
-func (p *process) send(req worker.Request) error {
+func (p *process) send(req protocol.Request) error {
 	b, err := json.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("encode worker request: %w", err)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/worker"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // TestMain lets the test binary double as the worker process: the
@@ -45,7 +47,7 @@ type recorder struct {
 	mu      sync.Mutex
 	start   time.Time
 	streams []streamPart
-	outputs []worker.Output
+	outputs []protocol.Output
 }
 
 type streamPart struct {
@@ -61,7 +63,7 @@ func (r *recorder) sink() *Sink {
 			defer r.mu.Unlock()
 			r.streams = append(r.streams, streamPart{name, text, time.Since(r.start)})
 		},
-		Display: func(o worker.Output) {
+		Display: func(o protocol.Output) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.outputs = append(r.outputs, o)

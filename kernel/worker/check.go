@@ -6,12 +6,14 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/exercise"
 	"github.com/golab-notebooks/golab/runtime/check"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // runCheck runs a %check cell: each test of the exercise, against what the
 // notebook has defined so far, then a pass or fail box. A failing test is
 // not a cell error: the notebook runs on, and the box says what failed.
-func (w *Worker) runCheck(src string) *Error {
+func (w *Worker) runCheck(src string) *protocol.Error {
 	c, err := exercise.ParseCell(src)
 	if err != nil && c.Graded && len(c.Tests) == 0 {
 		// A graded cell whose tests are all hidden from the student copy.
@@ -19,7 +21,7 @@ func (w *Worker) runCheck(src string) *Error {
 		return nil
 	}
 	if err != nil {
-		return &Error{Name: exercise.Magic, Value: err.Error(), Traceback: []string{red(exercise.Magic+": ") + err.Error()}}
+		return &protocol.Error{Name: exercise.Magic, Value: err.Error(), Traceback: []string{red(exercise.Magic+": ") + err.Error()}}
 	}
 	name, tests := c.Exercise, c.Tests
 	if d, ok := w.defs["value:check"]; ok || w.defs["type:check"].Name != "" {
@@ -27,7 +29,7 @@ func (w *Worker) runCheck(src string) *Error {
 			d = w.defs["type:check"]
 		}
 		// The tests call the golab/check package by this name.
-		return &Error{Name: exercise.Magic, Value: "the notebook defines check itself",
+		return &protocol.Error{Name: exercise.Magic, Value: "the notebook defines check itself",
 			Traceback: []string{red(exercise.Magic+": ") + fmt.Sprintf("a cell defines %s check (cell line %d of its cell), and the tests need that name for golab's check package: rename it.", d.Kind, d.Line)}}
 	}
 	if e := w.ensureImported(`import "golab/check"`, "check"); e != nil {
@@ -64,7 +66,7 @@ func (w *Worker) runCheck(src string) *Error {
 			}
 		}
 		if failed > 0 {
-			return &Error{Name: "check failed", Value: fmt.Sprintf("%d of %d tests of %s failed", failed, len(outcomes), name),
+			return &protocol.Error{Name: "check failed", Value: fmt.Sprintf("%d of %d tests of %s failed", failed, len(outcomes), name),
 				Traceback: []string{red("check failed: ") + fmt.Sprintf("%d of %d tests of %s failed (see the box above); a graded check fails its cell.", failed, len(outcomes), name)}}
 		}
 	}
@@ -73,7 +75,7 @@ func (w *Worker) runCheck(src string) *Error {
 
 // testProblem words a test that did not compile or crashed: most often the
 // learner's function is missing or has another signature.
-func testProblem(e *Error) string {
+func testProblem(e *protocol.Error) string {
 	msg := e.Value
 	if strings.Contains(msg, "undefined") {
 		msg += " (is the exercise's function defined, with the name and parameters the prompt gives?)"
@@ -83,7 +85,7 @@ func testProblem(e *Error) string {
 
 // ensureImported imports a package under a name, unless the notebook
 // already has that name.
-func (w *Worker) ensureImported(importLine, name string) *Error {
+func (w *Worker) ensureImported(importLine, name string) *protocol.Error {
 	if _, ok := w.defs["package:"+name]; ok {
 		return nil
 	}

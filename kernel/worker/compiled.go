@@ -18,6 +18,8 @@ import (
 	"github.com/golab-notebooks/golab/internal/outlet"
 	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/gobuild"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // GoRunMagic, as the first line of a cell, runs the cell as a program
@@ -74,7 +76,7 @@ func compileWholePrograms() (bool, string) {
 // interpreter's does, Go's own runtime reports it, and its exit status
 // ends the cell. The program's declarations are also made in the
 // interpreter, so that later cells can use them.
-func (w *Worker) runCompiled(src string) *Error {
+func (w *Worker) runCompiled(src string) *protocol.Error {
 	program := src
 	if isGoRunCell(src) {
 		at := strings.Index(src, "%go")
@@ -83,23 +85,23 @@ func (w *Worker) runCompiled(src string) *Error {
 	}
 	goBin, version := gobuild.Toolchain()
 	if goBin == "" {
-		return &Error{Name: GoRunMagic, Value: "the Go toolchain is not installed", Traceback: []string{
+		return &protocol.Error{Name: GoRunMagic, Value: "the Go toolchain is not installed", Traceback: []string{
 			red(GoRunMagic) + " builds the cell with the go command, which is not on this machine's PATH.",
 			"Install Go from https://go.dev/dl/ and restart the kernel, or remove the %go run line.",
 		}}
 	}
 	if !isWholeProgram(program) {
-		return &Error{Name: GoRunMagic, Value: "the cell is not a whole program", Traceback: []string{
+		return &protocol.Error{Name: GoRunMagic, Value: "the cell is not a whole program", Traceback: []string{
 			red(GoRunMagic) + " runs a whole program: a cell that starts with package main and declares func main.",
 		}}
 	}
 	dir, err := os.MkdirTemp("", "golab-run-")
 	if err != nil {
-		return &Error{Name: GoRunMagic, Value: fmt.Sprintf("make a build directory: %v", err)}
+		return &protocol.Error{Name: GoRunMagic, Value: fmt.Sprintf("make a build directory: %v", err)}
 	}
 	defer os.RemoveAll(dir)
 	if err := gobuild.WriteModule(dir, program, version, HelperModule); err != nil {
-		return &Error{Name: GoRunMagic, Value: err.Error(), Traceback: []string{red(GoRunMagic+": ") + err.Error()}}
+		return &protocol.Error{Name: GoRunMagic, Value: err.Error(), Traceback: []string{red(GoRunMagic+": ") + err.Error()}}
 	}
 	status := w.progress("go build: compiling the program with the Go toolchain…")
 	start := time.Now()
@@ -120,10 +122,10 @@ func (w *Worker) runCompiled(src string) *Error {
 		return nil
 	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
 		code := exitErr.ExitCode()
-		return &Error{Name: "exit status " + strconv.Itoa(code), Value: fmt.Sprintf("the program exited with status %d", code),
+		return &protocol.Error{Name: "exit status " + strconv.Itoa(code), Value: fmt.Sprintf("the program exited with status %d", code),
 			Traceback: []string{red("exit status "+strconv.Itoa(code)) + " (as go run says: the program ended with a non-zero status)"}}
 	default:
-		return &Error{Name: "program failed", Value: err.Error(), Traceback: []string{red("the program failed: ") + err.Error()}}
+		return &protocol.Error{Name: "program failed", Value: err.Error(), Traceback: []string{red("the program failed: ") + err.Error()}}
 	}
 }
 
@@ -146,8 +148,8 @@ func (w *Worker) runProgram(path string) error {
 	run.Env = append(os.Environ(), outlet.ProgramEnv+"=3,4")
 	// The program's stderr is its own: a "panic:" there is the program's
 	// report, not the worker's crash.
-	_, _ = os.Stderr.WriteString(Marker(w.token, "plain", "1"))
-	defer func() { _, _ = os.Stderr.WriteString(Marker(w.token, "plain", "0")) }()
+	_, _ = os.Stderr.WriteString(protocol.Marker(w.token, "plain", "1"))
+	defer func() { _, _ = os.Stderr.WriteString(protocol.Marker(w.token, "plain", "0")) }()
 	err = run.Start()
 	outW.Close()
 	ackR.Close()
@@ -159,7 +161,7 @@ func (w *Worker) runProgram(path string) error {
 	served := make(chan error, 1)
 	go func() {
 		served <- outlet.Serve(outR, ackW, func(o outlet.Output) {
-			w.send(Event{Op: EvOutput, Output: &Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
+			w.send(protocol.Event{Op: protocol.EvOutput, Output: &protocol.Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
 		})
 		outR.Close()
 		ackW.Close()
@@ -204,7 +206,7 @@ func (w *Worker) declareForLaterCells(program string) {
 func (w *Worker) progress(text string) func(string) {
 	id := fmt.Sprintf("golab-build-%d", time.Now().UnixNano())
 	show := func(kind, text string) {
-		w.send(Event{Op: EvOutput, Output: &Output{Kind: kind, DisplayID: id, Data: map[string]any{
+		w.send(protocol.Event{Op: protocol.EvOutput, Output: &protocol.Output{Kind: kind, DisplayID: id, Data: map[string]any{
 			"text/plain": text,
 			"text/html":  `<span style="color:#666;font-size:90%">` + htmlEscape(text) + `</span>`,
 		}}})
@@ -231,7 +233,7 @@ var buildPosition = regexp.MustCompile(`^\.?/?main\.go:(\d+):(\d+): (.*)$`)
 
 // buildError turns the compiler's messages into the cell's error, at cell
 // lines (the program is the cell, line for line).
-func buildError(out, program string) *Error {
+func buildError(out, program string) *protocol.Error {
 	var tb []string
 	first := ""
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -254,5 +256,5 @@ func buildError(out, program string) *Error {
 	if first == "" {
 		first = "the program does not compile"
 	}
-	return &Error{Name: "error", Value: first, Traceback: tb}
+	return &protocol.Error{Name: "error", Value: first, Traceback: tb}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // positioned matches an interpreter message that starts with a position:
@@ -80,33 +82,11 @@ func operandAt(src string, line, col int) string {
 // panic unwinds through: "3:5: panic: main.f(...)".
 var panicFrame = regexp.MustCompile(`^(\d+):(\d+): panic(?:: (.*))?$`)
 
-// reflectPanics translates panics that yaegi raises through the reflect
-// package into the runtime errors compiled Go would report.
-var reflectPanics = map[string]string{
-	"reflect: slice index out of range":                      "runtime error: index out of range",
-	"reflect: array index out of range":                      "runtime error: index out of range",
-	"reflect: string index out of range":                     "runtime error: index out of range",
-	"reflect: call of reflect.Value.Elem on zero Value":      "runtime error: invalid memory address or nil pointer dereference",
-	"reflect: call of reflect.Value.Field on zero Value":     "runtime error: invalid memory address or nil pointer dereference",
-	"reflect: call of reflect.Value.Set on zero Value":       "runtime error: invalid memory address or nil pointer dereference",
-	"reflect: call of reflect.Value.Interface on zero Value": "runtime error: invalid memory address or nil pointer dereference",
-	"reflect.Value.Slice: slice index out of bounds":         "runtime error: slice bounds out of range",
-	"assignment to entry in nil map":                         "assignment to entry in nil map",
-}
-
-// GoPanicText returns the panic value compiled Go would report for one
-// the interpreter raised (yaegi's reflect wording for a nil pointer, an
-// index out of range, …), and whether it differs.
-func GoPanicText(value string) (string, bool) {
-	plain, ok := reflectPanics[value]
-	return plain, ok && plain != value
-}
-
 // syntaxError describes a cell that does not parse.
-func syntaxError(err error, src string) *Error {
+func syntaxError(err error, src string) *protocol.Error {
 	var list cell.ErrorList
 	if !errors.As(err, &list) || len(list) == 0 {
-		return &Error{Name: "syntax error", Value: err.Error(), Traceback: []string{err.Error()}}
+		return &protocol.Error{Name: "syntax error", Value: err.Error(), Traceback: []string{err.Error()}}
 	}
 	first := list[0]
 	tb := []string{red("syntax error") + fmt.Sprintf(" at cell line %d, column %d: %s", first.Line, first.Column, first.Msg)}
@@ -114,12 +94,12 @@ func syntaxError(err error, src string) *Error {
 	for _, e := range list[1:] {
 		tb = append(tb, fmt.Sprintf("also at line %d, column %d: %s", e.Line, e.Column, e.Msg))
 	}
-	return &Error{Name: "syntax error", Value: fmt.Sprintf("line %d:%d: %s", first.Line, first.Column, first.Msg), Traceback: tb}
+	return &protocol.Error{Name: "syntax error", Value: fmt.Sprintf("line %d:%d: %s", first.Line, first.Column, first.Msg), Traceback: tb}
 }
 
 // describe turns an interpreter error into an error output that points at
 // the cell's own lines.
-func (w *Worker) describe(err error, src string) *Error {
+func (w *Worker) describe(err error, src string) *protocol.Error {
 	var p interp.Panic
 	if errors.As(err, &p) {
 		name := "panic"
@@ -130,7 +110,7 @@ func (w *Worker) describe(err error, src string) *Error {
 		if e, ok := p.Value.(error); ok {
 			value = e.Error()
 		}
-		if plain, ok := reflectPanics[value]; ok {
+		if plain, ok := protocol.GoPanicText(value); ok {
 			name, value = "runtime error", plain
 		}
 		tb := []string{red("panic: ") + value}
@@ -147,7 +127,7 @@ func (w *Worker) describe(err error, src string) *Error {
 				tb = append([]string{tb[0]}, sends...)
 			}
 		}
-		return &Error{Name: name, Value: value, Traceback: tb}
+		return &protocol.Error{Name: name, Value: value, Traceback: tb}
 	}
 	msg := strings.TrimSpace(err.Error())
 	if m := positioned.FindStringSubmatch(msg); m != nil {
@@ -158,9 +138,9 @@ func (w *Worker) describe(err error, src string) *Error {
 		text = goWording(text, src, line, col)
 		tb := []string{red("error") + fmt.Sprintf(" at cell line %d, column %d: %s", line, col, text)}
 		tb = append(tb, sourceContext(src, line, col)...)
-		return &Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", line, col, text), Traceback: tb}
+		return &protocol.Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", line, col, text), Traceback: tb}
 	}
-	return &Error{Name: "error", Value: msg, Traceback: []string{red("error: ") + msg}}
+	return &protocol.Error{Name: "error", Value: msg, Traceback: []string{red("error: ") + msg}}
 }
 
 // sendLines points at the cell's channel sends.
@@ -263,7 +243,7 @@ func (s *frameSniffer) Write(p []byte) (int, error) {
 		if s.quiet {
 			return len(p), nil
 		}
-		if _, err := io.WriteString(s.dst, Marker(s.token, "frame", fixed)); err != nil {
+		if _, err := io.WriteString(s.dst, protocol.Marker(s.token, "frame", fixed)); err != nil {
 			return 0, err
 		}
 		return len(p), nil

@@ -17,6 +17,8 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/gobuild"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // RaceMagic, as the first line of a cell, runs the cell as a compiled
@@ -32,13 +34,13 @@ func isRaceCell(src string) bool {
 // runRace compiles the cell, with the imports and declarations of earlier
 // cells, as a program with -race, runs it, and maps the detector's report
 // back to cell lines.
-func (w *Worker) runRace(src string) *Error {
+func (w *Worker) runRace(src string) *protocol.Error {
 	// Blank the magic line, keeping every other line where it is.
 	at := strings.Index(src, RaceMagic)
 	body := src[:at] + strings.Repeat(" ", len(RaceMagic)) + src[at+len(RaceMagic):]
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		return &Error{Name: "%race", Value: "the Go toolchain is not installed", Traceback: []string{
+		return &protocol.Error{Name: "%race", Value: "the Go toolchain is not installed", Traceback: []string{
 			red("%race") + " compiles the cell with Go's race detector, which needs the go command;",
 			"it is not on this machine's PATH. Install Go from https://go.dev/dl/ and restart the kernel.",
 		}}
@@ -49,16 +51,16 @@ func (w *Worker) runRace(src string) *Error {
 	}
 	prog, lines, err := w.raceProgram(plan)
 	if err != nil {
-		return &Error{Name: "%race", Value: err.Error(), Traceback: []string{red("%race: ") + err.Error()}}
+		return &protocol.Error{Name: "%race", Value: err.Error(), Traceback: []string{red("%race: ") + err.Error()}}
 	}
 	dir, err := os.MkdirTemp("", "golab-race-")
 	if err != nil {
-		return &Error{Name: "%race", Value: fmt.Sprintf("make a build directory: %v", err)}
+		return &protocol.Error{Name: "%race", Value: fmt.Sprintf("make a build directory: %v", err)}
 	}
 	defer os.RemoveAll(dir)
 	_, version := gobuild.Toolchain()
 	if err := gobuild.WriteModule(dir, prog, version, HelperModule); err != nil {
-		return &Error{Name: "%race", Value: err.Error(), Traceback: []string{red("%race: ") + err.Error()}}
+		return &protocol.Error{Name: "%race", Value: err.Error(), Traceback: []string{red("%race: ") + err.Error()}}
 	}
 	fmt.Fprintln(os.Stderr, "golab: compiling the cell with the race detector (go build -race)…")
 	build := exec.Command(goBin, "build", "-race", "-o", "cell", ".")
@@ -69,7 +71,7 @@ func (w *Worker) runRace(src string) *Error {
 		if strings.Contains(text, "requires cgo") || strings.Contains(text, "C compiler") {
 			text += "\nThe race detector needs cgo and a C compiler (gcc); install gcc and restart the kernel."
 		}
-		return &Error{Name: "%race", Value: "the cell does not compile as a program",
+		return &protocol.Error{Name: "%race", Value: "the cell does not compile as a program",
 			Traceback: append([]string{red("%race:") + " the cell does not compile as a program:"}, strings.Split(strings.TrimSpace(text), "\n")...)}
 	}
 	run := exec.Command(filepath.Join(dir, "cell"))
@@ -79,14 +81,14 @@ func (w *Worker) runRace(src string) *Error {
 	err = run.Run()
 	report.flush()
 	if report.races > 0 {
-		return &Error{Name: "data race", Value: fmt.Sprintf("the race detector found %d data race(s)", report.races), Traceback: []string{
+		return &protocol.Error{Name: "data race", Value: fmt.Sprintf("the race detector found %d data race(s)", report.races), Traceback: []string{
 			red("data race:") + fmt.Sprintf(" the race detector found %d data race(s); the report above names the cell lines.", report.races),
 			"Two goroutines used the same variable at once, at least one of them writing, with nothing",
 			"ordering the two: guard it with a sync.Mutex, use sync/atomic, or pass it over a channel.",
 		}}
 	}
 	if err != nil {
-		return &Error{Name: "%race", Value: fmt.Sprintf("the program failed: %v", err)}
+		return &protocol.Error{Name: "%race", Value: fmt.Sprintf("the program failed: %v", err)}
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package worker
 import (
 	"testing"
 	"time"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // TestRewritesMatchGo runs, for each gap of yaegi v0.16.1 that the cell
@@ -266,7 +268,7 @@ var _ = time.Second`); e != nil {
 			}
 			type answer struct {
 				got string
-				err *Error
+				err *protocol.Error
 			}
 			done := make(chan answer, 1)
 			go func() {

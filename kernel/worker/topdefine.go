@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // definedHolder is the interpreter global through which a top-level
@@ -16,7 +18,7 @@ const definedHolder = "__golab_defined"
 // comes from a generic call, which yaegi v0.16.1 crashes on, runs inside a
 // function literal instead, and its variables are declared afterwards with
 // the types their values have (see cell.SplitTopDefines).
-func (w *Worker) runStmts(stmts, src string) *Error {
+func (w *Worker) runStmts(stmts, src string) *protocol.Error {
 	for _, p := range cell.SplitTopDefines(stmts, w.isGenericFunc) {
 		if p.Define == nil {
 			if e := w.eval(cell.RewriteStmts(p.Source, w.earlier()), src); e != nil {
@@ -53,7 +55,7 @@ func (w *Worker) isGenericIn(plan *cell.Plan) func(string) bool {
 // defineFromFunction runs one top-level definition inside a function
 // literal, then declares its variables at the top level with the static
 // types the function saw, and gives them its values.
-func (w *Worker) defineFromFunction(p cell.StmtPiece, src string) *Error {
+func (w *Worker) defineFromFunction(p cell.StmtPiece, src string) *protocol.Error {
 	d := p.Define
 	if e := w.eval("var "+definedHolder+" any", src); e != nil {
 		return e
@@ -105,7 +107,7 @@ func (w *Worker) defineFromFunction(p cell.StmtPiece, src string) *Error {
 
 // cannotDefine explains a top-level definition from a generic call that
 // golab could not carry out; the statement itself has run.
-func (w *Worker) cannotDefine(d *cell.TopDefine, src, name, why string) *Error {
+func (w *Worker) cannotDefine(d *cell.TopDefine, src, name, why string) *protocol.Error {
 	what := "its variables"
 	if name != "" {
 		what = "`" + name + "`"
@@ -118,5 +120,5 @@ func (w *Worker) cannotDefine(d *cell.TopDefine, src, name, why string) *Error {
 		"statement inside a function (it has run), but cannot keep " + what + " for the rest of the notebook: " + why + ".",
 		"Declare the variable with its type first, then assign it (var ks []string, then ks = Keys(m)), or use it inside a function.",
 	}
-	return &Error{Name: "not supported", Value: value, Traceback: append(tb, sourceContext(src, d.Line, 1)...)}
+	return &protocol.Error{Name: "not supported", Value: value, Traceback: append(tb, sourceContext(src, d.Line, 1)...)}
 }

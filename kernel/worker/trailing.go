@@ -12,6 +12,8 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // singleValueBuiltins are the builtins whose call has exactly one value.
@@ -28,7 +30,7 @@ var singleValueBuiltins = map[string]bool{
 // value in a fresh variable and formats it with the interpreter's own fmt
 // (so String methods of cell types apply). Anything else runs as a plain
 // statement and shows nothing, as in Go.
-func (w *Worker) evalTrailing(piece, src string) (string, *Error) {
+func (w *Worker) evalTrailing(piece, src string) (string, *protocol.Error) {
 	trimmed := strings.TrimLeft(piece, " \t\n")
 	lead := piece[:len(piece)-len(trimmed)]
 	expr, err := parser.ParseExpr(trimmed)

@@ -11,6 +11,8 @@ import (
 	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/exercise"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // watchCell starts looking for a deadlock in the cell about to run, and
@@ -180,8 +182,8 @@ func (o *originWriter) Write(p []byte) (int, error) {
 	if !earlier {
 		return o.dst.Write(p)
 	}
-	open := Marker(o.token, "from", strconv.FormatInt(tag, 10))
-	end := Marker(o.token, "from", "0")
+	open := protocol.Marker(o.token, "from", strconv.FormatInt(tag, 10))
+	end := protocol.Marker(o.token, "from", "0")
 	b := make([]byte, 0, len(open)+len(p)+len(end))
 	b = append(append(append(b, open...), p...), end...)
 	// One write: the file's lock keeps other goroutines' text outside it.

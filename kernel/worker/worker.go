@@ -29,6 +29,8 @@ import (
 	"github.com/golab-notebooks/golab/kernel/goroutines"
 	"github.com/golab-notebooks/golab/runtime/proc"
 	"github.com/golab-notebooks/golab/runtime/symbols"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // showFunc is the interpreted helper that formats a trailing expression's
@@ -304,7 +306,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		return nil, fmt.Errorf("define the helpers of rewritten cells: %w", err)
 	}
 	outlet.SetTarget(func(o outlet.Output) {
-		w.send(Event{Op: EvOutput, Output: &Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
+		w.send(protocol.Event{Op: protocol.EvOutput, Output: &protocol.Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
 	})
 	return w, nil
 }
@@ -313,19 +315,19 @@ func New(token string, out io.Writer) (*Worker, error) {
 // Requests are handled one at a time, except input answers, which reach the
 // cell that is waiting for them.
 func (w *Worker) Serve(in io.Reader) error {
-	work := make(chan Request)
+	work := make(chan protocol.Request)
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(work)
 		sc := bufio.NewScanner(in)
 		sc.Buffer(make([]byte, 64*1024), 256*1024*1024)
 		for sc.Scan() {
-			var req Request
+			var req protocol.Request
 			if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
 				readErr <- fmt.Errorf("decode request: %w", err)
 				return
 			}
-			if req.Op == OpInput {
+			if req.Op == protocol.OpInput {
 				select {
 				case w.inputs <- req.Value:
 				default: // nobody is waiting: a stale answer
@@ -339,7 +341,7 @@ func (w *Worker) Serve(in io.Reader) error {
 			w.OnKernelGone()
 		}
 	}()
-	w.send(Event{Op: EvReady})
+	w.send(protocol.Event{Op: protocol.EvReady})
 	for req := range work {
 		w.send(w.handleOnRunner(req))
 	}
@@ -349,17 +351,17 @@ func (w *Worker) Serve(in io.Reader) error {
 // runner is the goroutine that runs cells, one at a time. The deadlock
 // watcher knows it as the cell's own goroutine.
 type runner struct {
-	requests chan Request
-	answers  chan Event
+	requests chan protocol.Request
+	answers  chan protocol.Event
 	exited   chan struct{} // closed when the goroutine ends
 }
 
 // handleOnRunner handles a request on the runner goroutine. A cell that
 // calls runtime.Goexit ends that goroutine, as Goexit ends any: the cell
 // is then reported as ended, and the next request gets a new runner.
-func (w *Worker) handleOnRunner(req Request) Event {
+func (w *Worker) handleOnRunner(req protocol.Request) protocol.Event {
 	if w.runner == nil {
-		r := &runner{requests: make(chan Request), answers: make(chan Event), exited: make(chan struct{})}
+		r := &runner{requests: make(chan protocol.Request), answers: make(chan protocol.Event), exited: make(chan struct{})}
 		go func() {
 			defer close(r.exited)
 			for req := range r.requests {
@@ -376,7 +378,7 @@ func (w *Worker) handleOnRunner(req Request) Event {
 	case <-r.exited:
 		w.runner = nil
 		w.watcher = nil // it watched the goroutine that ended
-		return Event{Op: EvDone, ID: req.ID, Status: "error", Error: &Error{
+		return protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: "error", Error: &protocol.Error{
 			Name:  "runtime.Goexit",
 			Value: "runtime.Goexit ended the goroutine that runs the cell",
 			Traceback: []string{
@@ -389,46 +391,46 @@ func (w *Worker) handleOnRunner(req Request) Event {
 	}
 }
 
-func (w *Worker) handle(req Request) (ev Event) {
-	ev = Event{Op: EvDone, ID: req.ID, Status: "ok"}
+func (w *Worker) handle(req protocol.Request) (ev protocol.Event) {
+	ev = protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: "ok"}
 	defer func() {
 		// An interpreter bug must not take the worker down with it.
 		if r := recover(); r != nil {
-			ev = Event{Op: EvDone, ID: req.ID, Status: "error", Error: &Error{
+			ev = protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: "error", Error: &protocol.Error{
 				Name: "internal error", Value: fmt.Sprint(r),
 				Traceback: []string{fmt.Sprintf("the Go interpreter failed on this cell: %v", r)},
 			}}
 		}
 	}()
 	switch req.Op {
-	case OpExecute:
+	case protocol.OpExecute:
 		w.execute(req, &ev)
-	case OpRestore:
+	case protocol.OpRestore:
 		r := w.restore(req.Cells, req.Failed)
 		ev.Restored, ev.Zeroed, ev.Skipped, ev.NotRestored = r.restored, r.zeroed, r.skipped, r.lost
-	case OpComplete:
+	case protocol.OpComplete:
 		var kinds map[string]string
 		ev.Matches, kinds, ev.CursorStart, ev.CursorEnd = w.complete(req.Code, req.Cursor)
 		ev.Kinds = map[string]string{}
 		for _, m := range ev.Matches {
 			ev.Kinds[m] = kinds[m]
 		}
-	case OpInspect:
+	case protocol.OpInspect:
 		ev.Found, ev.Data = w.inspect(req.Code, req.Cursor, req.DetailLevel)
 	default:
 		ev.Status = "error"
-		ev.Error = &Error{Name: "protocol error", Value: fmt.Sprintf("unknown worker request %q", req.Op)}
+		ev.Error = &protocol.Error{Name: "protocol error", Value: fmt.Sprintf("unknown worker request %q", req.Op)}
 	}
 	return ev
 }
 
 // send writes an event, preceded by a sync marker on stdout and stderr.
-func (w *Worker) send(ev Event) {
+func (w *Worker) send(ev protocol.Event) {
 	w.outMu.Lock()
 	defer w.outMu.Unlock()
 	w.seq++
 	ev.Seq = w.seq
-	marker := SyncMarker(w.token, w.seq)
+	marker := protocol.SyncMarker(w.token, w.seq)
 	// Errors writing our own pipes mean the kernel is gone; the encoder's
 	// error below ends the worker.
 	_, _ = os.Stdout.WriteString(marker)
@@ -440,7 +442,7 @@ func (w *Worker) send(ev Event) {
 }
 
 // execute runs one cell.
-func (w *Worker) execute(req Request, ev *Event) {
+func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
 	w.allowStdin = req.AllowStdin
 	w.frames.reset()
 	done := w.watchCell(req.Code, req.ID)
@@ -462,7 +464,7 @@ func (w *Worker) execute(req Request, ev *Event) {
 
 // run evaluates a cell and returns the formatted value of its trailing
 // expression, if it has one with a single value.
-func (w *Worker) run(src string) (string, *Error) {
+func (w *Worker) run(src string) (string, *protocol.Error) {
 	if isRaceCell(src) {
 		return "", w.runRace(src)
 	}
@@ -497,7 +499,7 @@ func (w *Worker) run(src string) (string, *Error) {
 	if found := cell.FindUnsupported(src); len(found) > 0 {
 		u := found[0]
 		tb := []string{red("not supported") + fmt.Sprintf(" at cell line %d, column %d: %s", u.Line, u.Column, u.What)}
-		return "", &Error{Name: "not supported", Value: fmt.Sprintf("line %d:%d: %s", u.Line, u.Column, u.What),
+		return "", &protocol.Error{Name: "not supported", Value: fmt.Sprintf("line %d:%d: %s", u.Line, u.Column, u.What),
 			Traceback: append(tb, sourceContext(src, u.Line, u.Column)...)}
 	}
 	for _, c := range cell.FindCaveats(src, w.declaredOverBasic(plan)) {
@@ -523,14 +525,14 @@ func (w *Worker) run(src string) (string, *Error) {
 	}
 	e := w.runStmts(plan.Stmts, src)
 	if err := w.cellDefers.run(); err != nil && e == nil {
-		e = &Error{Name: "panic", Value: err.Error(), Traceback: []string{red("panic: ") + err.Error()}}
+		e = &protocol.Error{Name: "panic", Value: err.Error(), Traceback: []string{red("panic: ") + err.Error()}}
 	}
 	if e != nil {
 		return "", e
 	}
 	var result string
 	if strings.TrimSpace(plan.Trailing) != "" {
-		var e *Error
+		var e *protocol.Error
 		if result, e = w.evalTrailing(plan.Trailing, src); e != nil {
 			return "", e
 		}
@@ -544,7 +546,7 @@ func (w *Worker) run(src string) (string, *Error) {
 }
 
 // eval evaluates one piece of a cell.
-func (w *Worker) eval(piece, src string) *Error {
+func (w *Worker) eval(piece, src string) *protocol.Error {
 	if strings.TrimSpace(piece) == "" {
 		return nil
 	}
@@ -694,13 +696,7 @@ func (w *Worker) userExpression(expr string) map[string]any {
 // Unchanged types and methods are skipped (the interpreter ignores a second
 // declaration anyway); changed ones are refused with a message, because
 // yaegi would silently keep the old ones.
-// ChangedDefinition is the name of the error a cell ends with when it
-// changes a type or method an earlier cell defined: the supervisor answers
-// it by restoring the earlier cells into a fresh worker with the new
-// definition (see Request.Cells) and running the cell again.
-const ChangedDefinition = "changed definition"
-
-func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definition, *Error) {
+func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definition, *protocol.Error) {
 	var skip []cell.Definition
 	for _, d := range plan.Defined {
 		if d.Kind != cell.Type && d.Kind != cell.Method {
@@ -722,7 +718,7 @@ func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definit
 		// made with it: the supervisor starts a fresh worker, restores the
 		// earlier cells with the new definition in place of the old, and
 		// runs this cell again.
-		return nil, &Error{Name: ChangedDefinition, Value: what + " changes its earlier definition",
+		return nil, &protocol.Error{Name: protocol.ChangedDefinition, Value: what + " changes its earlier definition",
 			Traceback: []string{fmt.Sprintf("%s changes its earlier definition (cell line %d).", what, d.Line)}}
 	}
 	return skip, nil
@@ -731,7 +727,7 @@ func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definit
 // checkUndefined reports the first identifier the cell uses that nothing
 // declares, in Go's words. yaegi's own answer to an undefined name ranges
 // from a misleading message to a crash.
-func (w *Worker) checkUndefined(plan *cell.Plan, src string) *Error {
+func (w *Worker) checkUndefined(plan *cell.Plan, src string) *protocol.Error {
 	imported := map[string]bool{}
 	for _, imp := range plan.ImportSpecs {
 		imported[importName(imp.Name, imp.Path)] = true
@@ -751,14 +747,14 @@ func (w *Worker) checkUndefined(plan *cell.Plan, src string) *Error {
 		if path := packagePathNamed(name); path != "" {
 			tb = append(tb, fmt.Sprintf("(did you forget import %q?)", path))
 		}
-		return &Error{Name: "undefined", Value: fmt.Sprintf("line %d:%d: undefined: %s", id.Line, id.Column, name), Traceback: tb}
+		return &protocol.Error{Name: "undefined", Value: fmt.Sprintf("line %d:%d: undefined: %s", id.Line, id.Column, name), Traceback: tb}
 	}
 	return nil
 }
 
 // importAll evaluates the cell's imports that are new: yaegi refuses to
 // import a package a second time, and re-running a cell is common.
-func (w *Worker) importAll(plan *cell.Plan, src string) *Error {
+func (w *Worker) importAll(plan *cell.Plan, src string) *protocol.Error {
 	for _, imp := range plan.ImportSpecs {
 		k := "import:" + imp.Name + " " + imp.Path
 		if _, done := w.defs[k]; done {
@@ -791,7 +787,7 @@ func (w *Worker) record(plan *cell.Plan) []string {
 // rebindCallers re-evaluates the functions that call a redefined function,
 // directly or not, so that they call the new body: yaegi binds calls when a
 // function is declared.
-func (w *Worker) rebindCallers(changed []string, src string) *Error {
+func (w *Worker) rebindCallers(changed []string, src string) *protocol.Error {
 	if len(changed) == 0 {
 		return nil
 	}
@@ -810,7 +806,7 @@ func (w *Worker) rebindCallers(changed []string, src string) *Error {
 			seen[d.Name] = true
 			pending = append(pending, d.Name)
 			if _, err := w.try(cell.RewriteDecls(d.Source, w.earlier())); err != nil {
-				return &Error{Name: "redefinition", Value: fmt.Sprintf("could not update %s to call the new %s: %v", d.Name, name, err),
+				return &protocol.Error{Name: "redefinition", Value: fmt.Sprintf("could not update %s to call the new %s: %v", d.Name, name, err),
 					Traceback: []string{fmt.Sprintf("%s calls %s, which this cell redefines, and could not be updated: %v", d.Name, name, err)}}
 			}
 		}
@@ -939,7 +935,7 @@ func (r *stdinReader) Read(p []byte) (int, error) {
 				"(allow_stdin is false, as in nbconvert, papermill or golab run); " +
 				"give the value in the cell instead")
 		}
-		r.w.send(Event{Op: EvInputRequest})
+		r.w.send(protocol.Event{Op: protocol.EvInputRequest})
 		line, ok := <-r.w.inputs
 		if !ok {
 			return 0, io.EOF

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 func newWorker(t *testing.T) *Worker {
@@ -17,7 +19,7 @@ func newWorker(t *testing.T) *Worker {
 	return w
 }
 
-func run(t *testing.T, w *Worker, code string) (string, *Error) {
+func run(t *testing.T, w *Worker, code string) (string, *protocol.Error) {
 	t.Helper()
 	return w.run(code)
 }

@@ -1,0 +1,162 @@
+// Package protocol is what the kernel process and its worker process say
+// to each other. It is a leaf: the Jupyter side (kernel/supervisor,
+// kernel/server) imports it, not the worker with its interpreter.
+//
+// The two processes talk over two pipes (file descriptors 3 and 4 in the
+// worker) with one JSON object per line: Requests go in, Events come out.
+// The worker's standard output and error stay plain pipes that the kernel
+// reads and streams to the notebook, so fmt, os.Stdout, child processes and
+// the Go runtime's own crash report are all captured. To keep rich outputs
+// in order with that text, the worker writes a sync marker to both streams
+// right before each Event; the kernel publishes an Event only after it has
+// read the text before its marker.
+package protocol
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Request is a message from the kernel to the worker.
+type Request struct {
+	ID int64  `json:"id"`
+	Op string `json:"op"` // OpExecute, OpComplete, OpInspect, OpInput or OpRestore
+
+	Code            string            `json:"code,omitempty"`
+	Cursor          int               `json:"cursor,omitempty"` // byte offset in Code
+	AllowStdin      bool              `json:"allow_stdin,omitempty"`
+	UserExpressions map[string]string `json:"user_expressions,omitempty"`
+	DetailLevel     int               `json:"detail_level,omitempty"`
+
+	// Value is the learner's answer to an input request (OpInput).
+	Value string `json:"value,omitempty"`
+	// Cells are the sources of earlier successful cells whose declarations
+	// a new worker restores (OpRestore).
+	Cells []string `json:"cells,omitempty"`
+	// Failed lists the indexes in Cells of cells that ended in an error:
+	// their declarations are restored when they compile, silently when not.
+	Failed []int `json:"failed,omitempty"`
+}
+
+// The request operations.
+const (
+	OpExecute  = "execute"
+	OpComplete = "complete"
+	OpInspect  = "inspect"
+	OpInput    = "input"
+	OpRestore  = "restore"
+)
+
+// Event is a message from the worker to the kernel.
+type Event struct {
+	Op  string `json:"op"` // EvReady, EvOutput, EvInputRequest or EvDone
+	ID  int64  `json:"id,omitempty"`
+	Seq int64  `json:"seq"` // the sync marker written just before this event
+
+	Output *Output `json:"output,omitempty"` // EvOutput
+
+	Prompt   string `json:"prompt,omitempty"` // EvInputRequest
+	Password bool   `json:"password,omitempty"`
+
+	// EvDone fields.
+	Status          string            `json:"status,omitempty"` // "ok" or "error"
+	Result          map[string]any    `json:"result,omitempty"` // execute_result data, if any
+	Error           *Error            `json:"error,omitempty"`
+	UserExpressions map[string]any    `json:"user_expressions,omitempty"`
+	Matches         []string          `json:"matches,omitempty"`
+	Kinds           map[string]string `json:"kinds,omitempty"`        // completion kind per match
+	CursorStart     int               `json:"cursor_start,omitempty"` // byte offsets
+	CursorEnd       int               `json:"cursor_end,omitempty"`
+	Found           bool              `json:"found,omitempty"`
+	Data            map[string]any    `json:"data,omitempty"` // inspect result
+	Restored        []string          `json:"restored,omitempty"`
+	Zeroed          []string          `json:"zeroed,omitempty"`  // vars declared again with zero values
+	Skipped         []string          `json:"skipped,omitempty"` // declarations not run again, and why
+	NotRestored     []string          `json:"not_restored,omitempty"`
+}
+
+// The event operations.
+const (
+	EvReady        = "ready"
+	EvOutput       = "output"
+	EvInputRequest = "input_request"
+	EvDone         = "done"
+)
+
+// Output is a rich output a cell produced through the display helpers.
+type Output struct {
+	Kind      string         `json:"kind"` // "display", "update" or "clear"
+	Data      map[string]any `json:"data,omitempty"`
+	Metadata  map[string]any `json:"metadata,omitempty"`
+	DisplayID string         `json:"display_id,omitempty"`
+	Wait      bool           `json:"wait,omitempty"`
+}
+
+// Error is a failed cell, in the shape of a Jupyter error output.
+type Error struct {
+	Name      string   `json:"ename"`
+	Value     string   `json:"evalue"`
+	Traceback []string `json:"traceback"`
+}
+
+// Markers are written into the worker's stdout and stderr. They start and
+// end with a NUL byte, carry the worker's random token so a cell cannot
+// forge one by accident, and have a kind and a payload:
+//
+//	"\x00golab:<token>:sync:<seq>\x00"        all text before it was written before event seq
+//	"\x00golab:<token>:frame:<text>\x00"      a line of interpreter panic trace (stderr only)
+const markerStart = "\x00golab:"
+
+// Marker returns the marker of the given kind and payload for a worker token.
+func Marker(token, kind, payload string) string {
+	return markerStart + token + ":" + kind + ":" + payload + "\x00"
+}
+
+// SyncMarker returns the sync marker for event seq.
+func SyncMarker(token string, seq int64) string {
+	return Marker(token, "sync", strconv.FormatInt(seq, 10))
+}
+
+// MarkerPrefix returns what every marker of the worker with this token
+// starts with.
+func MarkerPrefix(token string) string {
+	return markerStart + token + ":"
+}
+
+// String is the error's one-line form, "name: value".
+func (e *Error) String() string {
+	return fmt.Sprintf("%s: %s", e.Name, e.Value)
+}
+
+// AddressSpaceEnv names the environment variable that carries the
+// worker's address space limit in bytes (RLIMIT_AS), set by the supervisor
+// from the memory limit.
+const AddressSpaceEnv = "GOLAB_WORKER_ADDRESS_SPACE"
+
+// ChangedDefinition is the name of the error a cell ends with when it
+// changes a type or method an earlier cell defined: the supervisor answers
+// it by restoring the earlier cells into a fresh worker with the new
+// definition (see Request.Cells) and running the cell again.
+const ChangedDefinition = "changed definition"
+
+// reflectPanics translates panics that yaegi raises through the reflect
+// package into the runtime errors compiled Go would report.
+var reflectPanics = map[string]string{
+	"reflect: slice index out of range":                      "runtime error: index out of range",
+	"reflect: array index out of range":                      "runtime error: index out of range",
+	"reflect: string index out of range":                     "runtime error: index out of range",
+	"reflect: call of reflect.Value.Elem on zero Value":      "runtime error: invalid memory address or nil pointer dereference",
+	"reflect: call of reflect.Value.Field on zero Value":     "runtime error: invalid memory address or nil pointer dereference",
+	"reflect: call of reflect.Value.Set on zero Value":       "runtime error: invalid memory address or nil pointer dereference",
+	"reflect: call of reflect.Value.Interface on zero Value": "runtime error: invalid memory address or nil pointer dereference",
+	"reflect.Value.Slice: slice index out of bounds":         "runtime error: slice bounds out of range",
+	"assignment to entry in nil map":                         "assignment to entry in nil map",
+}
+
+// GoPanicText returns the panic value compiled Go would report for one
+// the interpreter raised (yaegi's reflect wording for a nil pointer, an
+// index out of range, …), and whether value is one of those.
+func GoPanicText(value string) (string, bool) {
+	plain, ok := reflectPanics[value]
+	return plain, ok
+}

@@ -1,0 +1,81 @@
+package worker
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// BenchmarkCellHotPaths measures what learners' concurrency code costs in a
+// cell, next to compiled Go: starting goroutines (with golab's bookkeeping
+// of where each started), a Mutex, an atomic add and a recursive call. The
+// ns/op of interpreted/X over compiled/X is the slowdown issue 16 tracks.
+func BenchmarkCellHotPaths(b *testing.B) {
+	cases := []struct {
+		name     string
+		setup    string // declarations, run once
+		loop     string // one iteration, as a cell writes it; i is the counter
+		after    string // run after the loop, timed
+		compiled func(n int)
+	}{
+		{"go+WaitGroup", `import "sync"
+var wg sync.WaitGroup`, "wg.Add(1)\n\tgo func() { defer wg.Done() }()", "wg.Wait()", func(n int) {
+			var wg sync.WaitGroup
+			for i := 0; i < n; i++ {
+				wg.Add(1)
+				go func() { defer wg.Done() }()
+			}
+			wg.Wait()
+		}},
+		{"Mutex.Lock+Unlock", `import "sync"
+var mu sync.Mutex
+count := 0`, "mu.Lock()\n\tcount++\n\tmu.Unlock()", "", func(n int) {
+			var mu sync.Mutex
+			count := 0
+			for i := 0; i < n; i++ {
+				mu.Lock()
+				count++
+				mu.Unlock()
+			}
+		}},
+		{"atomic.AddInt64", `import "sync/atomic"
+var total int64`, "atomic.AddInt64(&total, 1)", "", func(n int) {
+			var total int64
+			for i := 0; i < n; i++ {
+				atomic.AddInt64(&total, 1)
+			}
+		}},
+		{"call", `func inc(x int) int { return x + 1 }
+acc := 0`, "acc = inc(acc)", "", func(n int) {
+			acc := 0
+			for i := 0; i < n; i++ {
+				acc = incCompiled(acc)
+			}
+			sinkInt = acc
+		}},
+	}
+	for _, c := range cases {
+		b.Run("compiled/"+c.name, func(b *testing.B) { c.compiled(b.N) })
+		b.Run("interpreted/"+c.name, func(b *testing.B) {
+			w, err := New("benchtoken", discard{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			w.frames.dst = discard{}
+			if _, e := w.run(c.setup); e != nil {
+				b.Fatalf("setup: %v", e.Value)
+			}
+			cellSrc := fmt.Sprintf("for i := 0; i < %d; i++ {\n\t%s\n}\n%s", b.N, c.loop, c.after)
+			b.ResetTimer()
+			if _, e := w.run(cellSrc); e != nil {
+				b.Fatalf("cell: %v", e.Value)
+			}
+		})
+	}
+}
+
+//go:noinline
+func incCompiled(x int) int { return x + 1 }
+
+var sinkInt int
