@@ -325,8 +325,9 @@ def test_new_with_a_value_it_cannot_rewrite_is_refused_not_misrun():
 def test_top_level_values_of_generic_calls_are_kept():
     """Cells as course material writes them: a variable at the top of a cell from a
     generic call (yaegi crashed on each and could lose earlier variables), a type named
-    like a type parameter (E), and a function literal called at the top of a cell
-    (yaegi ran it again after every later cell)."""
+    like a type parameter (E), a function literal called at the top of a cell (yaegi
+    ran it again after every later cell), and a type parameter inferred from variadic
+    arguments (yaegi: "undefined type for T")."""
     with kernel() as (km, kc):
         reply, _ = execute(kc, 'import ("errors"; "fmt"; "maps"; "slices")\ntype E struct{ code int }\n'
                                 'func (e *E) Error() string { return fmt.Sprint("E", e.code) }\n'
@@ -339,6 +340,8 @@ def test_top_level_values_of_generic_calls_are_kept():
             ('s := slices.Sorted(maps.Keys(m))\nbig := max(len(s), 1)\nfmt.Println(s, big)', "[a b] 2\n"),
             ('e, ok := errors.AsType[*E](fmt.Errorf("wrapped: %w", &E{7}))\nfmt.Println(e, ok)', "E7 true\n"),
             ('func() { fmt.Println("once") }()', "once\n"),
+            ('import "cmp"\nfunc Max[T cmp.Ordered](xs ...T) T {\n\tm := xs[0]\n\tfor _, x := range xs {\n\t\tm = max(m, x)\n\t}\n\treturn m\n}\n'
+             'fmt.Println(Max(3, 9, 2), Max("pear", "apple"))', "9 pear\n"),
             ('fmt.Println(ks, s, big, e.code, m["a"])', "[a b] [a b] 2 7 1\n"),
         ]
         for code, want in cells:

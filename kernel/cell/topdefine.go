@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"strings"
+	"unicode"
 )
 
 // yaegi v0.16.1 crashes on a variable defined at the top level of a cell
@@ -199,18 +200,19 @@ func isGenericCallee(fun ast.Expr, isGeneric func(string) bool) bool {
 }
 
 // IsGenericFunc reports whether the source of a function declaration
-// declares type parameters.
+// declares type parameters: "func Name[". It reads only the head, so it is
+// cheap enough to ask of every earlier definition for every cell.
 func IsGenericFunc(source string) bool {
-	file, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+source, 0)
-	if err != nil {
+	rest, ok := strings.CutPrefix(strings.TrimLeft(source, " \t\n"), "func")
+	if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
 		return false
 	}
-	for _, d := range file.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Type.TypeParams != nil && len(fd.Type.TypeParams.List) > 0 {
-			return true
-		}
+	rest = strings.TrimLeft(rest, " \t")
+	name := strings.IndexFunc(rest, func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') })
+	if name <= 0 {
+		return false // a method ("func (r T) …") or no name
 	}
-	return false
+	return strings.HasPrefix(strings.TrimLeft(rest[name:], " \t"), "[")
 }
 
 // maskRange returns src with everything outside [start, end) blanked

@@ -99,7 +99,16 @@ func TestRewritesForFunctionLiterals(t *testing.T) {
 			t.Errorf("%s: RewriteStmts(%q) =\n%q, want\n%q", tt.name, tt.stmts, got, tt.want)
 		}
 	}
-	if IsGenericFunc("func Id(v int) int { return v }") || !IsGenericFunc("func Id[T any](v T) T { return v }") {
-		t.Error("IsGenericFunc tells generic functions wrongly")
+	for src, want := range map[string]bool{
+		"func Id(v int) int { return v }":         false,
+		"func Id[T any](v T) T { return v }":      true,
+		"\nfunc  Pair [K comparable, V any]() {}": true,
+		"func (s Stack[T]) Push(v T) {}":          false, // a method
+		"type List[T any] []T":                    false,
+		"func f() []int { return nil }":           false,
+	} {
+		if IsGenericFunc(src) != want {
+			t.Errorf("IsGenericFunc(%q) = %v", src, !want)
+		}
 	}
 }

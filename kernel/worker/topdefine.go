@@ -3,6 +3,7 @@ package worker
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
@@ -121,4 +122,15 @@ func (w *Worker) cannotDefine(d *cell.TopDefine, src, name, why string) *protoco
 		"Declare the variable with its type first, then assign it (var ks []string, then ks = Keys(m)), or use it inside a function.",
 	}
 	return &protocol.Error{Name: "not supported", Value: value, Traceback: append(tb, sourceContext(src, d.Line, 1)...)}
+}
+
+// declarationSources returns the sources of the top-level declarations
+// the cells have made, for checks that need the notebook's types.
+func (w *Worker) declarationSources() []string {
+	out := make([]string, 0, len(w.defs))
+	for _, d := range w.defs {
+		out = append(out, d.Source)
+	}
+	sort.Strings(out) // a stable order: the check must not vary from run to run
+	return out
 }

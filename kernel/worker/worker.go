@@ -485,6 +485,7 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 		w.noteOnce("interpreted: "+why, "golab: this whole program runs in the interpreter (yaegi), not compiled, because "+why+
 			"; it can differ from go run (see the README's known differences).\n")
 	}
+	src = cell.ExplicitTypeArgs(src, w.declarationSources())
 	plan, err := cell.Split(src)
 	if err != nil {
 		return "", syntaxError(err, src)
