@@ -52,7 +52,7 @@ func ExplicitTypeArgs(src string, context []string) string {
 		decls := strings.Replace(plan.Decls, "func "+MainFunc+"(", "func main(", 1)
 		parse("decls.go", head+decls, len(head))
 	}
-	if body := mergeMasks(plan.Stmts, plan.Trailing); !blank(body) {
+	if body := MergeMasks(plan.Stmts, plan.Trailing); !blank(body) {
 		const open = "func __golab_cell(){"
 		parse("stmts.go", head+open+body+"\n}", len(head+open))
 	}
@@ -199,14 +199,15 @@ func writable(t types.Type, pkg *types.Package) bool {
 type emptyPackages struct{}
 
 func (emptyPackages) Import(path string) (*types.Package, error) {
-	p := types.NewPackage(path, packageName(path))
+	p := types.NewPackage(path, PackageName(path))
 	p.MarkComplete()
 	return p, nil
 }
 
-// packageName is the name a package is imported by: the last element of
-// its path, without a major version suffix.
-func packageName(path string) string {
+// PackageName is the name a package is imported by when the import does
+// not rename it: the last element of its path, without a major version
+// ("math/rand/v2" is rand).
+func PackageName(path string) string {
 	parts := strings.Split(path, "/")
 	name := parts[len(parts)-1]
 	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
@@ -253,9 +254,9 @@ func declaredName(src string) string {
 	return ""
 }
 
-// mergeMasks overlays two masks of the same source: where one is blank,
-// the other's text shows.
-func mergeMasks(a, b string) string {
+// MergeMasks overlays two masked pieces of one cell (a Plan's Stmts and
+// Trailing, say): where one is blank, the other's text shows.
+func MergeMasks(a, b string) string {
 	if len(b) > len(a) {
 		a, b = b, a
 	}

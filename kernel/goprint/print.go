@@ -539,15 +539,7 @@ func typeString(tab *table, rt reflect.Type, h *hint) (name string, sure bool) {
 			s, ok := typeString(tab, rt.Out(i), nil)
 			out, sure = append(out, s), sure && ok
 		}
-		name = "func(" + strings.Join(in, ", ") + ")"
-		switch len(out) {
-		case 0:
-		case 1:
-			name += " " + out[0]
-		default:
-			name += " (" + strings.Join(out, ", ") + ")"
-		}
-		return name, sure
+		return funcType(in, out), sure
 	case reflect.Struct:
 		if !yaegiMade(rt) {
 			return rt.String(), true

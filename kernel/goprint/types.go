@@ -28,6 +28,8 @@ import (
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/golab-notebooks/golab/kernel/cell"
 )
 
 // Types is what the printer knows about the types the cells declared. The
@@ -428,7 +430,7 @@ func (tab *table) source(rt reflect.Type) (string, bool) {
 		if rt.PkgPath() == "" {
 			return rt.Name(), true // int, string, …
 		}
-		return packageName(rt.PkgPath()) + "." + rt.Name(), !strings.Contains(rt.Name(), "[")
+		return cell.PackageName(rt.PkgPath()) + "." + rt.Name(), !strings.Contains(rt.Name(), "[")
 	}
 	elem := func(prefix string, e reflect.Type) (string, bool) {
 		s, ok := tab.source(e)
@@ -496,6 +498,11 @@ func (tab *table) funcSource(rt reflect.Type) (string, bool) {
 	for i := range out {
 		out[i] = part(rt.Out(i))
 	}
+	return funcType(in, out), ok
+}
+
+// funcType writes a function type from its parameter and result types.
+func funcType(in, out []string) string {
 	s := "func(" + strings.Join(in, ", ") + ")"
 	switch len(out) {
 	case 0:
@@ -504,16 +511,5 @@ func (tab *table) funcSource(rt reflect.Type) (string, bool) {
 	default:
 		s += " (" + strings.Join(out, ", ") + ")"
 	}
-	return s, ok
-}
-
-// packageName is the name a package is imported by: the last element of
-// its path, without a major version ("math/rand/v2" is rand).
-func packageName(path string) string {
-	parts := strings.Split(path, "/")
-	name := parts[len(parts)-1]
-	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
-		name = parts[len(parts)-2]
-	}
-	return name
+	return s
 }

@@ -35,14 +35,7 @@ model := race.CounterModel(2, false)`, `model.Explore()`, func() { model.Explore
 			}
 		})
 		b.Run("interpreted/"+c.name, func(b *testing.B) {
-			w, err := New("benchtoken", discard{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			w.frames.dst = discard{}
-			if _, e := w.run(c.setup); e != nil {
-				b.Fatalf("setup: %v", e.Value)
-			}
+			w := benchWorker(b, c.setup)
 			loop := fmt.Sprintf("for i := 0; i < %d; i++ {\n\t%s\n}", b.N, c.call)
 			b.ResetTimer()
 			if _, e := w.run(loop); e != nil {
@@ -50,6 +43,20 @@ model := race.CounterModel(2, false)`, `model.Explore()`, func() { model.Explore
 			}
 		})
 	}
+}
+
+// benchWorker makes a worker for a benchmark and runs setup in it.
+func benchWorker(b *testing.B, setup string) *Worker {
+	b.Helper()
+	w, err := New("benchtoken", discard{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w.frames.dst = discard{}
+	if _, e := w.run(setup); e != nil {
+		b.Fatalf("setup: %v", e.Value)
+	}
+	return w
 }
 
 type discard struct{}

@@ -58,14 +58,7 @@ acc := 0`, "acc = inc(acc)", "", func(n int) {
 	for _, c := range cases {
 		b.Run("compiled/"+c.name, func(b *testing.B) { c.compiled(b.N) })
 		b.Run("interpreted/"+c.name, func(b *testing.B) {
-			w, err := New("benchtoken", discard{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			w.frames.dst = discard{}
-			if _, e := w.run(c.setup); e != nil {
-				b.Fatalf("setup: %v", e.Value)
-			}
+			w := benchWorker(b, c.setup)
 			cellSrc := fmt.Sprintf("for i := 0; i < %d; i++ {\n\t%s\n}\n%s", b.N, c.loop, c.after)
 			b.ResetTimer()
 			if _, e := w.run(cellSrc); e != nil {

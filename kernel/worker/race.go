@@ -228,7 +228,7 @@ func (w *Worker) raceProgram(plan *cell.Plan) (string, lineMap, error) {
 	out.WriteString(decls + "\n")
 	out.WriteString("func main() {\n")
 	m.stmtsFrom = strings.Count(out.String(), "\n")
-	stmts := mergeMasked(plan.Stmts, usedTrailing(plan.Trailing))
+	stmts := cell.MergeMasks(plan.Stmts, usedTrailing(plan.Trailing))
 	out.WriteString(stmts + "\n")
 	m.stmtsTo = m.stmtsFrom + strings.Count(stmts, "\n") + 1
 	for _, name := range declaredNames(stmts) {
@@ -239,20 +239,6 @@ func (w *Worker) raceProgram(plan *cell.Plan) (string, lineMap, error) {
 	}
 	out.WriteString("}\n")
 	return out.String(), m, nil
-}
-
-// mergeMasked overlays two masked pieces of one cell.
-func mergeMasked(a, b string) string {
-	if len(b) > len(a) {
-		a, b = b, a
-	}
-	out := []byte(a)
-	for i := 0; i < len(b); i++ {
-		if b[i] != ' ' && b[i] != '\n' {
-			out[i] = b[i]
-		}
-	}
-	return string(out)
 }
 
 // usedTrailing turns a trailing expression whose value the notebook would
