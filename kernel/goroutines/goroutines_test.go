@@ -40,52 +40,67 @@ func TestParseReadsStatesAndIDs(t *testing.T) {
 }
 
 // A goroutine a cell started is told apart from the running cell's own
-// code once the next cell begins, and forgotten when it ends.
+// code once the next cell begins, and forgotten when it ends; whether Go
+// started it or it registered itself with Started and Ended.
 func TestEarlierCellTag(t *testing.T) {
-	BeginCell(41)
-	type answer struct {
-		tag     int64
-		earlier bool
+	starts := map[string]func(line int, body func()){
+		"Go": Go,
+		"Started/Ended": func(line int, body func()) {
+			go func() {
+				Started(line)
+				defer Ended()
+				body()
+			}()
+		},
 	}
-	ask, answers, quit := make(chan bool), make(chan answer), make(chan bool)
-	go func() {
-		Started(3)
-		defer Ended()
-		for {
-			select {
-			case <-ask:
-				tag, earlier := EarlierCellTag()
-				answers <- answer{tag, earlier}
-			case <-quit:
-				return
+	for name, start := range starts {
+		t.Run(name, func(t *testing.T) {
+			BeginCell(41)
+			type answer struct {
+				tag     int64
+				earlier bool
+				origin  Origin
 			}
-		}
-	}()
-	ask <- true
-	if a := <-answers; a.earlier {
-		t.Errorf("during its own cell the goroutine counts as earlier (tag %d)", a.tag)
-	}
-	BeginCell(42)
-	ask <- true
-	if a := <-answers; !a.earlier || a.tag != 41 {
-		t.Errorf("in the next cell: tag %d, earlier %v; want 41, true", a.tag, a.earlier)
-	}
-	if _, earlier := EarlierCellTag(); earlier {
-		t.Error("the running cell's own goroutine counts as earlier")
-	}
-	quit <- true
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		mu.Lock()
-		n := len(origins)
-		mu.Unlock()
-		if n == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Ended did not forget the goroutine")
-		}
-		time.Sleep(time.Millisecond)
+			ask, answers, quit := make(chan bool), make(chan answer), make(chan bool)
+			start(3, func() {
+				for {
+					select {
+					case <-ask:
+						tag, earlier := EarlierCellTag()
+						o, _ := OriginOf(currentID())
+						answers <- answer{tag, earlier, o}
+					case <-quit:
+						return
+					}
+				}
+			})
+			ask <- true
+			if a := <-answers; a.earlier || a.origin.Line != 3 || a.origin.Tag != 41 {
+				t.Errorf("during its own cell: %+v; want not earlier, started at line 3 of cell 41", a)
+			}
+			BeginCell(42)
+			ask <- true
+			if a := <-answers; !a.earlier || a.tag != 41 {
+				t.Errorf("in the next cell: tag %d, earlier %v; want 41, true", a.tag, a.earlier)
+			}
+			if _, earlier := EarlierCellTag(); earlier {
+				t.Error("the running cell's own goroutine counts as earlier")
+			}
+			quit <- true
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				mu.Lock()
+				n := len(origins)
+				mu.Unlock()
+				if n == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the goroutine was not forgotten when it ended")
+				}
+				time.Sleep(time.Millisecond)
+			}
+		})
 	}
 }
 

@@ -94,6 +94,7 @@ func Symbols() map[string]map[string]reflect.Value {
 			"WithDeadline": reflect.ValueOf(withDeadline),
 		},
 		"golab.internal/goroutines/goroutines": {
+			"Go":      reflect.ValueOf(Go),
 			"Started": reflect.ValueOf(Started),
 			"Ended":   reflect.ValueOf(Ended),
 		},

@@ -131,16 +131,28 @@ func (e workerEnd) crashResult() Result {
 		tb = append(tb, "A Mutex was unlocked that was not locked (Go stops the program: this cannot be recovered).")
 		return errorResult(name, value, append(tb, mentions(e.code, "Unlock()")...))
 	}
+	origin := ", started by this or an earlier cell"
+	for _, f := range e.frames {
+		if strings.Contains(f, ":0: go statement of ") {
+			origin = "" // a frame below says which go statement
+		}
+	}
 	for _, l := range lines[1:] {
 		if strings.HasPrefix(l, "goroutine ") && len(e.frames) > 0 {
-			tb = append(tb, "in "+strings.TrimSuffix(strings.TrimSpace(l), ":")+", started by this or an earlier cell")
+			tb = append(tb, "in "+strings.TrimSuffix(strings.TrimSpace(l), ":")+origin)
 			break
 		}
 	}
 	for _, f := range e.frames {
 		var line, col int
 		var rest string
-		if n, _ := fmt.Sscanf(f, "%d:%d: %s", &line, &col, &rest); n >= 2 {
+		n, _ := fmt.Sscanf(f, "%d:%d: %s", &line, &col, &rest)
+		switch {
+		case n >= 2 && col == 0 && strings.HasSuffix(f, "of this cell"):
+			tb = append(tb, fmt.Sprintf("  in the goroutine started at cell line %d", line))
+		case n >= 2 && col == 0:
+			tb = append(tb, fmt.Sprintf("  in the goroutine started at line %d of an earlier cell", line))
+		case n >= 2:
 			tb = append(tb, fmt.Sprintf("  at cell line %d, column %d", line, col))
 		}
 	}

@@ -263,6 +263,15 @@ func New(token string, out io.Writer) (*Worker, error) {
 	}
 	proc.SetLauncher(w.children)
 	w.frames = &frameSniffer{token: token, dst: os.Stderr}
+	goroutines.SetPanicHook(func(o goroutines.Origin, thisCell bool) {
+		// A frame with column 0: the go statement that started the
+		// goroutine (the supervisor words it so).
+		where := "this cell"
+		if !thisCell {
+			where = "an earlier cell"
+		}
+		_, _ = io.WriteString(os.Stderr, protocol.Marker(token, "frame", fmt.Sprintf("%d:0: go statement of %s", o.Line, where)))
+	})
 	var stdin io.Reader = &stdinReader{w: w}
 	stdout := &originWriter{token: token, dst: os.Stdout}
 	w.interp = interp.New(interp.Options{
