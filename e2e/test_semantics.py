@@ -348,3 +348,11 @@ def test_top_level_values_of_generic_calls_are_kept():
             reply, msgs = execute(kc, code)
             assert reply["status"] == "ok", (code, reply)
             assert stream_text(msgs) == want, (code, stream_text(msgs), stream_text(msgs, "stderr"))
+        # A generic call as the cell's value (yaegi: "nil reflect type"), and a function whose
+        # type parameter is a map of the others (yaegi refused to declare it).
+        for code, want in [("max(big, 40)", "40"), ("Max(4, 8)", "8"),
+                           ("func Values[M ~map[K]V, K comparable, V any](m M) []V {\n\tout := []V{}\n"
+                            "\tfor _, v := range m {\n\t\tout = append(out, v)\n\t}\n\treturn out\n}\nlen(Values(m))", "2")]:
+            reply, msgs = execute(kc, code)
+            assert reply["status"] == "ok", (code, reply)
+            assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == want, code

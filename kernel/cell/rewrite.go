@@ -268,6 +268,7 @@ func (r *rewriter) walk(root ast.Node) {
 			r.nameParams(n.Type)
 		case *ast.FuncDecl:
 			r.nameParams(n.Type)
+			r.coreTypeParams(n)
 		}
 		stack = append(stack, n)
 		return true
@@ -1141,6 +1142,110 @@ func (r *rewriter) varInFuncLit(n *ast.DeclStmt, stack []ast.Node) {
 	// "var " becomes the names and ":=", and the names and "=" are removed.
 	r.replace(gd.Pos(), vs.Names[0].Pos(), "")
 	r.replace(vs.Names[0].Pos(), vs.Values[0].Pos(), strings.Join(names, ", ")+" := ")
+}
+
+// coreTypeParams removes from a generic function a type parameter that
+// stands for a slice or map of the others, `S ~[]E` or `M ~map[K]V`, and
+// writes its core type where it was used: Sum[S ~[]E, E Number](s S)
+// becomes Sum[E Number](s []E). yaegi v0.16.1 cannot declare such a
+// function ("undefined type for E"); the rewritten one accepts the same
+// arguments (a named slice type is assignable to []E) and infers the same
+// other type arguments. When the parameter is a result type the function
+// would return the unnamed type instead of the caller's named one, so such
+// functions are left as they are (the interpreter refuses them).
+func (r *rewriter) coreTypeParams(fd *ast.FuncDecl) {
+	tps := fd.Type.TypeParams
+	if tps == nil || len(tps.List) < 2 {
+		return
+	}
+	names := map[string]bool{}
+	for _, f := range tps.List {
+		for _, n := range f.Names {
+			names[n.Name] = true
+		}
+	}
+	core := map[string]string{} // parameter name -> its core type's text
+	var kept []string
+	for _, f := range tps.List {
+		text, oneLine := r.text(f)
+		if !oneLine {
+			return
+		}
+		if u, ok := f.Type.(*ast.UnaryExpr); ok && u.Op == token.TILDE && len(f.Names) == 1 && mentionsAny(u.X, names) {
+			switch u.X.(type) {
+			case *ast.ArrayType, *ast.MapType:
+				if t, ok := r.text(u.X); ok && !mentionsAny(fd.Type.Results, map[string]bool{f.Names[0].Name: true}) {
+					core[f.Names[0].Name] = t
+					continue
+				}
+			}
+		}
+		kept = append(kept, text)
+	}
+	if len(core) == 0 || len(kept) == 0 {
+		return
+	}
+	for _, t := range core {
+		for name := range core {
+			if mentionsName(t, name) {
+				return // one core type in terms of another: left alone
+			}
+		}
+	}
+	r.replace(tps.Opening+1, tps.Closing, strings.Join(kept, ", "))
+	skip := map[*ast.Ident]bool{}
+	ast.Inspect(fd, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			skip[n.Sel] = true
+		case *ast.KeyValueExpr:
+			if id, ok := n.Key.(*ast.Ident); ok {
+				skip[id] = true
+			}
+		case *ast.Field:
+			for _, id := range n.Names {
+				skip[id] = true // a field or parameter name, not a type
+			}
+		case *ast.FieldList:
+			if n == tps {
+				return false // the list itself is rewritten whole
+			}
+		case *ast.Ident:
+			if t, ok := core[n.Name]; ok && !skip[n] {
+				r.replace(n.Pos(), n.End(), t)
+			}
+		}
+		return true
+	})
+}
+
+// mentionsAny reports whether a node uses one of the names.
+func mentionsAny(n ast.Node, names map[string]bool) bool {
+	found := false
+	if n == nil || (reflectNil(n)) {
+		return false
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && names[id.Name] {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// reflectNil reports a typed nil node (a nil *ast.FieldList, say).
+func reflectNil(n ast.Node) bool {
+	if fl, ok := n.(*ast.FieldList); ok {
+		return fl == nil
+	}
+	return false
+}
+
+// mentionsName reports whether Go source text uses an identifier.
+func mentionsName(src, name string) bool {
+	f, err := parser.ParseExpr(src)
+	return err == nil && mentionsAny(f, map[string]bool{name: true})
 }
 
 // inFuncLit reports whether the innermost function around a node is a

@@ -112,3 +112,23 @@ func TestRewritesForFunctionLiterals(t *testing.T) {
 		}
 	}
 }
+
+func TestCoreTypeParams(t *testing.T) {
+	tests := []struct{ name, decl, want string }{
+		{"a map", "func Keys[M ~map[K]V, K comparable, V any](m M) []K { return nil }",
+			"func Keys[K comparable, V any](m map[K]V) []K { return nil }"},
+		{"a slice, used in the body", "func Sum[S ~[]E, E int | float64](s S) E { var t E; var c S = s; _ = c; return t }",
+			"func Sum[E int | float64](s []E) E { var t E; var c []E = s; _ = c; return t }"},
+		{"a result of that type stays", "func Clone[S ~[]E, E any](s S) S { return s }",
+			"func Clone[S ~[]E, E any](s S) S { return s }"},
+		{"a plain constraint stays", "func Max[T cmp.Ordered](xs ...T) T { return xs[0] }",
+			"func Max[T cmp.Ordered](xs ...T) T { return xs[0] }"},
+		{"a field named like the parameter stays", "func F[S ~[]E, E any](s S, p struct{ S int }) int { return p.S }",
+			"func F[E any](s []E, p struct{ S int }) int { return p.S }"},
+	}
+	for _, tt := range tests {
+		if got := RewriteDecls(tt.decl, Earlier{}); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+}

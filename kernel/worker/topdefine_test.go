@@ -74,3 +74,56 @@ func TestFuncLiteralCallRunsOnce(t *testing.T) {
 		t.Errorf("calls = %s (%v), want 1: the literal ran again with later cells", got, e)
 	}
 }
+
+// TestCoreTypeParameters runs generic functions whose type parameter is a
+// slice or map of the others (yaegi v0.16.1 refused to declare them).
+func TestCoreTypeParameters(t *testing.T) {
+	w := newWorker(t)
+	setup := `import ("fmt"; "sort")
+type Number interface{ ~int | ~float64 }
+type scores []int
+func Sum[S ~[]E, E Number](s S) E {
+	var t E
+	for _, x := range s {
+		t += x
+	}
+	return t
+}
+func Keys[M ~map[K]V, K comparable, V any](m M) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}`
+	if _, e := run(t, w, setup); e != nil {
+		t.Fatalf("%s: %s", e.Name, e.Value)
+	}
+	tests := []struct{ code, want string }{
+		{"Sum([]float64{1.5, 2})", "3.5"},
+		{"Sum(scores{1, 2, 3})", "6"},
+		{"ks := Keys(map[string]bool{\"b\": true, \"a\": false})\nsort.Strings(ks)\nfmt.Sprint(ks)", `"[a b]"`},
+	}
+	for _, tt := range tests {
+		got, e := run(t, w, tt.code)
+		if e != nil {
+			t.Errorf("%q: %s: %s", tt.code, e.Name, e.Value)
+		} else if got != tt.want {
+			t.Errorf("%q = %s, want %s", tt.code, got, tt.want)
+		}
+	}
+}
+
+// TestTrailingGenericCalls shows the value of a cell's last expression
+// when it calls a generic function (yaegi crashed: "nil reflect type").
+func TestTrailingGenericCalls(t *testing.T) {
+	w := newWorker(t)
+	if _, e := run(t, w, "func Id[T any](v T) T { return v }\na, b := 2, 7"); e != nil {
+		t.Fatal(e)
+	}
+	for code, want := range map[string]string{"Id(3)": "3", "max(a, b)": "7", `Id("s")`: `"s"`, "min(a, b) + 1": "3"} {
+		if got, e := run(t, w, code); e != nil || got != want {
+			t.Errorf("%s = %s (%v), want %s", code, got, e, want)
+		}
+	}
+}

@@ -44,7 +44,16 @@ func (w *Worker) evalTrailing(piece, src string) (string, *protocol.Error) {
 	}
 	w.shown++
 	tmp := fmt.Sprintf("__golab_v%d", w.shown)
-	if _, err := w.try(lead + tmp + " := " + trimmed); err != nil {
+	define := lead + tmp + " := " + trimmed
+	if cell.CallsGeneric(expr, w.isGenericFunc) {
+		// yaegi crashes defining a top-level variable from a generic call
+		// (see cell.SplitTopDefines); assigning to a declared one works.
+		if _, err := w.try("var " + tmp + " any"); err != nil {
+			return "", w.describe(err, src)
+		}
+		define = lead + tmp + " = " + trimmed
+	}
+	if _, err := w.try(define); err != nil {
 		var p interp.Panic
 		if errors.As(err, &p) {
 			return "", w.describe(err, src)
