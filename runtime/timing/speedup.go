@@ -37,12 +37,7 @@ func Speedup(maxWorkers, repeat int, work func(workers int)) *Scaling {
 	progress := display.New("timing.Speedup: 1 worker")
 	for n := 1; n <= maxWorkers; n++ {
 		progress.Update(fmt.Sprintf("timing.Speedup: %d of %d workers", n, maxWorkers))
-		first := Measure(fmt.Sprint(n), 1, func() { work(n) })
-		runs := repeat
-		if first.Median > 0 && time.Duration(repeat)*first.Median < measureFor {
-			runs = min(maxRepeat, int(measureFor/first.Median)+1)
-		}
-		st := Measure(fmt.Sprint(n), runs, func() { work(n) })
+		st := measureAtLeast(fmt.Sprint(n), repeat, func() { work(n) })
 		s.Workers = append(s.Workers, n)
 		s.Times = append(s.Times, st.Median)
 		spread := 0.0
@@ -54,6 +49,22 @@ func Speedup(maxWorkers, repeat int, work func(workers int)) *Scaling {
 	progress.Update(fmt.Sprintf("timing.Speedup: 1 to %d workers measured", maxWorkers))
 	s.Parallel = FitAmdahl(s.Workers, s.Speedups())
 	return s
+}
+
+// measureAtLeast runs f repeat times, and more until the runs add up to
+// measureFor (at most maxRepeat runs in all): however long one run turns
+// out to take on a busy machine, the figure covers enough time.
+func measureAtLeast(name string, repeat int, f func()) Stats {
+	var times []time.Duration
+	var total time.Duration
+	for len(times) < max(repeat, 1) || (total < measureFor && len(times) < maxRepeat) {
+		start := time.Now()
+		f()
+		d := time.Since(start)
+		times = append(times, d)
+		total += d
+	}
+	return summarize(name, times)
 }
 
 // Speedups returns T(1)/T(n) for each measurement.
