@@ -136,6 +136,15 @@ func (w *Worker) describe(err error, src string) *protocol.Error {
 		col = w.frames.column(line, col)
 		text := strings.TrimSpace(m[3])
 		text = goWording(text, src, line, col)
+		if line > strings.Count(src, "\n")+1 {
+			// Past the cell's end: a line of a generic library function's
+			// source that the interpreter instantiated for this cell.
+			tb := []string{red("error") + " in a generic function of the library, instantiated for this cell: " + text,
+				"The interpreter (yaegi) cannot instantiate it for these arguments (maps.Clone and functions with a type",
+				"parameter constrained by ~map[K]V or ~[]E are known cases). Write the loop yourself, or put the code in a",
+				"whole program (package main with func main), which golab compiles."}
+			return &protocol.Error{Name: "error", Value: "in a generic library function: " + text, Traceback: tb}
+		}
 		tb := []string{red("error") + fmt.Sprintf(" at cell line %d, column %d: %s", line, col, text)}
 		tb = append(tb, sourceContext(src, line, col)...)
 		return &protocol.Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", line, col, text), Traceback: tb}
