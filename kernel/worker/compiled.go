@@ -166,8 +166,14 @@ func (w *Worker) runProgram(path string) error {
 		outR.Close()
 		ackW.Close()
 	}()
+	// Wait for the program through its outlet first: the pipe is read by
+	// Go's poller, where run.Wait blocks in a system call for as long as
+	// the program runs, and a stop of the world that races with entering it
+	// would wait as long (see package inherited) while the program waits for
+	// the worker to answer its next display.
+	serveErr := <-served
 	err = run.Wait()
-	if serveErr := <-served; serveErr != nil {
+	if serveErr != nil {
 		_, _ = fmt.Fprintf(os.Stderr, "golab: the program's rich output was cut short: %v\n", serveErr)
 	}
 	return err
