@@ -1171,11 +1171,17 @@ func (r *rewriter) coreTypeParams(fd *ast.FuncDecl) {
 		if !oneLine {
 			return
 		}
-		if u, ok := f.Type.(*ast.UnaryExpr); ok && u.Op == token.TILDE && len(f.Names) == 1 && mentionsAny(u.X, names) {
+		if u, ok := f.Type.(*ast.UnaryExpr); ok && u.Op == token.TILDE && len(f.Names) > 0 && mentionsAny(u.X, names) {
+			own := map[string]bool{}
+			for _, n := range f.Names {
+				own[n.Name] = true
+			}
 			switch u.X.(type) {
 			case *ast.ArrayType, *ast.MapType:
-				if t, ok := r.text(u.X); ok && !mentionsAny(fd.Type.Results, map[string]bool{f.Names[0].Name: true}) {
-					core[f.Names[0].Name] = t
+				if t, ok := r.text(u.X); ok && !mentionsAny(fd.Type.Results, own) {
+					for n := range own {
+						core[n] = t
+					}
 					continue
 				}
 			}
@@ -1185,12 +1191,20 @@ func (r *rewriter) coreTypeParams(fd *ast.FuncDecl) {
 	if len(core) == 0 || len(kept) == 0 {
 		return
 	}
+	distinct := map[string]bool{}
 	for _, t := range core {
+		distinct[t] = true
 		for name := range core {
 			if mentionsName(t, name) {
 				return // one core type in terms of another: left alone
 			}
 		}
+	}
+	if len(distinct) > 1 {
+		// Two different core types (maps.EqualFunc's map[K]V1 and
+		// map[K]V2): yaegi then infers the wrong element types ("cannot
+		// use map[string]int as map[string]string"), so it is left alone.
+		return
 	}
 	r.replace(tps.Opening+1, tps.Closing, strings.Join(kept, ", "))
 	skip := map[*ast.Ident]bool{}
@@ -1217,6 +1231,24 @@ func (r *rewriter) coreTypeParams(fd *ast.FuncDecl) {
 		}
 		return true
 	})
+}
+
+// CoreTypeParamsInFile applies the core type rewrite (see coreTypeParams)
+// to the generic functions of a whole source file: yaegi's own generic
+// standard library (maps.Equal, maps.Copy, …), which the worker loads.
+func CoreTypeParamsInFile(src string) string {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "lib.go", src, 0)
+	if err != nil {
+		return src
+	}
+	r := &rewriter{src: src, fset: fset}
+	for _, d := range file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			r.coreTypeParams(fd)
+		}
+	}
+	return apply(src, r.edits)
 }
 
 // mentionsAny reports whether a node uses one of the names.

@@ -132,3 +132,11 @@ func TestCoreTypeParams(t *testing.T) {
 		}
 	}
 }
+
+func TestCoreTypeParamsInFile(t *testing.T) {
+	src := "package maps\n\nfunc Equal[M1, M2 ~map[K]V, K, V comparable](m1 M1, m2 M2) bool { return len(m1) == len(m2) }\n\nfunc Clone[M ~map[K]V, K comparable, V any](m M) M { return m }\n"
+	want := "package maps\n\nfunc Equal[K, V comparable](m1 map[K]V, m2 map[K]V) bool { return len(m1) == len(m2) }\n\nfunc Clone[M ~map[K]V, K comparable, V any](m M) M { return m }\n"
+	if got := CoreTypeParamsInFile(src); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

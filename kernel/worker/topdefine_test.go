@@ -144,3 +144,23 @@ func TestLibraryErrorsAreNotCellLines(t *testing.T) {
 		t.Errorf("error %q names a cell line, not the library", e.Value)
 	}
 }
+
+// TestMapsOfTheLibrary runs yaegi's own maps functions whose type
+// parameters are maps of the others (they failed: "undefined type for K").
+func TestMapsOfTheLibrary(t *testing.T) {
+	w := newWorker(t)
+	if _, e := run(t, w, `import ("fmt"; "maps")
+a := map[string]int{"x": 1}
+b := map[string]int{"x": 1}`); e != nil {
+		t.Fatal(e)
+	}
+	for code, want := range map[string]string{
+		"eq := maps.Equal(a, b)\neq":                     "true",
+		"fmt.Sprint(maps.Equal(a, map[string]int{}))":    `"false"`,
+		"c := map[string]int{}\nmaps.Copy(c, a)\nlen(c)": "1",
+	} {
+		if got, e := run(t, w, code); e != nil || got != want {
+			t.Errorf("%s = %s (%v), want %s", code, got, e, want)
+		}
+	}
+}

@@ -248,7 +248,8 @@ func (w *Worker) noteOnce(key, text string) {
 
 // hideStdlibTypeParams renames the type parameters in yaegi's generic
 // standard library sources once, before the first interpreter loads them
-// (see generics.HideTypeParams).
+// (see generics.HideTypeParams), and writes the core type for those that
+// stand for a map of the others (maps.Equal; see cell.CoreTypeParamsInFile).
 var hideStdlibTypeParams sync.Once
 
 // New makes a worker that writes events to out and marks its standard
@@ -286,7 +287,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 	// io.Reader rather than an *os.File: Read works, Fd does not.)
 	hideStdlibTypeParams.Do(func() {
 		for i, src := range generic.Sources {
-			generic.Sources[i] = generics.HideTypeParams(src)
+			generic.Sources[i] = cell.CoreTypeParamsInFile(generics.HideTypeParams(src))
 		}
 	})
 	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
