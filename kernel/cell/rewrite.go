@@ -1164,7 +1164,9 @@ func (r *rewriter) coreTypeParams(fd *ast.FuncDecl) {
 			names[n.Name] = true
 		}
 	}
-	core := map[string]string{} // parameter name -> its core type's text
+	core := map[string]bool{} // the parameters to remove
+	var coreType ast.Expr     // their core type
+	coreText := ""            // and its text
 	var kept []string
 	for _, f := range tps.List {
 		text, oneLine := r.text(f)
@@ -1178,10 +1180,19 @@ func (r *rewriter) coreTypeParams(fd *ast.FuncDecl) {
 			}
 			switch u.X.(type) {
 			case *ast.ArrayType, *ast.MapType:
-				if t, ok := r.text(u.X); ok && !mentionsAny(fd.Type.Results, own) {
-					for n := range own {
-						core[n] = t
+				results := fd.Type.Results
+				if t, ok := r.text(u.X); ok && (results == nil || !mentionsAny(results, own)) {
+					if coreText != "" && t != coreText {
+						// Two different core types (maps.EqualFunc's map[K]V1
+						// and map[K]V2): yaegi then infers the wrong element
+						// types ("cannot use map[string]int as
+						// map[string]string"), so it is left alone.
+						return
 					}
+					for n := range own {
+						core[n] = true
+					}
+					coreType, coreText = u.X, t
 					continue
 				}
 			}
@@ -1191,20 +1202,8 @@ func (r *rewriter) coreTypeParams(fd *ast.FuncDecl) {
 	if len(core) == 0 || len(kept) == 0 {
 		return
 	}
-	distinct := map[string]bool{}
-	for _, t := range core {
-		distinct[t] = true
-		for name := range core {
-			if mentionsName(t, name) {
-				return // one core type in terms of another: left alone
-			}
-		}
-	}
-	if len(distinct) > 1 {
-		// Two different core types (maps.EqualFunc's map[K]V1 and
-		// map[K]V2): yaegi then infers the wrong element types ("cannot
-		// use map[string]int as map[string]string"), so it is left alone.
-		return
+	if mentionsAny(coreType, core) {
+		return // a core type in terms of a removed parameter: left alone
 	}
 	r.replace(tps.Opening+1, tps.Closing, strings.Join(kept, ", "))
 	skip := map[*ast.Ident]bool{}
@@ -1225,8 +1224,8 @@ func (r *rewriter) coreTypeParams(fd *ast.FuncDecl) {
 				return false // the list itself is rewritten whole
 			}
 		case *ast.Ident:
-			if t, ok := core[n.Name]; ok && !skip[n] {
-				r.replace(n.Pos(), n.End(), t)
+			if core[n.Name] && !skip[n] {
+				r.replace(n.Pos(), n.End(), coreText)
 			}
 		}
 		return true
@@ -1254,9 +1253,6 @@ func CoreTypeParamsInFile(src string) string {
 // mentionsAny reports whether a node uses one of the names.
 func mentionsAny(n ast.Node, names map[string]bool) bool {
 	found := false
-	if n == nil || (reflectNil(n)) {
-		return false
-	}
 	ast.Inspect(n, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && names[id.Name] {
 			found = true
@@ -1264,20 +1260,6 @@ func mentionsAny(n ast.Node, names map[string]bool) bool {
 		return !found
 	})
 	return found
-}
-
-// reflectNil reports a typed nil node (a nil *ast.FieldList, say).
-func reflectNil(n ast.Node) bool {
-	if fl, ok := n.(*ast.FieldList); ok {
-		return fl == nil
-	}
-	return false
-}
-
-// mentionsName reports whether Go source text uses an identifier.
-func mentionsName(src, name string) bool {
-	f, err := parser.ParseExpr(src)
-	return err == nil && mentionsAny(f, map[string]bool{name: true})
 }
 
 // inFuncLit reports whether the innermost function around a node is a
