@@ -16,13 +16,12 @@ import (
 // with "undefined type for T") and from a channel (Sum(ch) with
 // Sum[T Number](ch <-chan T)). go/types infers them instead, from the cell
 // and the earlier cells' declarations (context); a call whose types it
-// cannot tell is left as it is. Type arguments are inserted right after
-// the function's name, so lines stay; src is returned unchanged when there
-// is nothing to do or it does not parse.
-func ExplicitTypeArgs(src string, context []string) string {
-	plan, err := Split(src)
-	if err != nil || (blank(plan.Decls) && blank(plan.Stmts) && blank(plan.Trailing)) {
-		return src
+// cannot tell is left as it is. plan is Split(src). Type arguments are
+// inserted right after the function's name, so lines stay; src is
+// returned unchanged when there is nothing to do.
+func ExplicitTypeArgs(src string, plan *Plan, context []string) string {
+	if !declaresGeneric(plan, context) || (blank(plan.Decls) && blank(plan.Stmts) && blank(plan.Trailing)) {
+		return src // the common case: no parse, no type check
 	}
 	var imports strings.Builder
 	imports.WriteString("package main;")
@@ -56,7 +55,7 @@ func ExplicitTypeArgs(src string, context []string) string {
 		const open = "func __golab_cell(){"
 		parse("stmts.go", head+open+body+"\n}", len(head+open))
 	}
-	if len(pieces) == 0 || !declaresGeneric(plan, context) {
+	if len(pieces) == 0 {
 		return src
 	}
 	redefined := map[string]bool{}

@@ -24,7 +24,11 @@ func TestExplicitTypeArgs(t *testing.T) {
 		{"no generics at all", "x := 1\nfmt.Println(x)", nil, "x := 1\nfmt.Println(x)"},
 	}
 	for _, tt := range tests {
-		if got := ExplicitTypeArgs(tt.src, tt.context); got != tt.want {
+		plan, err := Split(tt.src)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got := ExplicitTypeArgs(tt.src, plan, tt.context); got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
 		}
 	}

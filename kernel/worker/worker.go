@@ -495,10 +495,15 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 		w.noteOnce("interpreted: "+why, "golab: this whole program runs in the interpreter (yaegi), not compiled, because "+why+
 			"; it can differ from go run (see the README's known differences).\n")
 	}
-	src = cell.ExplicitTypeArgs(src, w.declarationSources())
 	plan, err := cell.Split(src)
 	if err != nil {
 		return "", syntaxError(err, src)
+	}
+	if explicit := cell.ExplicitTypeArgs(src, plan, w.declarationSources()); explicit != src {
+		src = explicit
+		if plan, err = cell.Split(src); err != nil {
+			return "", syntaxError(err, src)
+		}
 	}
 	skip, refusal := w.checkRedefinitions(plan, src)
 	if refusal != nil {
