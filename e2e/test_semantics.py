@@ -14,7 +14,20 @@ DEADLOCKS = [
     ("unbuffered send, no receiver", 'ch := make(chan int)\nch <- 1', ["goroutine", "[chan send]", "sends on a channel at cell line 2"]),
     ("receive, nobody sends", 'ch := make(chan string)\nfmt.Println("waiting")\nv := <-ch\nfmt.Println(v)',
      ["[chan receive]", "cell line 3"]),
-    ("mutex locked twice", 'var mu sync.Mutex\nmu.Lock()\nmu.Lock()', ["Mutex", "cell line"]),
+    ("mutex locked twice", 'var mu sync.Mutex\nmu.Lock()\nmu.Lock()',
+     ["Mutex", "goroutine 1 holds it (mu.Lock(), cell line 2); goroutine 1 waits for it (mu.Lock(), cell line 3)",
+      "Go's mutexes are not reentrant"]),
+    ("locks taken in opposite orders",
+     'a, b := &Account{}, &Account{}\nvar wg sync.WaitGroup\nwg.Add(2)\n'
+     'go func() { defer wg.Done(); Transfer(a, b) }()\ngo func() { defer wg.Done(); Transfer(b, a) }()\nwg.Wait()',
+     # one line per lock: who holds it, where it was taken, who waits where
+     ["started at cell line 4", "started at cell line 5",
+      "holds it (from.mu.Lock() in Transfer, cell line 9)", "waits for it (to.mu.Lock() in Transfer, cell line 12)",
+      "A circular wait: goroutines"]),
+    ("a goroutine ends holding a lock",
+     'var mu sync.Mutex\ndone := make(chan bool)\ngo func() {\n\tmu.Lock()\n\tclose(done)\n}()\n<-done\nmu.Lock()',
+     ["locked it and ended without unlocking it (mu.Lock(), cell line 4)",
+      "goroutine 1 waits for it (mu.Lock(), cell line 8)", "is an Unlock missing"]),
     ("WaitGroup never done", 'var wg sync.WaitGroup\nwg.Add(2)\ngo func() { defer wg.Done() }()\nwg.Wait()',
      ["WaitGroup", "waits for a WaitGroup or Cond at cell line 4"]),
     ("circular wait between goroutines",
@@ -30,7 +43,9 @@ DEADLOCKS = [
 @pytest.mark.parametrize("name,code,expected", DEADLOCKS, ids=[d[0] for d in DEADLOCKS])
 def test_deadlock_ends_the_cell_in_gos_words(name, code, expected):
     with kernel() as (km, kc):
-        execute(kc, 'import ("fmt"; "sync")\nvar _ = fmt.Sprint\nvar _ sync.Mutex\nfunc kept() string { return "kept" }')
+        execute(kc, 'import ("fmt"; "sync"; "time")\nvar _ = fmt.Sprint\nvar _ sync.Mutex\nfunc kept() string { return "kept" }\n'
+                'type Account struct {\n\tmu sync.Mutex\n}\nfunc Transfer(from, to *Account) {\n\tfrom.mu.Lock()\n'
+                '\tdefer from.mu.Unlock()\n\ttime.Sleep(10 * time.Millisecond)\n\tto.mu.Lock()\n\tdefer to.mu.Unlock()\n}')
         start = time.time()
         reply, msgs = execute(kc, code, timeout=30)
         took = time.time() - start

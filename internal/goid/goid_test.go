@@ -1,6 +1,10 @@
 package goid
 
-import "testing"
+import (
+	"strconv"
+	"sync"
+	"testing"
+)
 
 func TestCurrentDiffersPerGoroutine(t *testing.T) {
 	here := Current()
@@ -12,5 +16,38 @@ func TestCurrentDiffersPerGoroutine(t *testing.T) {
 	}
 	if Current() != here {
 		t.Error("the ID of one goroutine changed")
+	}
+}
+
+// Current reads the runtime's goroutine record at an offset that depends
+// on the Go version: it must agree with the ID the runtime prints.
+func TestCurrentIsTheStacksID(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for range 100 {
+		wg.Go(func() {
+			if c, s := Current(), fromStack(); c != s {
+				errs <- "Current " + itoa(c) + ", stack " + itoa(s)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func BenchmarkCurrent(b *testing.B) {
+	for b.Loop() {
+		Current()
+	}
+}
+
+func BenchmarkFromStack(b *testing.B) {
+	for b.Loop() {
+		fromStack()
 	}
 }

@@ -1,6 +1,8 @@
 package worker
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +82,9 @@ func Count(goroutines, each int) int {
 	mu.Lock()
 	mu.Lock()
 	return 0
-}`, deadlocks, 0, "deadlock in run 1 of 1: the test's only goroutine is blocked for good:\n  1 goroutine waits for a lock (sync.Mutex.Lock)\nCount locks at these lines of the cell that defines it:\n  line 4: mu.Lock()\n  line 5: mu.Lock()\nThey wait for one mutex that is never unlocked"},
+}`, deadlocks, 0, "deadlock in run 1 of 1: the test's only goroutine is blocked for good:\n  1 goroutine waits for a lock (sync.Mutex.Lock)\n" +
+			"The locks they wait for:\n  mutex A: goroutine G1 holds it (mu.Lock() in Count, cell line 4); goroutine G1 waits for it (mu.Lock() in Count, cell line 5)\n" +
+			"A goroutine waits for a lock it holds itself: Go's mutexes are not reentrant."},
 		{"locks in opposite orders", `import "sync"
 func Count(goroutines, each int) int {
 	var a, b sync.Mutex
@@ -103,7 +107,13 @@ func Count(goroutines, each int) int {
 	}()
 	wg.Wait()
 	return 0
-}`, deadlocks, 0, "2 goroutines wait for a lock (sync.Mutex.Lock) (1 for mutex A, 1 for mutex B)\n  1 goroutine waits in wg.Wait() for Done calls that do not come\nCount locks at these lines of the cell that defines it:\n  line 9: a.Lock()\n  line 12: b.Lock()\n  line 16: b.Lock()\n  line 19: a.Lock()\nA circular wait"},
+}`, deadlocks, 0, "2 goroutines wait for a lock (sync.Mutex.Lock)\n  1 goroutine waits in wg.Wait() for Done calls that do not come\n" +
+			// G1, G2: goroutine IDs by first mention. The one that locked a first
+			// (the lower ID, the circle's start) waits at line 12 for b.
+			"The locks they wait for:\n" +
+			"  mutex A: goroutine G1 holds it (b.Lock() in Count, cell line 16); goroutine G2 waits for it (b.Lock() in Count, cell line 12)\n" +
+			"  mutex B: goroutine G2 holds it (a.Lock() in Count, cell line 9); goroutine G1 waits for it (a.Lock() in Count, cell line 19)\n" +
+			"A circular wait: goroutines G2 → G1 → G2 each wait for a lock the next one holds"},
 		// Not blocked but never done: the timeout ends it.
 		{"sleeps", `import "time"
 func Count(goroutines, each int) int {
@@ -158,9 +168,28 @@ func Count(goroutines, each int) int {
 			if passed != c.passed {
 				t.Errorf("%d tests passed, want %d; failures: %v", passed, c.passed, failures)
 			}
-			if c.failure != "" && !strings.Contains(strings.Join(failures, "\n"), c.failure) {
+			if c.failure != "" && !strings.Contains(namedByMention(strings.Join(failures, "\n")), c.failure) {
 				t.Errorf("failures %v do not say %q", failures, c.failure)
 			}
 		})
 	}
 }
+
+// namedByMention writes goroutine IDs as G1, G2, … in the order a report
+// first mentions them, since the IDs differ from run to run.
+func namedByMention(report string) string {
+	names := map[string]string{}
+	return goroutineIDs.ReplaceAllStringFunc(report, func(m string) string {
+		return goroutineID.ReplaceAllStringFunc(m, func(id string) string {
+			if names[id] == "" {
+				names[id] = fmt.Sprintf("G%d", len(names)+1)
+			}
+			return names[id]
+		})
+	})
+}
+
+var (
+	goroutineIDs = regexp.MustCompile(`goroutines? \d+( → \d+)*`)
+	goroutineID  = regexp.MustCompile(`\d+`)
+)

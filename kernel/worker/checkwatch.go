@@ -102,16 +102,26 @@ func describeStuck(stuck []goroutines.Goroutine, code []lockingCode) string {
 	} else {
 		fmt.Fprintf(&b, "all %d goroutines of the test are blocked, and none can go on:", len(stuck))
 	}
+	among := map[int]bool{}
+	for _, g := range stuck {
+		among[g.ID] = true
+	}
+	locks := lockReport(among, goroutines.IDs(), nil, true)
 	for _, s := range order {
 		n := states[s]
 		fmt.Fprintf(&b, "\n  %d %s %s", n, plural(n, "goroutine waits", "goroutines wait"), waitWords(s))
-		if strings.Contains(s, "Mutex.Lock") && len(mutexOrder) > 1 {
+		if strings.Contains(s, "Mutex.Lock") && len(mutexOrder) > 1 && locks == "" {
 			counts := make([]string, len(mutexOrder))
 			for i, m := range mutexOrder {
 				counts[i] = fmt.Sprintf("%d for mutex %c", mutexes[m], 'A'+rune(i%26))
 			}
 			fmt.Fprintf(&b, " (%s)", strings.Join(counts, ", "))
 		}
+	}
+	if locks != "" {
+		// Who holds what, where: kernel/sync recorded it.
+		b.WriteString("\nThe locks they wait for:\n" + strings.TrimSuffix(locks, "\n"))
+		return b.String()
 	}
 	for _, c := range code {
 		fmt.Fprintf(&b, "\n%s locks at %s of the cell that defines it:", c.name, plural(len(c.locks), "this line", "these lines"))

@@ -57,8 +57,13 @@ func deadlockReport(d goroutines.Deadlock, src string, cellNo int) string {
 	b.WriteString("fatal error: all goroutines are asleep - deadlock!\n\n")
 	// The cell's own goroutine is the program's main goroutine: Go calls it 1.
 	fmt.Fprintf(&b, "goroutine 1 [%s]: the cell's own code%s\n", d.Main.State, where(waits, 0, d.Main.State))
+	among := map[int]bool{d.Main.ID: true}
 	for _, g := range d.Others {
 		fmt.Fprintf(&b, "goroutine %d [%s]: %s\n", g.ID, g.State, origin(g.ID, d.Origins, cellNo, waits, g.State))
+		among[g.ID] = true
+	}
+	if locks := lockReport(among, goroutines.IDs(), map[int]int{d.Main.ID: 1}, false); locks != "" {
+		b.WriteString("The locks they wait for:\n" + locks)
 	}
 	return b.String()
 }

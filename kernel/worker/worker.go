@@ -27,6 +27,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/gobuild"
 	"github.com/golab-notebooks/golab/kernel/goprint"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
+	cellsync "github.com/golab-notebooks/golab/kernel/sync"
 	"github.com/golab-notebooks/golab/runtime/proc"
 	"github.com/golab-notebooks/golab/runtime/symbols"
 
@@ -291,7 +292,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		}
 	})
 	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
-	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, goroutines.Symbols(), generics.Symbols()} {
+	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, goroutines.Symbols(), cellsync.Symbols(), generics.Symbols()} {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}
@@ -619,7 +620,7 @@ func (w *Worker) globals() (g map[string]reflect.Value) {
 // or constant; the cell rewriter asks, to recognise range over an integer.
 // earlier tells the cell rewriter about earlier cells' globals.
 func (w *Worker) earlier() cell.Earlier {
-	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup}
+	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup, LockSite: cellsync.NumberSite}
 }
 
 // isWaitGroup reports whether a global is a sync.WaitGroup or a pointer
