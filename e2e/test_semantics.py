@@ -15,13 +15,14 @@ DEADLOCKS = [
     ("receive, nobody sends", 'ch := make(chan string)\nfmt.Println("waiting")\nv := <-ch\nfmt.Println(v)',
      ["[chan receive]", "cell line 3"]),
     ("mutex locked twice", 'var mu sync.Mutex\nmu.Lock()\nmu.Lock()',
-     ["Mutex", "goroutine 1 holds it (mu.Lock(), cell line 2); goroutine 1 waits for it (mu.Lock(), cell line 3)",
+     ["goroutine 1 [sync.Mutex.Lock]: the cell's own code, waits for mutex mu (mu.Lock(), cell line 3)",
+      "mutex mu: goroutine 1 holds it (mu.Lock(), cell line 2); goroutine 1 waits for it (mu.Lock(), cell line 3)",
       "Go's mutexes are not reentrant"]),
     ("locks taken in opposite orders",
      'a, b := &Account{}, &Account{}\nvar wg sync.WaitGroup\nwg.Add(2)\n'
      'go func() { defer wg.Done(); Transfer(a, b) }()\ngo func() { defer wg.Done(); Transfer(b, a) }()\nwg.Wait()',
      # one line per lock: who holds it, where it was taken, who waits where
-     ["started at cell line 4", "started at cell line 5",
+     ["started at cell line 4, waits for mutex #", "started at cell line 5, waits for mutex #",
       "holds it (from.mu.Lock() in Transfer, cell line 9)", "waits for it (to.mu.Lock() in Transfer, cell line 12)",
       "A circular wait: goroutines"]),
     ("a goroutine ends holding a lock",

@@ -83,7 +83,7 @@ func Count(goroutines, each int) int {
 	mu.Lock()
 	return 0
 }`, deadlocks, 0, "deadlock in run 1 of 1: the test's only goroutine is blocked for good:\n  1 goroutine waits for a lock (sync.Mutex.Lock)\n" +
-			"The locks they wait for:\n  mutex A: goroutine G1 holds it (mu.Lock() in Count, cell line 4); goroutine G1 waits for it (mu.Lock() in Count, cell line 5)\n" +
+			"The locks they wait for:\n  mutex mu: goroutine G1 holds it (mu.Lock() in Count, cell line 4); goroutine G1 waits for it (mu.Lock() in Count, cell line 5)\n" +
 			"A goroutine waits for a lock it holds itself: Go's mutexes are not reentrant."},
 		{"locks in opposite orders", `import "sync"
 func Count(goroutines, each int) int {
@@ -111,8 +111,8 @@ func Count(goroutines, each int) int {
 			// G1, G2: goroutine IDs by first mention. The one that locked a first
 			// (the lower ID, the circle's start) waits at line 12 for b.
 			"The locks they wait for:\n" +
-			"  mutex A: goroutine G1 holds it (b.Lock() in Count, cell line 16); goroutine G2 waits for it (b.Lock() in Count, cell line 12)\n" +
-			"  mutex B: goroutine G2 holds it (a.Lock() in Count, cell line 9); goroutine G1 waits for it (a.Lock() in Count, cell line 19)\n" +
+			"  mutex b: goroutine G1 holds it (b.Lock() in Count, cell line 16); goroutine G2 waits for it (b.Lock() in Count, cell line 12)\n" +
+			"  mutex a: goroutine G2 holds it (a.Lock() in Count, cell line 9); goroutine G1 waits for it (a.Lock() in Count, cell line 19)\n" +
 			"A circular wait: goroutines G2 → G1 → G2 each wait for a lock the next one holds"},
 		// Not blocked but never done: the timeout ends it.
 		{"sleeps", `import "time"

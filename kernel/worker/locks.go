@@ -8,18 +8,25 @@ import (
 	cellsync "github.com/golab-notebooks/golab/kernel/sync"
 )
 
+// lockFacts is what the cell's mutexes recorded about a deadlock (see
+// kernel/sync): a text with one line per lock and what the pattern means,
+// and, per goroutine, the lock it waits for and where.
+type lockFacts struct {
+	text    string         // "" when no goroutine waits for a recorded lock
+	waiting map[int]string // goroutine → "waits for mutex b (b.Lock(), cell line 8)"
+}
+
 // lockReport says, one line per lock, which goroutine holds each lock that
-// blocked goroutines wait for and where each took it or waits for it, as
-// the cell's mutexes recorded (kernel/sync); then what the pattern means:
-// a circular wait, a lock its holder asks for again, or a lock whose
-// holder ended without unlocking it. among are the goroutines of the
-// deadlock (older ones may still wait from an earlier cell's deadlock);
-// alive are all goroutines that still exist. shown maps the goroutine IDs
-// the report calls otherwise (the cell's own goroutine is "goroutine 1",
-// as Go calls a program's main goroutine). inTest says that the goroutines
-// run a %check test, whose own lines are not the cell's. It returns ""
-// when none of them waits for a recorded lock.
-func lockReport(among, alive map[int]bool, shown map[int]int, inTest bool) string {
+// blocked goroutines wait for and where each took it or waits for it; then
+// what the pattern means: a circular wait, a lock its holder asks for
+// again, or a lock whose holder ended without unlocking it. among are the
+// goroutines of the deadlock (older ones may still wait from an earlier
+// cell's deadlock); alive are all goroutines that still exist. shown maps
+// the goroutine IDs the report calls otherwise (the cell's own goroutine
+// is "goroutine 1", as Go calls a program's main goroutine). inTest says
+// that the goroutines run a %check test, whose own lines are not the
+// cell's.
+func lockReport(among, alive map[int]bool, shown map[int]int, inTest bool) lockFacts {
 	var waits []cellsync.Wait
 	for _, w := range cellsync.Waits() {
 		if among[w.Goroutine] {
@@ -27,7 +34,7 @@ func lockReport(among, alive map[int]bool, shown map[int]int, inTest bool) strin
 		}
 	}
 	if len(waits) == 0 {
-		return ""
+		return lockFacts{}
 	}
 	for i := range waits {
 		waits[i] = renamed(waits[i], shown)
@@ -46,11 +53,13 @@ func lockReport(among, alive map[int]bool, shown map[int]int, inTest bool) strin
 	for _, w := range waits {
 		byLock[w.Lock] = append(byLock[w.Lock], w)
 	}
+	names := lockNames(order, byLock)
+	facts := lockFacts{waiting: map[int]string{}}
 	var b strings.Builder
 	var relocked, abandoned bool
-	for i, lock := range order {
+	for _, lock := range order {
 		ws := byLock[lock]
-		fmt.Fprintf(&b, "  %s %c: %s", lockKind(lock), 'A'+rune(i%26), holdersText(ws[0].Holders, alive, inTest))
+		fmt.Fprintf(&b, "  %s: %s", names[lock], holdersText(ws[0].Holders, alive, inTest))
 		for _, h := range ws[0].Holders {
 			switch {
 			case !alive[h.Goroutine]:
@@ -66,6 +75,9 @@ func lockReport(among, alive map[int]bool, shown map[int]int, inTest bool) strin
 			}
 		}
 		b.WriteString("; " + waitersText(ws, first, inTest) + "\n")
+		for _, w := range ws {
+			facts.waiting[w.Goroutine] = "waits for " + names[lock] + siteText(w.Site, inTest)
+		}
 	}
 	switch {
 	case len(circle) > 1:
@@ -83,7 +95,59 @@ func lockReport(among, alive map[int]bool, shown map[int]int, inTest bool) strin
 		b.WriteString("A goroutine ended while it held a lock, so no one will ever unlock it: " +
 			"is an Unlock missing on some path (an early return)? `defer mu.Unlock()` right after Lock prevents that.\n")
 	}
-	return b.String()
+	facts.text = b.String()
+	return facts
+}
+
+// lockNames names each lock after the variable the code locks it through
+// ("mutex b") when every call that took it or waits for it says the same,
+// and by number ("mutex #1") when they differ (Transfer's from.mu is the
+// other goroutine's to.mu) or another lock has that name.
+func lockNames(order []any, byLock map[any][]cellsync.Wait) map[any]string {
+	names := map[any]string{}
+	used := map[string]int{}
+	for _, lock := range order {
+		receiver := ""
+		for _, w := range byLock[lock] {
+			sites := []cellsync.Site{w.Site}
+			for _, h := range w.Holders {
+				sites = append(sites, h.Site)
+			}
+			for _, s := range sites {
+				r, ok := lockReceiver(s)
+				switch {
+				case !ok:
+				case receiver == "":
+					receiver = r
+				case receiver != r:
+					receiver = "\x00" // differs
+				}
+			}
+		}
+		names[lock] = receiver
+		used[receiver]++
+	}
+	for i, lock := range order {
+		if r := names[lock]; r == "" || r == "\x00" || used[r] > 1 {
+			names[lock] = fmt.Sprintf("%s #%d", lockKind(lock), i+1)
+		} else {
+			names[lock] = lockKind(lock) + " " + r
+		}
+	}
+	return names
+}
+
+// lockReceiver is what a site's call locks: "b" for b.Lock(), "c.mu" for
+// c.mu.RLock().
+func lockReceiver(s cellsync.Site) (string, bool) {
+	if !s.Known() {
+		return "", false
+	}
+	r, ok := strings.CutSuffix(s.Call, ".Lock()")
+	if !ok {
+		r, ok = strings.CutSuffix(s.Call, ".RLock()")
+	}
+	return r, ok
 }
 
 func lockKind(lock any) string {

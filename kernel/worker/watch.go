@@ -53,17 +53,28 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 // then which goroutine waits on what at which cell line.
 func deadlockReport(d goroutines.Deadlock, src string, cellNo int) string {
 	waits := cell.Waits(src)
-	var b strings.Builder
-	b.WriteString("fatal error: all goroutines are asleep - deadlock!\n\n")
-	// The cell's own goroutine is the program's main goroutine: Go calls it 1.
-	fmt.Fprintf(&b, "goroutine 1 [%s]: the cell's own code%s\n", d.Main.State, where(waits, 0, d.Main.State))
 	among := map[int]bool{d.Main.ID: true}
 	for _, g := range d.Others {
-		fmt.Fprintf(&b, "goroutine %d [%s]: %s\n", g.ID, g.State, origin(g.ID, d.Origins, cellNo, waits, g.State))
 		among[g.ID] = true
 	}
-	if locks := lockReport(among, goroutines.IDs(), map[int]int{d.Main.ID: 1}, false); locks != "" {
-		b.WriteString("The locks they wait for:\n" + locks)
+	// The cell's own goroutine is the program's main goroutine: Go calls it 1.
+	locks := lockReport(among, goroutines.IDs(), map[int]int{d.Main.ID: 1}, false)
+	var b strings.Builder
+	b.WriteString("fatal error: all goroutines are asleep - deadlock!\n\n")
+	mainWhere := where(waits, 0, d.Main.State)
+	if at, ok := locks.waiting[1]; ok {
+		mainWhere = ", " + at
+	}
+	fmt.Fprintf(&b, "goroutine 1 [%s]: the cell's own code%s\n", d.Main.State, mainWhere)
+	for _, g := range d.Others {
+		from := origin(g.ID, d.Origins, cellNo, waits, g.State)
+		if at, ok := locks.waiting[g.ID]; ok {
+			from = originOnly(g.ID, d.Origins, cellNo) + ", " + at
+		}
+		fmt.Fprintf(&b, "goroutine %d [%s]: %s\n", g.ID, g.State, from)
+	}
+	if locks.text != "" {
+		b.WriteString("The locks they wait for:\n" + locks.text)
 	}
 	return b.String()
 }
@@ -124,13 +135,22 @@ func leakReport(leaked []goroutines.Goroutine, src string, cellNo int) string {
 // it, where it waits.
 func origin(id int, origins map[int]goroutines.Origin, cellNo int, waits []cell.Wait, state string) string {
 	o, ok := origins[id]
+	if !ok || o.Cell != cellNo {
+		return originOnly(id, origins, cellNo)
+	}
+	return originOnly(id, origins, cellNo) + where(waits, o.Line, state)
+}
+
+// originOnly says where a goroutine was started.
+func originOnly(id int, origins map[int]goroutines.Origin, cellNo int) string {
+	o, ok := origins[id]
 	switch {
 	case !ok:
 		return "started by a call such as `go f(x)`"
 	case o.Cell != cellNo:
 		return fmt.Sprintf("started at line %d of an earlier cell", o.Line)
 	}
-	return fmt.Sprintf("started at cell line %d%s", o.Line, where(waits, o.Line, state))
+	return fmt.Sprintf("started at cell line %d", o.Line)
 }
 
 // where names the cell lines of the operations that can put a goroutine
