@@ -22,7 +22,6 @@ import (
 
 	"github.com/golab-notebooks/golab/internal/outlet"
 	"github.com/golab-notebooks/golab/kernel/cell"
-	"github.com/golab-notebooks/golab/kernel/exercise"
 	"github.com/golab-notebooks/golab/kernel/generics"
 	"github.com/golab-notebooks/golab/kernel/gobuild"
 	"github.com/golab-notebooks/golab/kernel/goprint"
@@ -476,14 +475,8 @@ func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
 // run evaluates a cell and returns the formatted value of its trailing
 // expression, if it has one with a single value.
 func (w *Worker) run(src string) (string, *protocol.Error) {
-	if isRaceCell(src) {
-		return "", w.runRace(src)
-	}
-	if exercise.IsCheckCell(src) {
-		return "", w.runCheck(src)
-	}
-	if isGoRunCell(src) {
-		return "", w.runCompiled(src)
+	if e, ok := w.runMagic(src); ok {
+		return "", e
 	}
 	if isWholeProgram(src) {
 		compile, why := compileWholePrograms()

@@ -205,3 +205,22 @@ func TestCompletionKinds(t *testing.T) {
 		}
 	}
 }
+
+// A first line starting with % that is no magic is refused with the list
+// of magics (before, it was a syntax error about '%'); known magics are
+// recognized with space around them.
+func TestUnknownMagic(t *testing.T) {
+	w := newWorker(t)
+	for _, src := range []string{"%timeit fib(20)", "\n  %racex\nx := 1", "%%go run"} {
+		_, e := run(t, w, src)
+		if e == nil || e.Name != "unknown magic" || !strings.Contains(strings.Join(e.Traceback, "\n"), "%check NAME") {
+			t.Errorf("%q: %+v, want an unknown magic error listing the magics", src, e)
+		}
+	}
+	if _, e := run(t, w, "x := 100 % 7\nx"); e != nil {
+		t.Errorf("a %% inside Go code: %v", e)
+	}
+	if _, e := run(t, w, "  %check nosuch  \n"); e == nil || e.Name == "unknown magic" {
+		t.Errorf("%%check with space around it: %+v, want the check cell's own error", e)
+	}
+}
