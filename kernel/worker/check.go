@@ -24,10 +24,11 @@ func (w *Worker) runCheck(src string) *protocol.Error {
 		return &protocol.Error{Name: exercise.Magic, Value: err.Error(), Traceback: []string{red(exercise.Magic+": ") + err.Error()}}
 	}
 	name, tests := c.Exercise, c.Tests
-	if d, ok := w.defs["value:check"]; ok || w.defs["type:check"].Name != "" {
-		if !ok {
-			d = w.defs["type:check"]
-		}
+	d, ok := w.defs.value("check")
+	if !ok {
+		d, ok = w.defs.typ("check")
+	}
+	if ok {
 		// The tests call the golab/check package by this name.
 		return &protocol.Error{Name: exercise.Magic, Value: "the notebook defines check itself",
 			Traceback: []string{red(exercise.Magic+": ") + fmt.Sprintf("a cell defines %s check (cell line %d of its cell), and the tests need that name for golab's check package: rename it.", d.Kind, d.Line)}}
@@ -86,7 +87,7 @@ func testProblem(e *protocol.Error) string {
 // ensureImported imports a package under a name, unless the notebook
 // already has that name.
 func (w *Worker) ensureImported(importLine, name string) *protocol.Error {
-	if _, ok := w.defs["package:"+name]; ok {
+	if w.defs.isPackage(name) {
 		return nil
 	}
 	_, e := w.run(importLine)

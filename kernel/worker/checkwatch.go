@@ -47,7 +47,7 @@ type lockingCode struct {
 // test calls and that take locks.
 func (w *Worker) lockingFunctions(testBody string) []lockingCode {
 	var out []lockingCode
-	for _, d := range w.defs {
+	for _, d := range w.defs.all() {
 		if (d.Kind != cell.Func && d.Kind != cell.Method) || !strings.Contains(testBody, d.Name) {
 			continue
 		}

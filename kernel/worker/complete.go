@@ -163,7 +163,7 @@ func (w *Worker) complete(code string, cursor int) ([]string, map[string]string,
 		for _, b := range builtins {
 			add(b, kindFunction)
 		}
-		for _, d := range w.defs {
+		for _, d := range w.defs.all() {
 			switch d.Kind {
 			case cell.Func:
 				add(d.Name, kindFunction)
@@ -241,8 +241,7 @@ func (w *Worker) packageNamed(name string) map[string]reflect.Value {
 }
 
 func (w *Worker) imported(p string) bool {
-	_, ok := w.defs["import:"+p]
-	return ok
+	return w.defs.importsPath(p)
 }
 
 // inspect describes the identifier at cursor: its signature, its
@@ -279,9 +278,9 @@ func (w *Worker) inspect(code string, cursor, detail int) (bool, map[string]any)
 			text += "\n\n" + doc
 		}
 	case qualifier == "":
-		if d, ok := w.defs["value:"+name]; ok {
+		if d, ok := w.defs.value(name); ok {
 			text = fmt.Sprintf("%s %s, defined in a cell:\n\n%s", d.Kind, name, d.Source)
-		} else if d, ok := w.defs["type:"+name]; ok {
+		} else if d, ok := w.defs.typ(name); ok {
 			text = fmt.Sprintf("type %s, defined in a cell:\n\n%s", name, d.Source)
 		}
 		if v, ok := w.globals()[name]; ok && v.IsValid() {

@@ -172,14 +172,12 @@ func (r *raceReport) flush() {
 func (w *Worker) raceProgram(plan *cell.Plan) (string, lineMap, error) {
 	var earlier []cell.Definition
 	imports := map[string]string{} // path -> alias
-	for k, d := range w.defs {
-		switch {
-		case strings.HasPrefix(k, "import:") && !strings.Contains(k, " "):
-			imports[d.Name] = ""
-		case d.Kind == cell.Func || d.Kind == cell.Method || d.Kind == cell.Type || d.Kind == cell.Const || d.Kind == cell.Var:
-			if d.Name != "main" {
-				earlier = append(earlier, d)
-			}
+	for _, p := range w.defs.importPaths() {
+		imports[p] = ""
+	}
+	for _, d := range w.defs.all() {
+		if d.Name != "main" {
+			earlier = append(earlier, d)
 		}
 	}
 	for _, imp := range plan.ImportSpecs {

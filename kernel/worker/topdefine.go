@@ -3,7 +3,6 @@ package worker
 import (
 	"fmt"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
@@ -36,7 +35,7 @@ func (w *Worker) runStmts(stmts, src string) *protocol.Error {
 
 // isGenericFunc reports whether a notebook function is generic.
 func (w *Worker) isGenericFunc(name string) bool {
-	d, ok := w.defs["value:"+name]
+	d, ok := w.defs.value(name)
 	return ok && d.Kind == cell.Func && cell.IsGenericFunc(d.Source)
 }
 
@@ -127,10 +126,9 @@ func (w *Worker) cannotDefine(d *cell.TopDefine, src, name, why string) *protoco
 // declarationSources returns the sources of the top-level declarations
 // the cells have made, for checks that need the notebook's types.
 func (w *Worker) declarationSources() []string {
-	out := make([]string, 0, len(w.defs))
-	for _, d := range w.defs {
+	var out []string
+	for _, d := range w.defs.all() {
 		out = append(out, d.Source)
 	}
-	sort.Strings(out) // a stable order: the check must not vary from run to run
 	return out
 }

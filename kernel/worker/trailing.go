@@ -117,7 +117,7 @@ func (w *Worker) callResults(call *ast.CallExpr) int {
 			}
 			return 1
 		}
-		if _, ok := w.defs["type:"+f.Name]; ok {
+		if _, ok := w.defs.typ(f.Name); ok {
 			return 1
 		}
 		return w.funcResults(f.Name)
@@ -143,7 +143,7 @@ func (w *Worker) callResults(call *ast.CallExpr) int {
 		}
 		// A method declared in a cell: match by name.
 		n := -1
-		for _, d := range w.defs {
+		for _, d := range w.defs.all() {
 			if d.Kind == cell.Method && strings.HasSuffix(d.Name, "."+f.Sel.Name) {
 				r := resultsOf(d.Source)
 				if n != -1 && r != n {
@@ -160,13 +160,13 @@ func (w *Worker) callResults(call *ast.CallExpr) int {
 // isValue reports whether a cell declared name as a variable, constant or
 // function, which would shadow a package of the same name.
 func (w *Worker) isValue(name string) bool {
-	_, ok := w.defs["value:"+name]
+	_, ok := w.defs.value(name)
 	return ok
 }
 
 // funcResults returns the result count of a function declared in a cell.
 func (w *Worker) funcResults(name string) int {
-	d, ok := w.defs["value:"+name]
+	d, ok := w.defs.value(name)
 	if !ok || d.Kind != cell.Func {
 		return -1
 	}

@@ -65,8 +65,8 @@ type Worker struct {
 	// OnKernelGone, if set, is called when the request pipe closes: the
 	// kernel has exited, maybe killed, and a running cell must not outlive it.
 	OnKernelGone func()
-	// defs holds every top-level definition made so far, by kind and name.
-	defs map[string]cell.Definition
+	// defs holds every top-level definition and import made so far.
+	defs *definitions
 	// children starts processes for golab/proc with the declarations so far.
 	children *launcher
 	// runner runs cells; nil until the first request, and after a Goexit.
@@ -137,7 +137,7 @@ func (o *onceNotes) give(text string) {
 // of the first: a cell that changed Account.Withdraw restores as if the
 // earlier cells had always had the new Withdraw.
 func withLatestDefinitions(cells []string) []string {
-	latest := map[string]string{}
+	latest := map[definitionKey]string{}
 	plans := make([]*cell.Plan, len(cells))
 	for i, src := range cells {
 		plan, err := cell.Split(src)
@@ -186,7 +186,7 @@ func (w *Worker) declaredOverBasic(plan *cell.Plan) func(string) bool {
 				src = d.Source
 			}
 		}
-		if d, ok := w.defs["type:"+name]; ok && src == "" {
+		if d, ok := w.defs.typ(name); ok && src == "" {
 			src = d.Source
 		}
 		if src == "" {
@@ -224,7 +224,7 @@ func (w *Worker) updateTypes(plan *cell.Plan) {
 		return
 	}
 	var decls []goprint.Declaration
-	for _, d := range w.defs {
+	for _, d := range w.defs.all() {
 		if d.Kind == cell.Type || d.Kind == cell.Method {
 			decls = append(decls, goprint.Declaration{Source: d.Source, Name: d.Name})
 		}
@@ -259,7 +259,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		token:    token,
 		out:      json.NewEncoder(out),
 		inputs:   make(chan string),
-		defs:     map[string]cell.Definition{},
+		defs:     newDefinitions(),
 		children: &launcher{},
 	}
 	proc.SetLauncher(w.children)
@@ -631,7 +631,7 @@ func (w *Worker) isWaitGroup(name string) bool {
 }
 
 func (w *Worker) isInt(name string) bool {
-	if d, ok := w.defs["value:"+name]; ok && d.Kind == cell.Const {
+	if d, ok := w.defs.value(name); ok && d.Kind == cell.Const {
 		return constIsInt(d.Source, name)
 	}
 	v, ok := w.globals()[name]
@@ -712,7 +712,7 @@ func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definit
 		if d.Kind != cell.Type && d.Kind != cell.Method {
 			continue
 		}
-		old, ok := w.defs[key(d)]
+		old, ok := w.defs.earlier(d)
 		if !ok {
 			continue
 		}
@@ -745,9 +745,9 @@ func (w *Worker) checkUndefined(plan *cell.Plan, src string) *protocol.Error {
 	globals := w.globals()
 	for _, id := range plan.Free {
 		name := id.Name
-		_, isValue := w.defs["value:"+name]
-		_, isType := w.defs["type:"+name]
-		_, isPkg := w.defs["package:"+name]
+		_, isValue := w.defs.value(name)
+		_, isType := w.defs.typ(name)
+		isPkg := w.defs.isPackage(name)
 		_, isGlobal := globals[name]
 		if isValue || isType || isPkg || isGlobal || imported[name] || types.Universe.Lookup(name) != nil {
 			continue
@@ -766,16 +766,13 @@ func (w *Worker) checkUndefined(plan *cell.Plan, src string) *protocol.Error {
 // import a package a second time, and re-running a cell is common.
 func (w *Worker) importAll(plan *cell.Plan, src string) *protocol.Error {
 	for _, imp := range plan.ImportSpecs {
-		k := "import:" + imp.Name + " " + imp.Path
-		if _, done := w.defs[k]; done {
+		if w.defs.imported(imp.Name, imp.Path) {
 			continue
 		}
 		if e := w.eval(imp.Source(), src); e != nil {
 			return e
 		}
-		w.defs[k] = cell.Definition{Name: imp.Path}
-		w.defs["import:"+imp.Path] = cell.Definition{Name: imp.Path}
-		w.defs["package:"+importName(imp.Name, imp.Path)] = cell.Definition{Name: imp.Path}
+		w.defs.addImport(imp.Name, imp.Path)
 	}
 	return nil
 }
@@ -785,11 +782,10 @@ func (w *Worker) importAll(plan *cell.Plan, src string) *protocol.Error {
 func (w *Worker) record(plan *cell.Plan) []string {
 	var changed []string
 	for _, d := range plan.Defined {
-		k := key(d)
-		if old, ok := w.defs[k]; ok && d.Kind == cell.Func && old.Source != d.Source {
+		if old, ok := w.defs.earlier(d); ok && d.Kind == cell.Func && old.Source != d.Source {
 			changed = append(changed, d.Name)
 		}
-		w.defs[k] = d
+		w.defs.put(d)
 	}
 	return changed
 }
@@ -809,7 +805,7 @@ func (w *Worker) rebindCallers(changed []string, src string) *protocol.Error {
 	for len(pending) > 0 {
 		name := pending[0]
 		pending = pending[1:]
-		for _, d := range w.defs {
+		for _, d := range w.defs.all() {
 			if d.Kind != cell.Func || seen[d.Name] || !contains(d.Uses, name) {
 				continue
 			}
@@ -841,7 +837,7 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 		isFailed[i] = true
 	}
 	known := cell.Known{
-		IsType:     func(name string) bool { _, ok := w.defs["type:"+name]; return ok },
+		IsType:     func(name string) bool { _, ok := w.defs.typ(name); return ok },
 		ResultType: w.resultType,
 	}
 	cells = withLatestDefinitions(cells)
@@ -897,7 +893,7 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 // resultType returns the result type of a function an earlier cell
 // declared, as source text, or "".
 func (w *Worker) resultType(fn string) string {
-	d, ok := w.defs["value:"+fn]
+	d, ok := w.defs.value(fn)
 	if !ok || d.Kind != cell.Func {
 		return ""
 	}
@@ -914,11 +910,17 @@ func (w *Worker) resultType(fn string) string {
 	return src[t.Pos()-1 : t.End()-1]
 }
 
-func key(d cell.Definition) string {
-	if d.Kind == cell.Var || d.Kind == cell.Const || d.Kind == cell.Func {
-		return "value:" + d.Name // one namespace for values, as in Go
+// definitionKey identifies a definition by its namespace and name.
+type definitionKey struct {
+	namespace cell.Kind // Func for every value: variables, constants and functions share a namespace, as in Go
+	name      string
+}
+
+func key(d cell.Definition) definitionKey {
+	if d.Kind == cell.Var || d.Kind == cell.Const {
+		return definitionKey{cell.Func, d.Name}
 	}
-	return string(d.Kind) + ":" + d.Name
+	return definitionKey{d.Kind, d.Name}
 }
 
 func contains(list []string, s string) bool {
