@@ -32,9 +32,9 @@ func TestLockSites(t *testing.T) {
 		}}
 		var got string
 		if tt.decls {
-			got = RewriteDecls(tt.src, earlier)
+			got = RewriteDecls(tt.src, earlier).Source
 		} else {
-			got = RewriteStmts(tt.src, earlier)
+			got = RewriteStmts(tt.src, earlier).Source
 		}
 		if got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
@@ -44,7 +44,7 @@ func TestLockSites(t *testing.T) {
 		}
 	}
 	// Without LockSite (a rewrite for another purpose) nothing is added.
-	if got := RewriteStmts("mu.Lock()", Earlier{}); got != "mu.Lock()" {
+	if got := RewriteStmts("mu.Lock()", Earlier{}).Source; got != "mu.Lock()" {
 		t.Errorf("without LockSite: %q", got)
 	}
 }

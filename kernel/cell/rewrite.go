@@ -69,7 +69,7 @@ type Earlier struct {
 
 // RewriteDecls rewrites a source of declarations (Plan.Decls, or one
 // Definition's Source) for the interpreter.
-func RewriteDecls(src string, earlier Earlier) string {
+func RewriteDecls(src string, earlier Earlier) Rewritten {
 	const prefix = "package p;"
 	return rewrite(prefix, src, "", earlier, false)
 }
@@ -79,31 +79,57 @@ func RewriteDecls(src string, earlier Earlier) string {
 // if, switch, select, blocks) are run inside a function literal: yaegi
 // mishandles variables that select cases and loop bodies declare at the top
 // level of a cell.
-func RewriteStmts(src string, earlier Earlier) string {
+func RewriteStmts(src string, earlier Earlier) Rewritten {
 	const prefix = "package p;func _(){"
 	return rewrite(prefix, src, "\n}", earlier, true)
 }
 
-func rewrite(prefix, src, suffix string, earlier Earlier, topLevel bool) string {
+func rewrite(prefix, src, suffix string, earlier Earlier, topLevel bool) Rewritten {
 	if blank(src) {
-		return src
+		return Rewritten{Source: src}
 	}
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "cell.go", prefix+src+suffix, 0)
 	if err != nil {
-		return src // the caller reports syntax errors from the original
+		return Rewritten{Source: src} // the caller reports syntax errors from the original
 	}
 	r := &rewriter{src: src, fset: fset, base: len(prefix), earlier: earlier}
 	if topLevel {
 		if fn, ok := file.Decls[0].(*ast.FuncDecl); ok {
 			for _, st := range fn.Body.List {
-				r.wrapTopLevel(st)
-				r.parenthesizeFuncLitCall(st)
+				for _, p := range passes {
+					if p.topLevel != nil {
+						r.pass = p.name
+						p.topLevel(r, st)
+					}
+				}
 			}
 		}
 	}
 	r.walk(file)
-	return apply(src, r.edits)
+	out, conflicts := apply(src, r.edits)
+	return Rewritten{Source: out, Conflicts: conflicts, edits: r.edits}
+}
+
+// Rewritten is a source as the rewriter left it.
+type Rewritten struct {
+	Source string
+	// Conflicts are the edits that were dropped because an earlier one
+	// had changed the same text: the source may run differently from Go
+	// there. (None is known to happen; the kernel says so if one does.)
+	Conflicts []Conflict
+	edits     []edit
+}
+
+// Conflict is an edit of one pass dropped because it overlapped an edit
+// of another (or of the same) pass.
+type Conflict struct {
+	Line          int    // the line of the dropped edit's start
+	Kept, Dropped string // the passes' names
+}
+
+func (c Conflict) String() string {
+	return fmt.Sprintf("line %d: the %s rewrite overlapped the %s rewrite and was left out", c.Line, c.Dropped, c.Kept)
 }
 
 // edit replaces src[start:end] with text; an insertion has start == end.
@@ -114,6 +140,7 @@ type edit struct {
 	text       string
 	late       bool
 	seq        int
+	pass       string // the pass that made it
 }
 
 type rewriter struct {
@@ -122,23 +149,24 @@ type rewriter struct {
 	base    int
 	earlier Earlier
 	edits   []edit
-	fresh   int // counter for fresh names
+	fresh   int    // counter for fresh names
+	pass    string // the pass running, whose name edits carry
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.fset.Position(p).Offset - r.base }
 
 func (r *rewriter) insert(p token.Pos, text string) {
 	at := r.off(p)
-	r.edits = append(r.edits, edit{start: at, end: at, text: text, seq: len(r.edits)})
+	r.edits = append(r.edits, edit{start: at, end: at, text: text, seq: len(r.edits), pass: r.pass})
 }
 
 func (r *rewriter) insertLate(p token.Pos, text string) {
 	at := r.off(p)
-	r.edits = append(r.edits, edit{start: at, end: at, text: text, late: true, seq: len(r.edits)})
+	r.edits = append(r.edits, edit{start: at, end: at, text: text, late: true, seq: len(r.edits), pass: r.pass})
 }
 
 func (r *rewriter) replace(from, to token.Pos, text string) {
-	r.edits = append(r.edits, edit{start: r.off(from), end: r.off(to), text: text, seq: len(r.edits)})
+	r.edits = append(r.edits, edit{start: r.off(from), end: r.off(to), text: text, seq: len(r.edits), pass: r.pass})
 }
 
 func (r *rewriter) name(kind string) string {
@@ -147,8 +175,8 @@ func (r *rewriter) name(kind string) string {
 }
 
 // apply makes the edits; a replacement that overlaps an earlier one is
-// dropped rather than corrupting the source.
-func apply(src string, edits []edit) string {
+// dropped rather than corrupting the source, and reported.
+func apply(src string, edits []edit) (string, []Conflict) {
 	sort.SliceStable(edits, func(i, j int) bool {
 		a, b := edits[i], edits[j]
 		if a.start != b.start {
@@ -160,17 +188,22 @@ func apply(src string, edits []edit) string {
 		return a.seq < b.seq
 	})
 	var b strings.Builder
+	var conflicts []Conflict
 	at := 0
+	var last edit // the last edit made, which a dropped one overlapped
 	for _, e := range edits {
 		if e.start < at || e.start > len(src) || e.end > len(src) {
+			line := 1 + strings.Count(src[:min(max(e.start, 0), len(src))], "\n")
+			conflicts = append(conflicts, Conflict{Line: line, Kept: last.pass, Dropped: e.pass})
 			continue
 		}
 		b.WriteString(src[at:e.start])
 		b.WriteString(e.text)
 		at = e.end
+		last = e
 	}
 	b.WriteString(src[at:])
-	return b.String()
+	return b.String(), conflicts
 }
 
 // wrapTopLevel runs a top-level compound statement inside func(){ … }(),
@@ -236,7 +269,7 @@ func (r *rewriter) parenthesizeFuncLitCall(st ast.Stmt) {
 	}
 }
 
-// walk applies the rewrites that apply anywhere in a source.
+// walk runs the passes over every node of a source.
 func (r *rewriter) walk(root ast.Node) {
 	var stack []ast.Node
 	ast.Inspect(root, func(n ast.Node) bool {
@@ -244,39 +277,14 @@ func (r *rewriter) walk(root ast.Node) {
 			stack = stack[:len(stack)-1]
 			return true
 		}
-		switch n := n.(type) {
-		case *ast.RangeStmt:
-			if r.rangeFunc(n, stack) {
+		for _, p := range passes {
+			if p.visit == nil {
+				continue
+			}
+			r.pass = p.name
+			if p.visit(r, n, stack) {
 				break
 			}
-			r.rangeIterator(n)
-			r.rangeStmt(n, stack)
-		case *ast.ForStmt:
-			r.loopVars(n.Init, n.Body)
-		case *ast.BranchStmt:
-			r.breakInSelect(n, stack)
-		case *ast.ReturnStmt:
-			r.returnReceive(n)
-		case *ast.CallExpr:
-			r.builtin(n, stack)
-			r.waitGroupGo(n)
-			r.genericCall(n)
-			r.instantiateFromLiterals(n)
-			r.closureArgs(n, stack)
-			r.procCall(n)
-		case *ast.DeclStmt:
-			r.varInFuncLit(n, stack)
-		case *ast.ExprStmt:
-			r.lockSite(n, stack)
-		case *ast.GoStmt:
-			r.goStmt(n, stack)
-		case *ast.DeferStmt:
-			r.deferArgs(n, !inFunction(stack))
-		case *ast.FuncLit:
-			r.nameParams(n.Type)
-		case *ast.FuncDecl:
-			r.nameParams(n.Type)
-			r.coreTypeParams(n)
 		}
 		stack = append(stack, n)
 		return true
@@ -522,6 +530,9 @@ func (r *rewriter) perIteration(body *ast.BlockStmt, vars ...ast.Expr) {
 func (r *rewriter) closureArgs(call *ast.CallExpr, stack []ast.Node) {
 	if _, ok := call.Fun.(*ast.FuncLit); ok {
 		return // an immediately called literal
+	}
+	if _, lit := r.waitGroupGoCall(call); lit != nil {
+		return // becomes a go statement (waitGroupGo), which gives each goroutine its own variables
 	}
 	if n := len(stack); n > 0 {
 		switch stack[n-1].(type) {
@@ -1034,17 +1045,27 @@ func isWaitGroupType(e ast.Expr) bool {
 	return ok && pkg.Name == "sync" && sel.Sel.Name == "WaitGroup"
 }
 
+// waitGroupGoCall returns the selector and literal of a call
+// wg.Go(func() {…}) that waitGroupGo rewrites, or a nil literal.
+func (r *rewriter) waitGroupGoCall(call *ast.CallExpr) (*ast.SelectorExpr, *ast.FuncLit) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Go" || len(call.Args) != 1 || !r.isWaitGroup(sel.X) {
+		return nil, nil
+	}
+	lit, ok := call.Args[0].(*ast.FuncLit)
+	if !ok || lit.Type.Results != nil || (lit.Type.Params != nil && len(lit.Type.Params.List) > 0) {
+		return nil, nil
+	}
+	return sel, lit
+}
+
 // waitGroupGo turns wg.Go(func() {…}) into wg.Add(1); go func() { defer
 // wg.Done(); … }(): yaegi v0.16.1 gives a closure handed to compiled code the
 // loop variables of the last iteration, where its own go statement gives
 // each goroutine its own.
 func (r *rewriter) waitGroupGo(call *ast.CallExpr) {
-	sel, ok := call.Fun.(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "Go" || len(call.Args) != 1 || !r.isWaitGroup(sel.X) {
-		return
-	}
-	lit, ok := call.Args[0].(*ast.FuncLit)
-	if !ok || lit.Type.Results != nil || (lit.Type.Params != nil && len(lit.Type.Params.List) > 0) {
+	sel, lit := r.waitGroupGoCall(call)
+	if lit == nil {
 		return
 	}
 	wg, oneLine := r.text(sel.X)
@@ -1255,7 +1276,8 @@ func CoreTypeParamsInFile(src string) string {
 			r.coreTypeParams(fd)
 		}
 	}
-	return apply(src, r.edits)
+	out, _ := apply(src, r.edits) // one pass, over separate declarations: no overlap
+	return out
 }
 
 // mentionsAny reports whether a node uses one of the names.

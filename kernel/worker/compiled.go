@@ -201,7 +201,7 @@ func (w *Worker) declareForLaterCells(program string) {
 	if refusal != nil {
 		return
 	}
-	if _, err := w.try(cell.RewriteDecls(plan.DeclsWithout(skip), w.earlier())); err == nil {
+	if _, err := w.try(w.rewriteDecls(plan.DeclsWithout(skip))); err == nil {
 		w.record(plan)
 		w.children.record(declarations(plan))
 	}

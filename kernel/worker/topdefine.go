@@ -21,7 +21,7 @@ const definedHolder = "__golab_defined"
 func (w *Worker) runStmts(stmts, src string) *protocol.Error {
 	for _, p := range cell.SplitTopDefines(stmts, w.isGenericFunc) {
 		if p.Define == nil {
-			if e := w.eval(cell.RewriteStmts(p.Source, w.earlier()), src); e != nil {
+			if e := w.eval(w.rewriteStmts(p.Source), src); e != nil {
 				return e
 			}
 			continue
@@ -61,7 +61,7 @@ func (w *Worker) defineFromFunction(p cell.StmtPiece, src string) *protocol.Erro
 		return e
 	}
 	run := cell.DefineInFunction(p.Source, d, definedHolder)
-	if e := w.eval(cell.RewriteStmts(run, w.earlier()), src); e != nil {
+	if e := w.eval(w.rewriteStmts(run), src); e != nil {
 		return e
 	}
 	held, err := w.interp.Eval(definedHolder)

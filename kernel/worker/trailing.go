@@ -34,7 +34,7 @@ func (w *Worker) evalTrailing(piece, src string) (string, *protocol.Error) {
 	trimmed := strings.TrimLeft(piece, " \t\n")
 	lead := piece[:len(piece)-len(trimmed)]
 	expr, err := parser.ParseExpr(trimmed)
-	piece = cell.RewriteStmts(piece, w.earlier())
+	piece = w.rewriteStmts(piece)
 	if err != nil || !w.singleValue(expr) {
 		return "", w.eval(piece, src)
 	}

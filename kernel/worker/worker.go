@@ -519,7 +519,7 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 		return "", e
 	}
 	decls, fromGeneric := cell.SplitDeclDefines(plan.DeclsWithout(skip), w.isGenericIn(plan))
-	if e := w.eval(cell.RewriteDecls(decls, w.earlier()), src); e != nil {
+	if e := w.eval(w.rewriteDecls(decls), src); e != nil {
 		return "", e
 	}
 	changed := w.record(plan)
@@ -612,6 +612,25 @@ func (w *Worker) globals() (g map[string]reflect.Value) {
 // isInt reports whether an earlier cell defined name as an integer variable
 // or constant; the cell rewriter asks, to recognise range over an integer.
 // earlier tells the cell rewriter about earlier cells' globals.
+// rewriteDecls and rewriteStmts rewrite a source for the interpreter (see
+// kernel/cell), and say so if two of the rewrites overlapped: the source
+// then runs without one of them, maybe differently from Go.
+func (w *Worker) rewriteDecls(src string) string {
+	return w.rewritten(cell.RewriteDecls(src, w.earlier()))
+}
+
+func (w *Worker) rewriteStmts(src string) string {
+	return w.rewritten(cell.RewriteStmts(src, w.earlier()))
+}
+
+func (w *Worker) rewritten(r cell.Rewritten) string {
+	for _, c := range r.Conflicts {
+		w.noteOnce("rewrite conflict: "+c.String(), fmt.Sprintf("golab: %s; the code there may run differently "+
+			"from Go. Please report it with the cell (golab's rewrites for the interpreter are in kernel/cell).\n", c))
+	}
+	return r.Source
+}
+
 func (w *Worker) earlier() cell.Earlier {
 	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup, LockSite: cellsync.NumberSite}
 }
@@ -811,7 +830,7 @@ func (w *Worker) rebindCallers(changed []string, src string) *protocol.Error {
 			}
 			seen[d.Name] = true
 			pending = append(pending, d.Name)
-			if _, err := w.try(cell.RewriteDecls(d.Source, w.earlier())); err != nil {
+			if _, err := w.try(w.rewriteDecls(d.Source)); err != nil {
 				return &protocol.Error{Name: "redefinition", Value: fmt.Sprintf("could not update %s to call the new %s: %v", d.Name, name, err),
 					Traceback: []string{fmt.Sprintf("%s calls %s, which this cell redefines, and could not be updated: %v", d.Name, name, err)}}
 			}
@@ -860,7 +879,7 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 			continue // the cell was refused when it ran, too
 		}
 		replay := cell.ReplayDecls(plan.DeclsWithout(skip), known)
-		if _, err := w.try(cell.RewriteDecls(replay.Source, w.earlier())); err != nil {
+		if _, err := w.try(w.rewriteDecls(replay.Source)); err != nil {
 			if !isFailed[i] {
 				for _, d := range plan.Defined {
 					r.lost = append(r.lost, string(d.Kind)+" "+d.Name)

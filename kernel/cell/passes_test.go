@@ -1,0 +1,153 @@
+package cell
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/rewrite with the rewriter's output")
+
+// goldenCase is one case of a golden file: a source, how it is rewritten
+// (as statements or declarations), and the expected output.
+type goldenCase struct {
+	title, kind, in, want string
+}
+
+// readGolden reads a file of cases, each written as
+//
+//	-- stmts: a title --
+//	the source
+//	-- want --
+//	the rewritten source
+//
+// (or decls: for declarations). Lines before the first case are comments.
+func readGolden(t *testing.T, path string) []goldenCase {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []goldenCase
+	var cur *goldenCase
+	var body []string
+	inWant := false
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		text := strings.Join(body, "\n")
+		if inWant {
+			cur.want = text
+			cases = append(cases, *cur)
+			cur = nil
+		} else {
+			cur.in = text
+		}
+		body = nil
+	}
+	for _, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		header, ok := strings.CutPrefix(line, "-- ")
+		if ok && strings.HasSuffix(header, " --") {
+			header = strings.TrimSuffix(header, " --")
+			if header == "want" {
+				flush()
+				inWant = true
+				continue
+			}
+			flush()
+			kind, title, found := strings.Cut(header, ": ")
+			if !found || (kind != "stmts" && kind != "decls") {
+				t.Fatalf("%s: case header %q: want \"-- stmts: title --\" or \"-- decls: title --\"", path, line)
+			}
+			cur, inWant = &goldenCase{title: title, kind: kind}, false
+			continue
+		}
+		if cur != nil {
+			body = append(body, line)
+		}
+	}
+	flush()
+	return cases
+}
+
+func writeGolden(path string, head string, cases []goldenCase) error {
+	var b strings.Builder
+	b.WriteString(head)
+	for _, c := range cases {
+		fmt.Fprintf(&b, "-- %s: %s --\n%s\n-- want --\n%s\n", c.kind, c.title, c.in, c.want)
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// TestPassesGolden rewrites the cases of testdata/rewrite/<pass>.txt and
+// compares with what they want. Every pass has a file, with at least one
+// case its own edits change, and no case may make rewrites conflict.
+func TestPassesGolden(t *testing.T) {
+	earlier := Earlier{
+		IsInt:       func(name string) bool { return name == "n" },
+		IsWaitGroup: func(name string) bool { return name == "wg" },
+		LockSite:    func(line int, fn, call string) int { return line },
+	}
+	for _, p := range passes {
+		t.Run(p.name, func(t *testing.T) {
+			path := filepath.Join("testdata", "rewrite", p.name+".txt")
+			cases := readGolden(t, path)
+			if len(cases) == 0 {
+				t.Fatalf("%s has no cases", path)
+			}
+			changed := false
+			for i, c := range cases {
+				var got Rewritten
+				if c.kind == "decls" {
+					got = RewriteDecls(c.in, earlier)
+				} else {
+					got = RewriteStmts(c.in, earlier)
+				}
+				for _, e := range got.edits {
+					changed = changed || e.pass == p.name
+				}
+				if len(got.Conflicts) > 0 {
+					t.Errorf("%s: conflicts %v", c.title, got.Conflicts)
+				}
+				if *update {
+					cases[i].want = got.Source
+					continue
+				}
+				if got.Source != c.want {
+					t.Errorf("%s:\n got: %s\nwant: %s", c.title, got.Source, c.want)
+				}
+			}
+			if !changed {
+				t.Errorf("no case of %s is changed by the %s pass itself", path, p.name)
+			}
+			if *update {
+				data, _ := os.ReadFile(path)
+				head, _, _ := strings.Cut(string(data), "-- ")
+				if err := writeGolden(path, head, cases); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// Two edits over the same text: the second is left out and reported with
+// both passes' names, where the rewriter used to drop it silently.
+func TestConflictingEditsAreReported(t *testing.T) {
+	src := "a := f(x)\nb := 2"
+	edits := []edit{
+		{start: 5, end: 9, text: "g(y)", pass: "first"},
+		{start: 7, end: 8, text: "z", pass: "second", seq: 1},
+	}
+	out, conflicts := apply(src, edits)
+	if out != "a := g(y)\nb := 2" {
+		t.Errorf("source %q", out)
+	}
+	if len(conflicts) != 1 || conflicts[0] != (Conflict{Line: 1, Kept: "first", Dropped: "second"}) {
+		t.Errorf("conflicts %+v", conflicts)
+	}
+}
