@@ -94,16 +94,20 @@ func newStreams(token string) *streams {
 // read consumes one stream until EOF.
 func (s *streams) read(which int, r io.Reader) {
 	buf := make([]byte, 64*1024)
-	var carry []byte
+	d := demux{prefix: s.prefix}
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
-			carry = s.parse(which, append(carry, buf[:n]...))
+			for _, p := range d.split(buf[:n]) {
+				if p.kind == "" {
+					s.text(which, p.text)
+				} else {
+					s.marker(which, p)
+				}
+			}
 		}
 		if err != nil {
-			if len(carry) > 0 {
-				s.text(which, carry)
-			}
+			s.text(which, d.rest())
 			s.mu.Lock()
 			s.eof[which] = true
 			s.cond.Broadcast()
@@ -113,64 +117,24 @@ func (s *streams) read(which int, r io.Reader) {
 	}
 }
 
-// parse handles the text and markers in data and returns the tail that may
-// be the start of a marker still being written.
-func (s *streams) parse(which int, data []byte) []byte {
-	const start = "\x00golab:"
-	for len(data) > 0 {
-		i := bytes.Index(data, []byte(start))
-		if i < 0 {
-			keep := partialSuffix(data, []byte(start))
-			s.text(which, data[:len(data)-keep])
-			return data[len(data)-keep:]
+// marker acts on one of the worker's markers on a stream.
+func (s *streams) marker(which int, p piece) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch p.kind {
+	case "sync":
+		if seq, err := strconv.ParseInt(p.payload, 10, 64); err == nil && seq > s.passed[which] {
+			s.passed[which] = seq
+			s.cond.Broadcast()
 		}
-		s.text(which, data[:i])
-		data = data[i:]
-		end := bytes.IndexByte(data[1:], 0)
-		if end < 0 {
-			if len(data) > 4096 { // not a marker after all
-				s.text(which, data)
-				return nil
-			}
-			return data
-		}
-		marker := data[:end+2]
-		data = data[end+2:]
-		if !bytes.HasPrefix(marker, s.prefix) {
-			s.text(which, marker) // someone else's bytes that only look like a marker
-			continue
-		}
-		body := string(marker[len(s.prefix) : len(marker)-1])
-		kind, payload, _ := strings.Cut(body, ":")
-		s.mu.Lock()
-		switch kind {
-		case "sync":
-			if seq, err := strconv.ParseInt(payload, 10, 64); err == nil && seq > s.passed[which] {
-				s.passed[which] = seq
-				s.cond.Broadcast()
-			}
-		case "frame":
-			s.frames = append(s.frames, payload)
-		case "from":
-			s.origin[which], _ = strconv.ParseInt(payload, 10, 64)
-		case "plain":
-			// A compiled program's stderr follows: its "panic:" is its own.
-			s.plain = payload == "1"
-		}
-		s.mu.Unlock()
+	case "frame":
+		s.frames = append(s.frames, p.payload)
+	case "from":
+		s.origin[which], _ = strconv.ParseInt(p.payload, 10, 64)
+	case "plain":
+		// A compiled program's stderr follows: its "panic:" is its own.
+		s.plain = p.payload == "1"
 	}
-	return nil
-}
-
-// partialSuffix returns the length of the longest suffix of data that is
-// a proper prefix of marker.
-func partialSuffix(data, marker []byte) int {
-	for k := min(len(marker)-1, len(data)); k > 0; k-- {
-		if bytes.HasSuffix(data, marker[:k]) {
-			return k
-		}
-	}
-	return 0
 }
 
 // text queues text for the sink, holding back what looks like a crash
