@@ -294,7 +294,7 @@ func (p *process) killedBySignal() syscall.Signal {
 	<-p.done
 	var exitErr *exec.ExitError
 	if errors.As(p.waitErr, &exitErr) {
-		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() && !p.killed.Load() {
+		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() && p.state() != ending {
 			return ws.Signal()
 		}
 	}

@@ -284,7 +284,7 @@ func (s *Supervisor) Interrupt() {
 	p := s.proc
 	s.interrupted = true
 	s.mu.Unlock()
-	if p != nil && p.busy() {
+	if p != nil && p.state() == busy {
 		p.kill()
 	}
 }
@@ -417,15 +417,15 @@ type process struct {
 	requests io.WriteCloser
 	streams  *streams
 
+	lifecycle atomic.Int32 // a workerState, changed only by moveTo
+
 	reqMu     sync.Mutex
 	nextID    int64
 	waiting   chan protocol.Event // the answer to the request in flight
-	inFlight  bool
 	inputSink atomic.Pointer[Sink]
 
 	done    chan struct{} // closed when the process has exited
 	waitErr error
-	killed  atomic.Bool // the supervisor ended it (interrupt, restart, close)
 
 	inFlightID int64        // the request whose answer is awaited (under reqMu)
 	peakRSS    atomic.Int64 // the most resident memory seen, in bytes
@@ -513,6 +513,7 @@ func (s *Supervisor) start() (*process, error) {
 			p.kill()
 			return nil, err
 		}
+		p.moveTo(idle)
 	case <-p.done:
 		p.streams.waitEOF(time.Second)
 		p.streams.release()
@@ -531,15 +532,15 @@ func (s *Supervisor) start() (*process, error) {
 // output, and a fresh worker takes over at once.
 func (s *Supervisor) watch(p *process) {
 	<-p.done
-	if p.killed.Load() || p.busy() {
-		return // Execute or the caller of kill explains it
+	if st := p.state(); st == ending || st == busy {
+		return // the caller of kill, or of the request in flight, explains it
 	}
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
 	s.mu.Lock()
 	current := s.proc == p
 	s.mu.Unlock()
-	if !current || p.killed.Load() {
+	if !current || p.state() == ending {
 		return
 	}
 	p.streams.mu.Lock()
@@ -664,15 +665,13 @@ func (p *process) call(req protocol.Request) (protocol.Event, bool) {
 	if req.ID == 0 {
 		req.ID = p.newID()
 	}
+	if !p.moveTo(busy) {
+		return protocol.Event{}, false // ending, or already busy (a bug)
+	}
+	defer p.moveTo(idle) // unless the supervisor ended it meanwhile
 	p.reqMu.Lock()
-	p.inFlight = true
 	p.inFlightID = req.ID
 	p.reqMu.Unlock()
-	defer func() {
-		p.reqMu.Lock()
-		p.inFlight = false
-		p.reqMu.Unlock()
-	}()
 	if err := p.send(req); err != nil {
 		p.log.Printf("send to worker: %v", err)
 		p.kill()
@@ -738,16 +737,10 @@ func (p *process) send(req protocol.Request) error {
 	return nil
 }
 
-func (p *process) busy() bool {
-	p.reqMu.Lock()
-	defer p.reqMu.Unlock()
-	return p.inFlight
-}
-
 // kill ends the worker's whole process group: the interpreter with every
 // goroutine, and the child processes cells started.
 func (p *process) kill() {
-	p.killed.Store(true)
+	p.moveTo(ending)
 	if p.cmd.Process != nil {
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	}
