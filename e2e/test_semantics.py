@@ -25,6 +25,13 @@ DEADLOCKS = [
      ["started at cell line 4, waits for mutex #", "started at cell line 5, waits for mutex #",
       "holds it (from.mu.Lock() in Transfer, cell line 9)", "waits for it (to.mu.Lock() in Transfer, cell line 12)",
       "A circular wait: goroutines"]),
+    ("a read lock taken again while a writer waits",
+     'var rw sync.RWMutex\nrw.RLock()\nstarted := make(chan bool)\ngo func() {\n\tclose(started)\n\trw.Lock()\n}()\n'
+     # the writer is one statement from its Lock when started closes: 200 ms is ample for it to wait
+     '<-started\ntime.Sleep(200 * time.Millisecond)\nrw.RLock()',
+     ["RWMutex rw: goroutine 1 holds it for reading (rw.RLock(), cell line 2)",
+      "goroutine 1 waits to read-lock it (rw.RLock(), cell line 10)", "waits for it (rw.Lock(), cell line 6)",
+      "an RWMutex lets no new reader in"]),
     ("a goroutine ends holding a lock",
      'var mu sync.Mutex\ndone := make(chan bool)\ngo func() {\n\tmu.Lock()\n\tclose(done)\n}()\n<-done\nmu.Lock()',
      ["locked it and ended without unlocking it (mu.Lock(), cell line 4)",

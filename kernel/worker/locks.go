@@ -56,7 +56,7 @@ func lockReport(among, alive map[int]bool, shown map[int]int, inTest bool) lockF
 	names := lockNames(order, byLock)
 	facts := lockFacts{waiting: map[int]string{}}
 	var b strings.Builder
-	var relocked, abandoned bool
+	var relocked, rereads, abandoned bool
 	for _, lock := range order {
 		ws := byLock[lock]
 		fmt.Fprintf(&b, "  %s: %s", names[lock], holdersText(ws[0].Holders, alive, inTest))
@@ -66,6 +66,9 @@ func lockReport(among, alive map[int]bool, shown map[int]int, inTest bool) lockF
 				abandoned = true
 			case waitsFor(ws, h.Goroutine):
 				relocked = true
+				// A reader asking again while a writer waits: RWMutex lets
+				// no new reader in then, so writers are not starved.
+				rereads = rereads || (h.Read && readsAgainBehindWriter(ws, h.Goroutine))
 			}
 		}
 		first := -1
@@ -88,6 +91,10 @@ func lockReport(among, alive map[int]bool, shown map[int]int, inTest bool) lockF
 		fmt.Fprintf(&b, "A circular wait: goroutines %s each wait for a lock the next one holds, because they take "+
 			"the same locks in different orders. Take the locks in one order in every goroutine "+
 			"(for example, ordered by a field such as an ID).\n", strings.Join(ids, " → ")+" → "+ids[0])
+	case rereads:
+		b.WriteString("A goroutine that holds a read lock asks for another while a writer waits. Once a writer " +
+			"waits, an RWMutex lets no new reader in (so that writers are not starved): the second RLock waits for the " +
+			"writer, and the writer for the first RLock. Do not RLock again in code that runs with the read lock held.\n")
 	case relocked:
 		b.WriteString("A goroutine waits for a lock it holds itself: Go's mutexes are not reentrant. " +
 			"Unlock it first, or do not lock it again in code that runs with it held.\n")
@@ -155,6 +162,17 @@ func lockKind(lock any) string {
 		return "RWMutex"
 	}
 	return "mutex"
+}
+
+// readsAgainBehindWriter reports whether goroutine g waits to read-lock
+// the lock while another goroutine waits to write-lock it.
+func readsAgainBehindWriter(ws []cellsync.Wait, g int) bool {
+	reads, writer := false, false
+	for _, w := range ws {
+		reads = reads || (w.Goroutine == g && w.Read)
+		writer = writer || (w.Goroutine != g && !w.Read)
+	}
+	return reads && writer
 }
 
 func waitsFor(ws []cellsync.Wait, g int) bool {
