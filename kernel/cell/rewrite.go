@@ -20,29 +20,58 @@ import (
 // Prelude declares the helpers rewritten cells call. The kernel evaluates
 // it once, before the first cell.
 const Prelude = `
-import __golab_cmp "cmp"
+import __golab_math "math"
 import __golab_reflect "reflect"
 import __golab_goroutines "golab.internal/goroutines"
 import __golab_goprint "golab.internal/goprint"
 import __golab_cell "golab.internal/cell"
 import __golab_sync "golab.internal/sync"
 
-func __golab_min[T __golab_cmp.Ordered](x T, ys ...T) T {
+func __golab_min[T any](x T, ys ...T) T {
 	for _, y := range ys {
-		if y < x {
+		if __golab_replaces(__golab_reflect.ValueOf(x), __golab_reflect.ValueOf(y), -1) {
 			x = y
 		}
 	}
 	return x
 }
 
-func __golab_max[T __golab_cmp.Ordered](x T, ys ...T) T {
+func __golab_max[T any](x T, ys ...T) T {
 	for _, y := range ys {
-		if y > x {
+		if __golab_replaces(__golab_reflect.ValueOf(x), __golab_reflect.ValueOf(y), 1) {
 			x = y
 		}
 	}
 	return x
+}
+
+// __golab_replaces reports whether y takes x's place as the min (side -1)
+// or the max (side 1): it is on that side of x, or a NaN, which both
+// return; of two zeros, min takes -0 and max +0. The helpers take any type
+// and compare through reflect, because yaegi v0.16.1 panics instantiating
+// a cmp.Ordered function with a compiled package's named type
+// (min(best, time.Since(start)), a time.Duration).
+func __golab_replaces(x, y __golab_reflect.Value, side int) bool {
+	switch x.Kind() {
+	case __golab_reflect.Int, __golab_reflect.Int8, __golab_reflect.Int16, __golab_reflect.Int32, __golab_reflect.Int64:
+		return (side < 0 && y.Int() < x.Int()) || (side > 0 && y.Int() > x.Int())
+	case __golab_reflect.Uint, __golab_reflect.Uint8, __golab_reflect.Uint16, __golab_reflect.Uint32, __golab_reflect.Uint64, __golab_reflect.Uintptr:
+		return (side < 0 && y.Uint() < x.Uint()) || (side > 0 && y.Uint() > x.Uint())
+	case __golab_reflect.String:
+		return (side < 0 && y.String() < x.String()) || (side > 0 && y.String() > x.String())
+	case __golab_reflect.Float32, __golab_reflect.Float64:
+		a, b := x.Float(), y.Float()
+		switch {
+		case __golab_math.IsNaN(a):
+			return false
+		case __golab_math.IsNaN(b):
+			return true
+		case a == 0 && b == 0:
+			return __golab_math.Signbit(b) == (side < 0) && __golab_math.Signbit(a) != __golab_math.Signbit(b)
+		}
+		return (side < 0 && b < a) || (side > 0 && b > a)
+	}
+	panic("invalid argument: min and max need ordered values (numbers or strings), not " + x.Type().String())
 }
 
 func __golab_clear(x interface{}) { __golab_reflect.ValueOf(x).Clear() }

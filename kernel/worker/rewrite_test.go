@@ -17,6 +17,21 @@ func TestRewritesMatchGo(t *testing.T) {
 		cell   string
 		want   string
 	}{
+		// Go gives "1s 3ms [2 9 a 250] [NaN NaN true false]" for the same code.
+		{"min and max of a compiled package's named type, NaN and signed zeros", "", `import "math"
+func best() string {
+	slow := func() time.Duration { return time.Second }
+	b := time.Hour
+	for i := 0; i < 3; i++ {
+		b = min(b, slow())
+	}
+	x, y := 3, 7
+	nan, negz := math.NaN(), math.Copysign(0, -1)
+	return fmt.Sprint(b, " ", max(3*time.Millisecond, time.Microsecond), " ",
+		[]any{min(x, y, 2), max(x, y, 9), min("b", "a"), max(uint8(3), 250)}, " ",
+		[]any{min(1.5, nan), max(nan, 2.0), math.Signbit(min(0.0, negz)), math.Signbit(max(negz, 0.0))})
+}
+best()`, `"1s 3ms [2 9 a 250] [NaN NaN true false]"`},
 		{"a go statement on a method with a pointer receiver shares the receiver", "", `type counter struct {
 	mu sync.Mutex
 	wg sync.WaitGroup
