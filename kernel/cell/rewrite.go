@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,6 +90,11 @@ type Earlier struct {
 	// IsWaitGroup reports whether a name is a sync.WaitGroup variable (or
 	// a pointer to one), so that wg.Go is told apart from other Go methods.
 	IsWaitGroup func(name string) bool
+	// Context returns the sources of the earlier cells' declarations, and
+	// `var name T` for their other variables, for go/types to tell the
+	// type of an expression the syntax does not show (see typeOf). It is
+	// called at most once per rewrite, and only when needed.
+	Context func() []string
 	// LockSite numbers a place where code calls Lock or RLock: its line,
 	// the function declared around it ("Transfer", "Box.Move", or "" for a
 	// cell's statements) and the call as written. If it is set, each such
@@ -122,7 +128,7 @@ func rewrite(prefix, src, suffix string, earlier Earlier, topLevel bool) Rewritt
 	if err != nil {
 		return Rewritten{Source: src} // the caller reports syntax errors from the original
 	}
-	r := &rewriter{src: src, fset: fset, base: len(prefix), earlier: earlier}
+	r := &rewriter{src: src, fset: fset, base: len(prefix), earlier: earlier, file: file}
 	if topLevel {
 		if fn, ok := file.Decls[0].(*ast.FuncDecl); ok {
 			for _, st := range fn.Body.List {
@@ -180,6 +186,8 @@ type rewriter struct {
 	edits   []edit
 	fresh   int    // counter for fresh names
 	pass    string // the pass running, whose name edits carry
+	file    *ast.File
+	facts   *types.Info // go/types' view of the source, made when first asked (see typeOf)
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.fset.Position(p).Offset - r.base }
@@ -338,10 +346,15 @@ func (r *rewriter) rangeStmt(n *ast.RangeStmt, stack []ast.Node) {
 	if n.Key != nil {
 		from = n.Key.Pos()
 	}
+	// The counter has the range expression's type, as in Go: n - n for an
+	// expression that is safe to evaluate twice, T(0) when go/types names
+	// the type, and int otherwise.
 	start := "0, int("
 	closing := ")"
 	if src, oneLine := r.text(n.X); pure(n.X) && oneLine {
 		start = "(" + src + ")-(" + src + "), ("
+	} else if name := intTypeName(r.typeOf(n.X)); name != "" {
+		start = name + "(0), ("
 	}
 	r.replace(from, n.X.Pos(), i+", "+limit+" := "+start)
 	r.insert(n.X.End(), closing+"; "+i+" < "+limit+"; "+i+"++")
@@ -463,7 +476,15 @@ func (r *rewriter) isInt(e ast.Expr, stack []ast.Node) bool {
 			}
 		}
 	case *ast.Ident:
-		return r.identIsInt(e)
+		if r.identIsInt(e) {
+			return true
+		}
+	}
+	// What the syntax does not show, go/types may: range count(), range
+	// m["k"], range p.n, with the earlier cells' declarations.
+	if t := r.typeOf(e); t != nil {
+		b, ok := t.Underlying().(*types.Basic)
+		return ok && b.Info()&types.IsInteger != 0
 	}
 	return false
 }
@@ -1545,6 +1566,81 @@ func declaredFunc(stack []ast.Node) string {
 			return id.Name + "." + fd.Name.Name
 		}
 		return fd.Name.Name
+	}
+	return ""
+}
+
+// typeOf returns go/types' type of an expression of the source, or nil
+// when it cannot tell. The source is checked once, when first asked, with
+// the earlier cells' declarations (Earlier.Context); imported packages are
+// empty (emptyPackages), so expressions that use them have no type here.
+func (r *rewriter) typeOf(e ast.Expr) types.Type {
+	if r.facts == nil {
+		r.facts = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
+		files := []*ast.File{r.file}
+		if r.earlier.Context != nil {
+			own := map[string]bool{}
+			for _, d := range r.file.Decls {
+				if name := declName(d); name != "" {
+					own[name] = true
+				}
+			}
+			for i, src := range r.earlier.Context() {
+				f, err := parser.ParseFile(r.fset, fmt.Sprintf("context%d.go", i), "package p\n"+src, 0)
+				if err != nil || len(f.Decls) != 1 || own[declName(f.Decls[0])] {
+					continue // the source declares it again, or it does not parse on its own
+				}
+				files = append(files, f)
+			}
+		}
+		conf := types.Config{Importer: emptyPackages{}, Error: func(error) {}}
+		_, _ = conf.Check("p", r.fset, files, r.facts) // errors leave some types unknown
+	}
+	tv, ok := r.facts.Types[e]
+	if !ok || tv.Type == nil || tv.Type == types.Typ[types.Invalid] {
+		return nil
+	}
+	return tv.Type
+}
+
+// intTypeName is how a cell writes an integer type go/types found: "int64",
+// or the name of a type the cell's code declares at its top level; "" when
+// it is not such a type, or untyped.
+func intTypeName(t types.Type) string {
+	switch t := t.(type) {
+	case *types.Basic:
+		if t.Info()&types.IsInteger != 0 && t.Info()&types.IsUntyped == 0 {
+			return t.Name()
+		}
+	case *types.Named:
+		b, ok := t.Underlying().(*types.Basic)
+		obj := t.Obj()
+		if ok && b.Info()&types.IsInteger != 0 && obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() && t.TypeArgs().Len() == 0 {
+			return obj.Name()
+		}
+	}
+	return ""
+}
+
+// declName is the name a top-level declaration of one function, type,
+// variable or constant declares, or "".
+func declName(d ast.Decl) string {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil {
+			return d.Name.Name
+		}
+	case *ast.GenDecl:
+		if len(d.Specs) == 1 {
+			switch s := d.Specs[0].(type) {
+			case *ast.TypeSpec:
+				return s.Name.Name
+			case *ast.ValueSpec:
+				if len(s.Names) == 1 {
+					return s.Names[0].Name
+				}
+			}
+		}
 	}
 	return ""
 }

@@ -231,26 +231,14 @@ func declaresGeneric(plan *Plan, context []string) bool {
 	return false
 }
 
-// declaredName returns the name a declaration's source declares, if it
-// is a function or a type.
+// declaredName returns the name a declaration's source declares (see
+// declName), or "".
 func declaredName(src string) string {
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
 	if err != nil || len(f.Decls) != 1 {
 		return ""
 	}
-	switch d := f.Decls[0].(type) {
-	case *ast.FuncDecl:
-		if d.Recv == nil {
-			return d.Name.Name
-		}
-	case *ast.GenDecl:
-		if len(d.Specs) == 1 {
-			if ts, ok := d.Specs[0].(*ast.TypeSpec); ok {
-				return ts.Name.Name
-			}
-		}
-	}
-	return ""
+	return declName(f.Decls[0])
 }
 
 // MergeMasks overlays two masked pieces of one cell (a Plan's Stmts and

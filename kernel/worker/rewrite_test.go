@@ -17,6 +17,22 @@ func TestRewritesMatchGo(t *testing.T) {
 		cell   string
 		want   string
 	}{
+		{"range over integers that only the types tell: a call, a field, a map value, an int64", `func count() int { return 3 }
+func big() int64 { return 2 }
+type pt struct{ n int }
+p := pt{2}
+m := map[string]int{"a": 2}`, `s := ""
+for i := range count() {
+	s += fmt.Sprint(i)
+}
+for i := range p.n + m["a"] {
+	s += fmt.Sprint(i)
+}
+for i := range big() {
+	var x int64 = i // the counter is an int64, as in Go
+	s += fmt.Sprint(x)
+}
+s`, `"012012301"`},
 		// Go gives "1s 3ms [2 9 a 250] [NaN NaN true false]" for the same code.
 		{"min and max of a compiled package's named type, NaN and signed zeros", "", `import "math"
 func best() string {

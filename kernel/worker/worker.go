@@ -609,9 +609,6 @@ func (w *Worker) globals() (g map[string]reflect.Value) {
 	return w.interp.Globals()
 }
 
-// isInt reports whether an earlier cell defined name as an integer variable
-// or constant; the cell rewriter asks, to recognise range over an integer.
-// earlier tells the cell rewriter about earlier cells' globals.
 // rewriteDecls and rewriteStmts rewrite a source for the interpreter (see
 // kernel/cell), and say so if two of the rewrites overlapped: the source
 // then runs without one of them, maybe differently from Go.
@@ -631,8 +628,38 @@ func (w *Worker) rewritten(r cell.Rewritten) string {
 	return r.Source
 }
 
+// earlier tells the cell rewriter about earlier cells' globals.
 func (w *Worker) earlier() cell.Earlier {
-	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup, LockSite: cellsync.NumberSite}
+	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup, LockSite: cellsync.NumberSite, Context: w.typeContext}
+}
+
+// typeContext returns what go/types needs to know of the earlier cells:
+// their declarations, and `var name T` for each variable their statements
+// made whose type can be written (goprint.TypeSource).
+func (w *Worker) typeContext() []string {
+	out := w.declarationSources()
+	var names []string
+	globals := w.globals()
+	for name := range globals {
+		if _, declared := w.defs.value(name); !declared && !strings.HasPrefix(name, "__golab") && name != "_" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := globals[name]
+		if !v.IsValid() {
+			continue
+		}
+		t := v.Type()
+		if t.Kind() == reflect.Pointer { // yaegi keeps globals addressable
+			t = t.Elem()
+		}
+		if src, ok := w.types.TypeSource(t); ok {
+			out = append(out, "var "+name+" "+src)
+		}
+	}
+	return out
 }
 
 // isWaitGroup reports whether a global is a sync.WaitGroup or a pointer
@@ -649,6 +676,8 @@ func (w *Worker) isWaitGroup(name string) bool {
 	return t == reflect.TypeOf(sync.WaitGroup{})
 }
 
+// isInt reports whether an earlier cell defined name as an integer variable
+// or constant; the cell rewriter asks, to recognise range over an integer.
 func (w *Worker) isInt(name string) bool {
 	if d, ok := w.defs.value(name); ok && d.Kind == cell.Const {
 		return constIsInt(d.Source, name)
