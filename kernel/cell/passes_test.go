@@ -91,8 +91,10 @@ func TestPassesGolden(t *testing.T) {
 		IsInt:       func(name string) bool { return name == "n" },
 		IsWaitGroup: func(name string) bool { return name == "wg" },
 		LockSite:    func(line int, fn, call string) int { return line },
-		Context: func() []string {
-			return []string{"func count() int { return 3 }", "type pt struct{ n int }", "var p pt", "var m map[string]int", "var names []string", "func big() int64 { return 2 }", "type small int"}
+		Context: func() TypeContext {
+			return TypeContext{Imports: []string{`"iter"`}, Decls: []string{"func count() int { return 3 }", "type pt struct{ n int }", "var p pt",
+				"var m map[string]int", "var names []string", "func big() int64 { return 2 }", "type small int",
+				"type list struct{ xs []string }", "func (l *list) All() iter.Seq2[int, string] { return nil }", "var l *list"}}
 		},
 	}
 	for _, p := range passes {

@@ -81,6 +81,16 @@ func __golab_new[T any](v T) *T { return &v }
 
 `
 
+// TypeContext is what the earlier cells declared, as source.
+type TypeContext struct {
+	// Imports are the notebook's imports, each as written in an import
+	// declaration: `"fmt"`, `r "math/rand"`.
+	Imports []string
+	// Decls are the declarations of earlier cells, and `var name T` for
+	// the variables their statements made.
+	Decls []string
+}
+
 // Earlier tells the rewriter about names that earlier cells defined, which
 // the cell's own syntax cannot show. Any of its functions may be nil.
 type Earlier struct {
@@ -90,11 +100,10 @@ type Earlier struct {
 	// IsWaitGroup reports whether a name is a sync.WaitGroup variable (or
 	// a pointer to one), so that wg.Go is told apart from other Go methods.
 	IsWaitGroup func(name string) bool
-	// Context returns the sources of the earlier cells' declarations, and
-	// `var name T` for their other variables, for go/types to tell the
-	// type of an expression the syntax does not show (see typeOf). It is
-	// called at most once per rewrite, and only when needed.
-	Context func() []string
+	// Context tells go/types what the earlier cells declared, for it to
+	// tell the type of an expression the syntax does not show (see
+	// typeOf). It is called at most once per rewrite, and only when needed.
+	Context func() TypeContext
 	// LockSite numbers a place where code calls Lock or RLock: its line,
 	// the function declared around it ("Transfer", "Box.Move", or "" for a
 	// cell's statements) and the call as written. If it is set, each such
@@ -169,7 +178,8 @@ func (c Conflict) String() string {
 
 // edit replaces src[start:end] with text; an insertion has start == end.
 // Insertions at one offset keep the order they were made in, except that
-// late ones (closing a wrapper) come after the others.
+// late ones (closing a wrapper) come after the others, in the reverse
+// order: a wrapper made later is inside one made earlier.
 type edit struct {
 	start, end int
 	text       string
@@ -187,7 +197,8 @@ type rewriter struct {
 	fresh   int    // counter for fresh names
 	pass    string // the pass running, whose name edits carry
 	file    *ast.File
-	facts   *types.Info // go/types' view of the source, made when first asked (see typeOf)
+	facts   *types.Info    // go/types' view of the source, made when first asked (see typeOf)
+	pkg     *types.Package // the package that check made
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.fset.Position(p).Offset - r.base }
@@ -221,6 +232,9 @@ func apply(src string, edits []edit) (string, []Conflict) {
 		}
 		if a.late != b.late {
 			return !a.late
+		}
+		if a.late {
+			return a.seq > b.seq // closings nest: the inner wrapper, made later, closes first
 		}
 		return a.seq < b.seq
 	})
@@ -1384,17 +1398,9 @@ func (r *rewriter) rangeFunc(n *ast.RangeStmt, stack []ast.Node) bool {
 			return false
 		}
 	}
-	yield := iteratorYield(n.X)
-	if yield == nil {
+	params, ok := r.yieldParams(n.X)
+	if !ok {
 		return false
-	}
-	var params []string
-	for _, t := range fieldTypes(yield.Params) {
-		typ, oneLine := r.text(t)
-		if !oneLine {
-			return false
-		}
-		params = append(params, typ)
 	}
 	vars := []ast.Expr{n.Key, n.Value}
 	if len(params) > 2 || len(params) == 0 && (n.Key != nil) {
@@ -1412,10 +1418,15 @@ func (r *rewriter) rangeFunc(n *ast.RangeStmt, stack []ast.Node) bool {
 		params[i] = name + " " + params[i]
 	}
 	var branches []*ast.BranchStmt
-	if !yieldBody(n.Body, &branches) {
+	var returns []*ast.ReturnStmt
+	if !yieldBody(n.Body, &branches, &returns) {
 		return false
 	}
-	r.replace(n.For, n.X.Pos(), "")
+	before, after, ok := r.returnsFromYield(returns, stack)
+	if !ok {
+		return false
+	}
+	r.replace(n.For, n.X.Pos(), before)
 	r.replace(n.X.End(), n.Body.Lbrace+1, "(func("+strings.Join(params, ", ")+") bool {")
 	for _, b := range branches {
 		if b.Tok == token.BREAK {
@@ -1425,8 +1436,123 @@ func (r *rewriter) rangeFunc(n *ast.RangeStmt, stack []ast.Node) bool {
 		}
 	}
 	r.insert(n.Body.Rbrace, " return true ")
-	r.insertLate(n.Body.Rbrace+1, ")")
+	r.insertLate(n.Body.Rbrace+1, ")"+after)
 	return true
+}
+
+// returnsFromYield rewrites the return statements of a range body that
+// becomes a yield function: each records that it returned, and its values,
+// and stops the iterator (`{ __golab_ret1 = true; __golab_r2 = x; return
+// false }`); after the iterator's call, the enclosing function returns
+// them (`if __golab_ret1 { return __golab_r2 }`). Named results take the
+// values themselves, and a bare return then returns them. before declares
+// the variables, after returns. It fails when the enclosing function's
+// result types cannot be written on one line, or a return gives several
+// results through one call.
+func (r *rewriter) returnsFromYield(returns []*ast.ReturnStmt, stack []ast.Node) (before, after string, ok bool) {
+	if len(returns) == 0 {
+		return "", "", true
+	}
+	var results *ast.FieldList
+	for i := len(stack) - 1; i >= 0; i-- {
+		if ft := funcTypeOf(stack[i]); ft != nil {
+			results = ft.Results
+			break
+		}
+	}
+	flag := r.name("ret")
+	before = "var " + flag + " bool; "
+	var vars []string // where the returned values go
+	named := results != nil && len(results.List) > 0 && len(results.List[0].Names) > 0
+	if named {
+		for _, f := range results.List {
+			for _, n := range f.Names {
+				vars = append(vars, n.Name)
+			}
+		}
+	} else {
+		for _, t := range fieldTypes(results) {
+			text, oneLine := r.text(t)
+			if !oneLine {
+				return "", "", false
+			}
+			v := r.name("r")
+			vars = append(vars, v)
+			before += "var " + v + " " + text + "; "
+		}
+	}
+	for _, ret := range returns {
+		switch {
+		case len(ret.Results) == 0:
+			r.replace(ret.Pos(), ret.End(), "{ "+flag+" = true; return false }")
+		case len(ret.Results) == len(vars):
+			r.replace(ret.Pos(), ret.Results[0].Pos(), "{ "+flag+" = true; "+strings.Join(vars, ", ")+" = ")
+			r.replace(ret.Results[len(ret.Results)-1].End(), ret.End(), "; return false }")
+		default:
+			return "", "", false
+		}
+	}
+	after = "; if " + flag + " { return }"
+	if !named && len(vars) > 0 {
+		after = "; if " + flag + " { return " + strings.Join(vars, ", ") + " }"
+	}
+	return before, after, true
+}
+
+// funcTypeOf returns the type of a function declaration or literal.
+func funcTypeOf(n ast.Node) *ast.FuncType {
+	switch n := n.(type) {
+	case *ast.FuncDecl:
+		return n.Type
+	case *ast.FuncLit:
+		return n.Type
+	}
+	return nil
+}
+
+// yieldParams returns the parameter types of the yield function of the
+// iterator x ranges over, as source, and whether x is one: from the
+// declaration of a function the source calls, or else from go/types (a
+// method or variable of type iter.Seq[V] or func(yield func(K, V) bool),
+// with the earlier cells' declarations).
+func (r *rewriter) yieldParams(x ast.Expr) ([]string, bool) {
+	if yield := iteratorYield(x); yield != nil {
+		var params []string
+		for _, t := range fieldTypes(yield.Params) {
+			typ, oneLine := r.text(t)
+			if !oneLine {
+				return nil, false
+			}
+			params = append(params, typ)
+		}
+		return params, true
+	}
+	t := r.typeOf(x)
+	if t == nil {
+		return nil, false
+	}
+	seq, ok := t.Underlying().(*types.Signature)
+	if !ok || seq.Results().Len() != 0 || seq.Params().Len() != 1 {
+		return nil, false
+	}
+	yield, ok := seq.Params().At(0).Type().Underlying().(*types.Signature)
+	if !ok || yield.Results().Len() != 1 || !types.Identical(yield.Results().At(0).Type(), types.Typ[types.Bool]) {
+		return nil, false
+	}
+	var params []string
+	for i := 0; i < yield.Params().Len(); i++ {
+		pt := yield.Params().At(i).Type()
+		if !writable(pt, r.pkg) {
+			return nil, false
+		}
+		params = append(params, types.TypeString(pt, func(p *types.Package) string {
+			if p == r.pkg {
+				return ""
+			}
+			return p.Name()
+		}))
+	}
+	return params, true
 }
 
 // iteratorYield returns the yield function type of an iterator: x calls a
@@ -1460,9 +1586,10 @@ func iteratorYield(x ast.Expr) *ast.FuncType {
 }
 
 // yieldBody collects the break and continue statements of a range body
-// that belong to the range loop itself, and reports whether the body can
-// become a yield function (no return, defer, goto or labeled branch).
-func yieldBody(body *ast.BlockStmt, branches *[]*ast.BranchStmt) bool {
+// that belong to the range loop itself, and its return statements, and
+// reports whether the body can become a yield function (no defer, goto or
+// labeled branch).
+func yieldBody(body *ast.BlockStmt, branches *[]*ast.BranchStmt, returns *[]*ast.ReturnStmt) bool {
 	ok := true
 	var visit func(n ast.Node, breakable, continuable bool)
 	visit = func(root ast.Node, breakable, continuable bool) {
@@ -1473,7 +1600,9 @@ func yieldBody(body *ast.BlockStmt, branches *[]*ast.BranchStmt) bool {
 			switch n := n.(type) {
 			case *ast.FuncLit:
 				return false
-			case *ast.ReturnStmt, *ast.DeferStmt:
+			case *ast.ReturnStmt:
+				*returns = append(*returns, n)
+			case *ast.DeferStmt:
 				ok = false
 			case *ast.BranchStmt:
 				switch {
@@ -1577,24 +1706,38 @@ func declaredFunc(stack []ast.Node) string {
 func (r *rewriter) typeOf(e ast.Expr) types.Type {
 	if r.facts == nil {
 		r.facts = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
-		files := []*ast.File{r.file}
+		var ctx TypeContext
 		if r.earlier.Context != nil {
-			own := map[string]bool{}
-			for _, d := range r.file.Decls {
-				if name := declName(d); name != "" {
-					own[name] = true
-				}
-			}
-			for i, src := range r.earlier.Context() {
-				f, err := parser.ParseFile(r.fset, fmt.Sprintf("context%d.go", i), "package p\n"+src, 0)
-				if err != nil || len(f.Decls) != 1 || own[declName(f.Decls[0])] {
-					continue // the source declares it again, or it does not parse on its own
-				}
-				files = append(files, f)
+			ctx = r.earlier.Context()
+		}
+		// Imports are per file: each file gets the notebook's, the source
+		// itself (whose imports a Plan keeps apart) a copy with them.
+		var imports []ast.Decl
+		if len(ctx.Imports) > 0 {
+			f, err := parser.ParseFile(r.fset, "imports.go", "package p\nimport (\n"+strings.Join(ctx.Imports, "\n")+"\n)", 0)
+			if err == nil {
+				imports = f.Decls
 			}
 		}
+		own := *r.file
+		own.Decls = append(append([]ast.Decl(nil), imports...), r.file.Decls...)
+		files := []*ast.File{&own}
+		names := map[string]bool{}
+		for _, d := range r.file.Decls {
+			if name := declName(d); name != "" {
+				names[name] = true
+			}
+		}
+		head := "package p\nimport (\n" + strings.Join(ctx.Imports, "\n") + "\n)\n"
+		for i, src := range ctx.Decls {
+			f, err := parser.ParseFile(r.fset, fmt.Sprintf("context%d.go", i), head+src, 0)
+			if err != nil || len(f.Decls) != 2 || names[declName(f.Decls[1])] {
+				continue // the source declares it again, or it does not parse on its own
+			}
+			files = append(files, f)
+		}
 		conf := types.Config{Importer: emptyPackages{}, Error: func(error) {}}
-		_, _ = conf.Check("p", r.fset, files, r.facts) // errors leave some types unknown
+		r.pkg, _ = conf.Check("p", r.fset, files, r.facts) // errors leave some types unknown
 	}
 	tv, ok := r.facts.Types[e]
 	if !ok || tv.Type == nil || tv.Type == types.Typ[types.Invalid] {

@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/golab-notebooks/golab/kernel/generics"
 )
 
 // ExplicitTypeArgs writes out the type arguments of calls to the
@@ -198,10 +201,30 @@ func writable(t types.Type, pkg *types.Package) bool {
 type emptyPackages struct{}
 
 func (emptyPackages) Import(path string) (*types.Package, error) {
+	if path == "iter" {
+		if p := iterPackage(); p != nil {
+			return p, nil // its types are what a range over an iterator needs
+		}
+	}
 	p := types.NewPackage(path, PackageName(path))
 	p.MarkComplete()
 	return p, nil
 }
+
+// iterPackage is package iter as go/types sees it, from the source the
+// interpreter compiles (kernel/generics/iter); nil if it does not check.
+var iterPackage = sync.OnceValue(func() *types.Package {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "iter.go", generics.IterSource(), 0)
+	if err != nil {
+		return nil
+	}
+	p, err := (&types.Config{}).Check("iter", fset, []*ast.File{f}, nil)
+	if err != nil {
+		return nil
+	}
+	return p
+})
 
 // PackageName is the name a package is imported by when the import does
 // not rename it: the last element of its path, without a major version

@@ -21,7 +21,13 @@ var (
 	slicesSource string
 	//go:embed extra/extra.go
 	extraSource string
+	//go:embed iter/iter.go
+	iterSource string
 )
+
+// IterSource is package iter as source (see kernel/generics/iter), for the
+// interpreter and for the rewriter's type checks.
+func IterSource() string { return iterSource }
 
 // Package is the name under which the interpreter knows package extra:
 // the stand-ins that rewritten cells call (see kernel/cell).
@@ -29,10 +35,11 @@ const Package = "__golab_generics"
 
 // Sources returns the source files to compile into an interpreter after
 // yaegi's standard library symbols are loaded: they add to its "slices"
-// package and define package Package.
+// package and define package iter and package Package.
 func Sources() []string {
 	return []string{
 		HideTypeParams(slicesSource),
+		iterSource,
 		HideTypeParams(strings.Replace(extraSource, "package extra\n", "package "+Package+"\n", 1)),
 	}
 }

@@ -77,8 +77,9 @@ func TestOnceValueRefusesOtherFunctions(t *testing.T) {
 
 func TestSourcesNameThePackages(t *testing.T) {
 	src := Sources()
-	if !strings.Contains(src[0], "package slices\n") || !strings.Contains(src[1], "package "+Package+"\n") {
-		t.Errorf("the sources do not declare packages slices and %s", Package)
+	if len(src) != 3 || !strings.Contains(src[0], "package slices\n") || !strings.Contains(src[1], "package iter\n") ||
+		!strings.Contains(src[2], "package "+Package+"\n") {
+		t.Errorf("the sources do not declare packages slices, iter and %s", Package)
 	}
 }
 
@@ -103,7 +104,7 @@ func TestSourcesHideTheirTypeParameters(t *testing.T) {
 				}
 			}
 		}
-		if generic == 0 {
+		if generic == 0 && src != IterSource() { // iter has generic types only, which a cell's types do not replace
 			t.Errorf("a source without generic functions: %.60q", src)
 		}
 	}

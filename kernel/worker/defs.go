@@ -2,6 +2,8 @@ package worker
 
 import (
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
 )
@@ -110,6 +112,17 @@ func (ds *definitions) importPaths() []string {
 	out := make([]string, 0, len(ds.paths))
 	for p := range ds.paths {
 		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// importLines returns the import specs, as an import declaration writes
+// them (`r "math/rand"`), sorted.
+func (ds *definitions) importLines() []string {
+	out := make([]string, 0, len(ds.imports))
+	for spec := range ds.imports {
+		out = append(out, strings.TrimSpace(spec.name+" "+strconv.Quote(spec.path)))
 	}
 	sort.Strings(out)
 	return out

@@ -33,6 +33,63 @@ for i := range big() {
 	s += fmt.Sprint(x)
 }
 s`, `"012012301"`},
+		// Go gives "2 true|-1 false|bb|3|01" for the same code (package iter, Go 1.23).
+		{"iterators of package iter: a method's Seq2, a variable's Seq, returns from the loop body", "", `import "iter"
+type List struct{ xs []string }
+func (l *List) All() iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		for i, x := range l.xs {
+			if !yield(i, x) {
+				return
+			}
+		}
+	}
+}
+func find(l *List, want string) (int, bool) {
+	for i, x := range l.All() {
+		if x == want {
+			return i, true
+		}
+	}
+	return -1, false
+}
+func firstLong(l *List) (s string) {
+	for _, x := range l.All() {
+		if len(x) > 1 {
+			s = x
+			return
+		}
+	}
+	return "none"
+}
+func count(l *List) int {
+	n := 0
+	for range l.All() {
+		n++
+	}
+	return n
+}
+func upTo(n int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := 0; i < n; i++ {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+l := &List{[]string{"a", "bb", "c"}}
+i, ok := find(l, "c")
+j, ok2 := find(l, "z")
+var seq iter.Seq[int] = upTo(5)
+digits := ""
+for x := range seq {
+	if x == 2 {
+		break
+	}
+	digits += fmt.Sprint(x)
+}
+fmt.Sprint(i, " ", ok, "|", j, " ", ok2, "|", firstLong(l), "|", count(l), "|", digits)`, `"2 true|-1 false|bb|3|01"`},
 		// Go gives "1s 3ms [2 9 a 250] [NaN NaN true false]" for the same code.
 		{"min and max of a compiled package's named type, NaN and signed zeros", "", `import "math"
 func best() string {

@@ -634,9 +634,9 @@ func (w *Worker) earlier() cell.Earlier {
 }
 
 // typeContext returns what go/types needs to know of the earlier cells:
-// their declarations, and `var name T` for each variable their statements
-// made whose type can be written (goprint.TypeSource).
-func (w *Worker) typeContext() []string {
+// their imports and declarations, and `var name T` for each variable their
+// statements made whose type can be written (goprint.TypeSource).
+func (w *Worker) typeContext() cell.TypeContext {
 	out := w.declarationSources()
 	var names []string
 	globals := w.globals()
@@ -659,7 +659,7 @@ func (w *Worker) typeContext() []string {
 			out = append(out, "var "+name+" "+src)
 		}
 	}
-	return out
+	return cell.TypeContext{Imports: w.defs.importLines(), Decls: out}
 }
 
 // isWaitGroup reports whether a global is a sync.WaitGroup or a pointer
