@@ -89,6 +89,8 @@ var passes = []pass{
 		}},
 	{name: "core-type-params", gap: "a type parameter constrained by a slice or map of the others (`S ~[]E`) cannot be declared (\"undefined type for E\")",
 		visit: on(func(r *rewriter, n *ast.FuncDecl, _ []ast.Node) { r.coreTypeParams(n) })},
+	{name: "core-type-args", gap: "an explicit instantiation of a function whose `S ~[]E` parameter core-type-params removed names one type argument too many (\"not a generic type\", or a reflect panic when the function is an earlier cell's)",
+		visit: func(r *rewriter, n ast.Node, stack []ast.Node) bool { r.coreTypeArgs(n, stack); return false }},
 }
 
 // Pass describes one of the rewriter's passes, for tests and documentation.

@@ -94,7 +94,8 @@ func TestPassesGolden(t *testing.T) {
 		Context: func() TypeContext {
 			return TypeContext{Imports: []string{`"iter"`}, Decls: []string{"func count() int { return 3 }", "type pt struct{ n int }", "var p pt",
 				"var m map[string]int", "var names []string", "func big() int64 { return 2 }", "type small int",
-				"type list struct{ xs []string }", "func (l *list) All() iter.Seq2[int, string] { return nil }", "var l *list"}}
+				"type list struct{ xs []string }", "func (l *list) All() iter.Seq2[int, string] { return nil }", "var l *list",
+				"func Idx[S ~[]E, E comparable](s S, v E) int { return 0 }"}}
 		},
 	}
 	for _, p := range passes {

@@ -199,6 +199,8 @@ type rewriter struct {
 	file    *ast.File
 	facts   *types.Info    // go/types' view of the source, made when first asked (see typeOf)
 	pkg     *types.Package // the package that check made
+	cores   map[string]corePlan
+	context *TypeContext // Earlier.Context's answer, once asked
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.fset.Position(p).Offset - r.base }
@@ -1237,6 +1239,172 @@ func (r *rewriter) varInFuncLit(n *ast.DeclStmt, stack []ast.Node) {
 	r.replace(vs.Names[0].Pos(), vs.Values[0].Pos(), strings.Join(names, ", ")+" := ")
 }
 
+// corePlan is what coreTypeParams does to a function: the type
+// parameters kept (as written), the removed ones (by name and by position
+// among all), and the core type written in their place.
+type corePlan struct {
+	kept     []string
+	core     map[string]bool
+	coreText string
+	removed  []int // positions among the type parameters, in order
+	total    int   // the number of type parameters
+}
+
+// corePlan decides whether coreTypeParams rewrites fd, and how.
+func (r *rewriter) corePlan(fd *ast.FuncDecl) (corePlan, bool) {
+	tps := fd.Type.TypeParams
+	if tps == nil || len(tps.List) < 2 {
+		return corePlan{}, false
+	}
+	names := map[string]bool{}
+	for _, f := range tps.List {
+		for _, n := range f.Names {
+			names[n.Name] = true
+		}
+	}
+	plan := corePlan{core: map[string]bool{}}
+	var coreType ast.Expr // the core type of the removed parameters
+	for _, f := range tps.List {
+		text, oneLine := r.text(f)
+		if !oneLine {
+			return corePlan{}, false
+		}
+		first := plan.total
+		plan.total += len(f.Names)
+		if u, ok := f.Type.(*ast.UnaryExpr); ok && u.Op == token.TILDE && len(f.Names) > 0 && mentionsAny(u.X, names) {
+			own := map[string]bool{}
+			for _, n := range f.Names {
+				own[n.Name] = true
+			}
+			switch u.X.(type) {
+			case *ast.ArrayType, *ast.MapType:
+				results := fd.Type.Results
+				if t, ok := r.text(u.X); ok && (results == nil || !mentionsAny(results, own)) {
+					if plan.coreText != "" && t != plan.coreText {
+						// Two different core types (maps.EqualFunc's map[K]V1
+						// and map[K]V2): yaegi then infers the wrong element
+						// types ("cannot use map[string]int as
+						// map[string]string"), so it is left alone.
+						return corePlan{}, false
+					}
+					for n := range own {
+						plan.core[n] = true
+					}
+					for i := range f.Names {
+						plan.removed = append(plan.removed, first+i)
+					}
+					coreType, plan.coreText = u.X, t
+					continue
+				}
+			}
+		}
+		plan.kept = append(plan.kept, text)
+	}
+	if len(plan.core) == 0 || len(plan.kept) == 0 || mentionsAny(coreType, plan.core) {
+		return corePlan{}, false // nothing to do, or a core type in terms of a removed parameter
+	}
+	return plan, true
+}
+
+// coreTypeArgs drops, from an explicit instantiation of a function that
+// coreTypeParams rewrote, the type arguments of the removed parameters:
+// SlicesIndex[[]string, string](s, "zoo") becomes SlicesIndex[string](s,
+// "zoo"), and SlicesIndex[[]string](s, v) SlicesIndex(s, v) (the rest is
+// inferred, as Go would). Without it yaegi says "not a generic type".
+func (r *rewriter) coreTypeArgs(n ast.Node, stack []ast.Node) {
+	var fun ast.Expr
+	var args []ast.Expr
+	var lbrack, rbrack token.Pos
+	switch n := n.(type) {
+	case *ast.IndexExpr:
+		fun, args, lbrack, rbrack = n.X, []ast.Expr{n.Index}, n.Lbrack, n.Rbrack
+	case *ast.IndexListExpr:
+		fun, args, lbrack, rbrack = n.X, n.Indices, n.Lbrack, n.Rbrack
+	default:
+		return
+	}
+	id, ok := fun.(*ast.Ident)
+	if !ok {
+		return
+	}
+	plan, ok := r.corePlans()[id.Name]
+	if !ok && len(stack) > 0 {
+		if call, isCall := stack[len(stack)-1].(*ast.CallExpr); isCall && call.Fun == n {
+			plan, ok = r.earlierCorePlan(id.Name) // F[A, B](…) of a function an earlier cell declared
+		}
+	}
+	if !ok || len(args) > plan.total {
+		return
+	}
+	removed := map[int]bool{}
+	for _, i := range plan.removed {
+		removed[i] = true
+	}
+	var kept []string
+	dropped := false
+	for i, a := range args {
+		if removed[i] {
+			dropped = true
+			continue
+		}
+		text, oneLine := r.text(a)
+		if !oneLine {
+			return
+		}
+		kept = append(kept, text)
+	}
+	switch {
+	case !dropped:
+	case len(kept) == 0:
+		r.replace(lbrack, rbrack+1, "")
+	default:
+		r.replace(lbrack+1, rbrack, strings.Join(kept, ", "))
+	}
+}
+
+// earlierCorePlan returns what coreTypeParams did to the function name of
+// an earlier cell (Earlier.Context), if anything.
+func (r *rewriter) earlierCorePlan(name string) (corePlan, bool) {
+	if r.earlier.Context == nil {
+		return corePlan{}, false
+	}
+	if r.context == nil {
+		ctx := r.earlier.Context()
+		r.context = &ctx
+	}
+	for _, src := range r.context.Decls {
+		const prefix = "package p;"
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "earlier.go", prefix+src, 0)
+		if err != nil || len(f.Decls) != 1 {
+			continue
+		}
+		fd, ok := f.Decls[0].(*ast.FuncDecl)
+		if !ok || fd.Recv != nil || fd.Name.Name != name {
+			continue
+		}
+		earlier := &rewriter{src: src, fset: fset, base: len(prefix), file: f}
+		return earlier.corePlan(fd)
+	}
+	return corePlan{}, false
+}
+
+// corePlans returns, by name, the functions of the source that
+// coreTypeParams rewrites.
+func (r *rewriter) corePlans() map[string]corePlan {
+	if r.cores == nil {
+		r.cores = map[string]corePlan{}
+		for _, d := range r.file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				if plan, ok := r.corePlan(fd); ok {
+					r.cores[fd.Name.Name] = plan
+				}
+			}
+		}
+	}
+	return r.cores
+}
+
 // coreTypeParams removes from a generic function a type parameter that
 // stands for a slice or map of the others, `S ~[]E` or `M ~map[K]V`, and
 // writes its core type where it was used: Sum[S ~[]E, E Number](s S)
@@ -1247,57 +1415,11 @@ func (r *rewriter) varInFuncLit(n *ast.DeclStmt, stack []ast.Node) {
 // would return the unnamed type instead of the caller's named one, so such
 // functions are left as they are (the interpreter refuses them).
 func (r *rewriter) coreTypeParams(fd *ast.FuncDecl) {
-	tps := fd.Type.TypeParams
-	if tps == nil || len(tps.List) < 2 {
+	plan, ok := r.corePlan(fd)
+	if !ok {
 		return
 	}
-	names := map[string]bool{}
-	for _, f := range tps.List {
-		for _, n := range f.Names {
-			names[n.Name] = true
-		}
-	}
-	core := map[string]bool{} // the parameters to remove
-	var coreType ast.Expr     // their core type
-	coreText := ""            // and its text
-	var kept []string
-	for _, f := range tps.List {
-		text, oneLine := r.text(f)
-		if !oneLine {
-			return
-		}
-		if u, ok := f.Type.(*ast.UnaryExpr); ok && u.Op == token.TILDE && len(f.Names) > 0 && mentionsAny(u.X, names) {
-			own := map[string]bool{}
-			for _, n := range f.Names {
-				own[n.Name] = true
-			}
-			switch u.X.(type) {
-			case *ast.ArrayType, *ast.MapType:
-				results := fd.Type.Results
-				if t, ok := r.text(u.X); ok && (results == nil || !mentionsAny(results, own)) {
-					if coreText != "" && t != coreText {
-						// Two different core types (maps.EqualFunc's map[K]V1
-						// and map[K]V2): yaegi then infers the wrong element
-						// types ("cannot use map[string]int as
-						// map[string]string"), so it is left alone.
-						return
-					}
-					for n := range own {
-						core[n] = true
-					}
-					coreType, coreText = u.X, t
-					continue
-				}
-			}
-		}
-		kept = append(kept, text)
-	}
-	if len(core) == 0 || len(kept) == 0 {
-		return
-	}
-	if mentionsAny(coreType, core) {
-		return // a core type in terms of a removed parameter: left alone
-	}
+	tps, kept, core, coreText := fd.Type.TypeParams, plan.kept, plan.core, plan.coreText
 	r.replace(tps.Opening+1, tps.Closing, strings.Join(kept, ", "))
 	skip := map[*ast.Ident]bool{}
 	ast.Inspect(fd, func(n ast.Node) bool {
@@ -1334,7 +1456,7 @@ func CoreTypeParamsInFile(src string) string {
 	if err != nil {
 		return src
 	}
-	r := &rewriter{src: src, fset: fset}
+	r := &rewriter{src: src, fset: fset, file: file}
 	for _, d := range file.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok {
 			r.coreTypeParams(fd)
@@ -1542,7 +1664,7 @@ func (r *rewriter) yieldParams(x ast.Expr) ([]string, bool) {
 	var params []string
 	for i := 0; i < yield.Params().Len(); i++ {
 		pt := yield.Params().At(i).Type()
-		if !writable(pt, r.pkg) {
+		if !writableIn(pt, r.pkg, true) { // a generic method's T is in scope where it ranges
 			return nil, false
 		}
 		params = append(params, types.TypeString(pt, func(p *types.Package) string {
@@ -1707,8 +1829,11 @@ func (r *rewriter) typeOf(e ast.Expr) types.Type {
 	if r.facts == nil {
 		r.facts = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
 		var ctx TypeContext
-		if r.earlier.Context != nil {
+		if r.context != nil {
+			ctx = *r.context
+		} else if r.earlier.Context != nil {
 			ctx = r.earlier.Context()
+			r.context = &ctx
 		}
 		// Imports are per file: each file gets the notebook's, the source
 		// itself (whose imports a Plan keeps apart) a copy with them.

@@ -1,6 +1,7 @@
 package cell
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"strings"
@@ -18,6 +19,8 @@ import (
 //     stand-ins in package generics.Package (package extra).
 //   - errors.AsType[E](err) (Go 1.26) becomes a call of the stand-in
 //     AsType in package generics.Package.
+//   - slices.Collect, slices.Sorted and maps.Collect of another iterator
+//     become a function literal that ranges over it (collectIterator).
 //   - for k := range maps.Keys(m), maps.Values, maps.All, slices.Values and
 //     slices.All become range loops over m itself, which visit the same
 //     keys and values.
@@ -74,11 +77,45 @@ func (r *rewriter) genericCall(call *ast.CallExpr) {
 	inner, innerArgs := packageCall(args[0])
 	standIn, ok := collectors[[2]string{name, inner}]
 	if !ok || len(innerArgs) != 1 {
+		r.collectIterator(call, name, args[0])
 		return
 	}
 	m := innerArgs[0]
 	r.replace(call.Pos(), m.Pos(), generics.Package+"."+standIn+"(")
 	r.replace(m.End(), call.End(), ")")
+}
+
+// collectIterator rewrites slices.Collect(it), slices.Sorted(it) and
+// maps.Collect(it) of an iterator it whose element types the source or
+// go/types shows, into a function literal that ranges over it: yaegi
+// v0.16.1 fails on a generic function that takes an iter.Seq.
+// slices.Collect(lst.All()) becomes
+// `func() (s []int) { lst.All()(func(v int) bool { s = append(s, v); return true }); return }()`.
+func (r *rewriter) collectIterator(call *ast.CallExpr, name string, it ast.Expr) {
+	if name != "slices.Collect" && name != "slices.Sorted" && name != "maps.Collect" {
+		return
+	}
+	elems, ok := r.yieldParams(it)
+	if !ok || (name == "maps.Collect") != (len(elems) == 2) || (name != "maps.Collect" && len(elems) != 1) {
+		return
+	}
+	out, k, v := r.name("s"), r.name("k"), r.name("v")
+	var open, yield string
+	switch name {
+	case "maps.Collect":
+		open = fmt.Sprintf("func() (%s map[%s]%s) { %s = map[%s]%s{}; ", out, elems[0], elems[1], out, elems[0], elems[1])
+		yield = fmt.Sprintf("(func(%s %s, %s %s) bool { %s[%s] = %s; return true }); return }()", k, elems[0], v, elems[1], out, k, v)
+	default:
+		open = fmt.Sprintf("func() (%s []%s) { ", out, elems[0])
+		sort := ""
+		if name == "slices.Sorted" {
+			pkg := call.Fun.(*ast.SelectorExpr).X.(*ast.Ident).Name
+			sort = pkg + ".Sort(" + out + "); "
+		}
+		yield = fmt.Sprintf("(func(%s %s) bool { %s = append(%s, %s); return true }); %sreturn }()", v, elems[0], out, out, v, sort)
+	}
+	r.replace(call.Pos(), it.Pos(), open)
+	r.replace(it.End(), call.End(), yield)
 }
 
 // rangeIterator rewrites a range over an iterator of a map or slice into a

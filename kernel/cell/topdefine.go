@@ -127,6 +127,46 @@ func SplitDeclDefines(decls string, isGeneric func(name string) bool) (rest stri
 
 // definedBy returns the names a statement defines (x, y := …; var x, y = …)
 // and the expressions that give them their values.
+// DefineDecls returns, for each variable that a top-level `a, b := f()`
+// of stmts (a Plan's Stmts) defines, that statement as a package-level
+// declaration, `var a, b = f()`: what go/types needs to know the variable
+// when the interpreter's type of it cannot be written (an instance of a
+// generic type, List[int]). Statements over several lines are left out.
+func DefineDecls(stmts string) map[string]string {
+	out := map[string]string{}
+	if blank(stmts) {
+		return out
+	}
+	const prefix = "package p;func _(){"
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "cell.go", prefix+stmts+"\n}", 0)
+	if err != nil {
+		return out
+	}
+	off := func(p token.Pos) int { return fset.Position(p).Offset - len(prefix) }
+	for _, st := range file.Decls[0].(*ast.FuncDecl).Body.List {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE {
+			continue
+		}
+		names, values := definedBy(st)
+		if len(names) == 0 || len(values) == 0 {
+			continue
+		}
+		rhs := stmts[off(values[0].Pos()):off(values[len(values)-1].End())]
+		if strings.Contains(rhs, "\n") {
+			continue
+		}
+		decl := "var " + strings.Join(names, ", ") + " = " + rhs
+		for _, n := range names {
+			if n != "_" {
+				out[n] = decl
+			}
+		}
+	}
+	return out
+}
+
 func definedBy(st ast.Stmt) (names []string, values []ast.Expr) {
 	switch st := st.(type) {
 	case *ast.AssignStmt:

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/golab-notebooks/golab/kernel/generics"
+	"github.com/golab-notebooks/golab/kernel/stdsyms"
 )
 
 // ExplicitTypeArgs writes out the type arguments of calls to the
@@ -158,6 +159,13 @@ func needsExplicitTypeArgs(sig *types.Signature) bool {
 // type parameters, and named types only of the notebook or the standard
 // packages' predeclared kind.
 func writable(t types.Type, pkg *types.Package) bool {
+	return writableIn(t, pkg, false)
+}
+
+// writableIn is writable, and with typeParams it also takes the type
+// parameters of the function around the place the type is written (a
+// generic method's T).
+func writableIn(t types.Type, pkg *types.Package, typeParams bool) bool {
 	ok := true
 	var walk func(types.Type)
 	walk = func(t types.Type) {
@@ -186,6 +194,8 @@ func writable(t types.Type, pkg *types.Package) bool {
 			walk(t.Elem())
 		case *types.Chan:
 			walk(t.Elem())
+		case *types.TypeParam:
+			ok = typeParams
 		default:
 			ok = false
 		}
@@ -201,30 +211,48 @@ func writable(t types.Type, pkg *types.Package) bool {
 type emptyPackages struct{}
 
 func (emptyPackages) Import(path string) (*types.Package, error) {
-	if path == "iter" {
-		if p := iterPackage(); p != nil {
-			return p, nil // its types are what a range over an iterator needs
-		}
+	if p := knownPackage(path); p != nil {
+		return p, nil // what a range over an iterator needs to know
 	}
 	p := types.NewPackage(path, PackageName(path))
 	p.MarkComplete()
 	return p, nil
 }
 
-// iterPackage is package iter as go/types sees it, from the source the
-// interpreter compiles (kernel/generics/iter); nil if it does not check.
-var iterPackage = sync.OnceValue(func() *types.Package {
+// knownPackage returns the packages go/types is told about, as source:
+// iter (kernel/generics/iter, as the interpreter has it), and the iterator
+// functions of strings and bytes (kernel/stdsyms); nil for others.
+func knownPackage(path string) *types.Package {
+	switch path {
+	case "iter":
+		return iterPackage()
+	case "strings":
+		return stringsPackage()
+	case "bytes":
+		return bytesPackage()
+	}
+	return nil
+}
+
+var (
+	iterPackage    = sync.OnceValue(func() *types.Package { return checkSource("iter", generics.IterSource()) })
+	stringsPackage = sync.OnceValue(func() *types.Package { return checkSource("strings", stdsyms.Signatures["strings"]) })
+	bytesPackage   = sync.OnceValue(func() *types.Package { return checkSource("bytes", stdsyms.Signatures["bytes"]) })
+)
+
+// checkSource type-checks one file as the package at path, or returns nil.
+func checkSource(path, src string) *types.Package {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "iter.go", generics.IterSource(), 0)
+	f, err := parser.ParseFile(fset, path+".go", src, 0)
 	if err != nil {
 		return nil
 	}
-	p, err := (&types.Config{}).Check("iter", fset, []*ast.File{f}, nil)
+	p, err := (&types.Config{Importer: emptyPackages{}}).Check(path, fset, []*ast.File{f}, nil)
 	if err != nil {
 		return nil
 	}
 	return p
-})
+}
 
 // PackageName is the name a package is imported by when the import does
 // not rename it: the last element of its path, without a major version

@@ -19,6 +19,11 @@ type definitions struct {
 	imports  map[importSpec]bool // the specs evaluated, as written
 	paths    map[string]bool     // the paths imported, under any name
 	packages map[string]string   // a package's name in cells → its path
+	// defines holds, for each variable a cell's statements defined with
+	// :=, that statement as `var a, b = f()`: go/types' only way to know
+	// a variable whose type the interpreter cannot write (see
+	// Worker.typeContext).
+	defines map[string]string
 }
 
 // importSpec is one import as a cell writes it: the name is "" when the
@@ -33,6 +38,7 @@ func newDefinitions() *definitions {
 		imports:  map[importSpec]bool{},
 		paths:    map[string]bool{},
 		packages: map[string]string{},
+		defines:  map[string]string{},
 	}
 }
 

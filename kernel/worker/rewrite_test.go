@@ -33,6 +33,16 @@ for i := range big() {
 	s += fmt.Sprint(x)
 }
 s`, `"012012301"`},
+		// Go by Example's generics: explicit type arguments of a function whose
+		// S ~[]E core-type-params removed, declared in an earlier cell.
+		{"explicit type arguments for a function with S ~[]E", `func SlicesIndex[S ~[]E, E comparable](s S, v E) int {
+	for i := range s {
+		if v == s[i] {
+			return i
+		}
+	}
+	return -1
+}`, `fmt.Sprint(SlicesIndex[[]string, string]([]string{"foo", "zoo"}, "zoo"), SlicesIndex[[]string]([]string{"zoo"}, "zoo"))`, `"1 0"`},
 		// Go gives "2 true|-1 false|bb|3|01" for the same code (package iter, Go 1.23).
 		{"iterators of package iter: a method's Seq2, a variable's Seq, returns from the loop body", "", `import "iter"
 type List struct{ xs []string }

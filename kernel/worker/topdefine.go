@@ -24,10 +24,11 @@ func (w *Worker) runStmts(stmts, src string) *protocol.Error {
 			if e := w.eval(w.rewriteStmts(p.Source), src); e != nil {
 				return e
 			}
-			continue
-		}
-		if e := w.defineFromFunction(p, src); e != nil {
+		} else if e := w.defineFromFunction(p, src); e != nil {
 			return e
+		}
+		for name, decl := range cell.DefineDecls(p.Source) {
+			w.defs.defines[name] = decl // for go/types, later (typeContext)
 		}
 	}
 	return nil

@@ -26,6 +26,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/gobuild"
 	"github.com/golab-notebooks/golab/kernel/goprint"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
+	"github.com/golab-notebooks/golab/kernel/stdsyms"
 	cellsync "github.com/golab-notebooks/golab/kernel/sync"
 	"github.com/golab-notebooks/golab/runtime/proc"
 	"github.com/golab-notebooks/golab/runtime/symbols"
@@ -291,7 +292,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		}
 	})
 	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
-	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, goroutines.Symbols(), cellsync.Symbols(), generics.Symbols()} {
+	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, stdsyms.Symbols(), goroutines.Symbols(), cellsync.Symbols(), generics.Symbols()} {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}
@@ -646,6 +647,7 @@ func (w *Worker) typeContext() cell.TypeContext {
 		}
 	}
 	sort.Strings(names)
+	seen := map[string]bool{}
 	for _, name := range names {
 		v := globals[name]
 		if !v.IsValid() {
@@ -657,6 +659,9 @@ func (w *Worker) typeContext() cell.TypeContext {
 		}
 		if src, ok := w.types.TypeSource(t); ok {
 			out = append(out, "var "+name+" "+src)
+		} else if decl, ok := w.defs.defines[name]; ok && !seen[decl] {
+			seen[decl] = true
+			out = append(out, decl) // var lst = List[int]{}
 		}
 	}
 	return cell.TypeContext{Imports: w.defs.importLines(), Decls: out}
