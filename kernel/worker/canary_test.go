@@ -248,7 +248,7 @@ for i := 0; i < 3; i++ {
 // noCanary says why a pass that closes a gap has no canary.
 var noCanary = map[string]string{
 	"core-type-args": "it repairs what core-type-params changes (the type arguments of a function that pass rewrote); bare yaegi, which sees no rewrite, runs such a call; TestRewritesMatchGo checks it",
-	"go-statements": "the gap (a go statement in a loop calling nil or an earlier iteration's closure) showed in 1 run of 90, too rarely for a test that must fail every time",
+	"go-statements":  "the gap (a go statement in a loop calling nil or an earlier iteration's closure) showed in 1 run of 90, too rarely for a test that must fail every time",
 }
 
 // TestRewriteCanaries runs each canary twice: through the worker, which
