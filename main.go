@@ -25,6 +25,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/golab-notebooks/golab/internal/parent"
 	"github.com/golab-notebooks/golab/kernel/grade"
 	"github.com/golab-notebooks/golab/kernel/lesson"
 	"github.com/golab-notebooks/golab/kernel/limits"
@@ -94,7 +95,11 @@ func runKernel(args []string) error {
 	if err != nil {
 		return fmt.Errorf("kernel: %w", err)
 	}
-	return server.Run(context.Background(), server.Config{ConnectionFile: *file, Limits: lim})
+	// A kernel whose Jupyter server died ends with it, worker and all.
+	ctx := parent.Watch(context.Background(), time.Second, func(pid int) {
+		log.Printf("golab: the process that started the kernel (%d) has ended: shutting down", pid)
+	})
+	return server.Run(ctx, server.Config{ConnectionFile: *file, Limits: lim})
 }
 
 func install(args []string) error {

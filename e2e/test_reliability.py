@@ -10,6 +10,8 @@ import os
 import re
 import signal
 import stat
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -396,3 +398,33 @@ def test_a_killed_kernels_directory_is_removed_by_the_next():
     with kernel() as (km, kc):
         execute(kc, "1")
         assert not glob.glob(os.path.join(tmp, f"golab-kernel-{pid}-*")), "the killed kernel's directory is still there"
+
+
+LAUNCHER = """
+import sys, time
+from jupyter_client.manager import start_new_kernel
+km, kc = start_new_kernel(kernel_name="golab", startup_timeout=60)
+kc.execute("1")
+kc.get_shell_msg(timeout=30)
+print("PID", km.provisioner.process.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_kernel_ends_when_the_process_that_started_it_dies():
+    """A Jupyter server killed with SIGKILL cannot shut its kernels down: the
+    kernel sees its parent (JPY_PARENT_PID) go, and ends with its worker."""
+    launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER], stdout=subprocess.PIPE, text=True)
+    try:
+        line = launcher.stdout.readline()
+        assert line.startswith("PID "), line
+        pid = int(line.split()[1])
+        kern = psutil.Process(pid)
+        procs = [kern] + kern.children(recursive=True)
+        assert len(procs) >= 2, "no worker process under the kernel"
+        launcher.kill()
+        launcher.wait()
+        gone, alive = psutil.wait_procs(procs, timeout=10)
+        assert not alive, f"still running 10 s after the launcher died: {[p.pid for p in alive]}"
+    finally:
+        launcher.kill()

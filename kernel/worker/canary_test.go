@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -312,6 +313,9 @@ func runRawYaegi(t *testing.T, cells []string) string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRawYaegiChild$")
 	cmd.Env = append(os.Environ(), "GOLAB_RAW_YAEGI_CELLS="+string(data))
+	// A hanging child spins a core: it dies with the test process, even one
+	// that panics before the timeout kills it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.Output()
 	var exit *exec.ExitError
 	switch {
@@ -348,6 +352,7 @@ func TestRawYaegiChild(t *testing.T) {
 	if err := json.Unmarshal([]byte(env), &cells); err != nil {
 		t.Fatal(err)
 	}
+	time.AfterFunc(10*time.Second, func() { os.Exit(3) }) // hung, and its parent did not kill it
 	i := interp.New(interp.Options{Stdout: io.Discard, Stderr: io.Discard})
 	if err := i.Use(stdlib.Symbols); err != nil {
 		t.Fatal(err)
