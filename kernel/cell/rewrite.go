@@ -498,6 +498,15 @@ func (r *rewriter) isInt(e ast.Expr, stack []ast.Node) bool {
 	}
 	// What the syntax does not show, go/types may: range count(), range
 	// m["k"], range p.n, with the earlier cells' declarations.
+	switch e := e.(type) {
+	case *ast.CallExpr:
+		if id, ok := e.Fun.(*ast.Ident); ok && id.Obj == nil && types.Universe.Lookup(id.Name) != nil {
+			return false // make, append, a conversion: the integer ones were taken above
+		}
+	case *ast.SelectorExpr, *ast.IndexExpr, *ast.BinaryExpr, *ast.ParenExpr, *ast.StarExpr:
+	default:
+		return false // a name, a literal: the syntax and the earlier cells have answered
+	}
 	if t := r.typeOf(e); t != nil {
 		b, ok := t.Underlying().(*types.Basic)
 		return ok && b.Info()&types.IsInteger != 0
@@ -1649,6 +1658,9 @@ func (r *rewriter) yieldParams(x ast.Expr) ([]string, bool) {
 		}
 		return params, true
 	}
+	if !mayBeIterator(x) {
+		return nil, false // no type check for a range over what the syntax shows is none
+	}
 	t := r.typeOf(x)
 	if t == nil {
 		return nil, false
@@ -1675,6 +1687,66 @@ func (r *rewriter) yieldParams(x ast.Expr) ([]string, bool) {
 		}))
 	}
 	return params, true
+}
+
+// mayBeIterator reports whether a range expression could be a function
+// iterator, as far as its syntax tells: not a literal, a slice expression,
+// a make or conversion, nor a name the source declares from one of those
+// or with a slice, map, array, channel or basic type. Only then is the
+// source type-checked (which costs about a millisecond with a notebook's
+// worth of earlier declarations).
+func mayBeIterator(x ast.Expr) bool {
+	switch x := unparen(x).(type) {
+	case *ast.CompositeLit, *ast.BasicLit, *ast.SliceExpr:
+		return false
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && id.Obj == nil {
+			switch id.Name {
+			case "make", "append", "len", "cap", "new", "string", "min", "max":
+				return false
+			}
+		}
+		if _, ok := x.Fun.(*ast.ArrayType); ok {
+			return false // a conversion to a slice type
+		}
+	case *ast.Ident:
+		if x.Obj == nil {
+			return true // an earlier cell's: only the types tell
+		}
+		switch d := x.Obj.Decl.(type) {
+		case *ast.Field:
+			return !notIteratorType(d.Type)
+		case *ast.ValueSpec:
+			if d.Type != nil {
+				return !notIteratorType(d.Type)
+			}
+			for i, n := range d.Names {
+				if n.Name == x.Name && i < len(d.Values) {
+					return mayBeIterator(d.Values[i])
+				}
+			}
+		case *ast.AssignStmt:
+			for i, l := range d.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name == x.Name && len(d.Lhs) == len(d.Rhs) {
+					return mayBeIterator(d.Rhs[i])
+				}
+			}
+		}
+	}
+	return true
+}
+
+// notIteratorType reports whether a written type is one that cannot be a
+// function iterator: a slice, array, map, channel or pointer type, or a
+// predeclared type such as int or string.
+func notIteratorType(t ast.Expr) bool {
+	switch t := t.(type) {
+	case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.StarExpr, *ast.Ellipsis:
+		return true
+	case *ast.Ident:
+		return t.Obj == nil && types.Universe.Lookup(t.Name) != nil
+	}
+	return false
 }
 
 // iteratorYield returns the yield function type of an iterator: x calls a
