@@ -69,6 +69,8 @@ var passes = []pass{
 		visit: on((*rewriter).closureArgs)},
 	{name: "proc-names", feature: true, gap: "golab/proc finds a child process's function by name, and interpreted function values carry none",
 		visit: on(func(r *rewriter, n *ast.CallExpr, _ []ast.Node) { r.procCall(n) })},
+	{name: "receive-into-captured", gap: "`x = <-ch` in a function literal, x a variable of the enclosing function, assigns the zero value",
+		visit: on((*rewriter).receiveIntoCaptured)},
 	{name: "var-in-funclit", gap: "`var v = Generic(x)` inside a function literal gives v the zero value",
 		visit: on((*rewriter).varInFuncLit)},
 	{name: "lock-sites", feature: true, gap: "deadlock reports name the line where each goroutine took a lock and where it waits; interpreted stacks show no cell lines",

@@ -152,7 +152,7 @@ func rewrite(prefix, src, suffix string, earlier Earlier, topLevel bool) Rewritt
 	}
 	r.walk(file)
 	out, conflicts := apply(src, r.edits)
-	return Rewritten{Source: out, Conflicts: conflicts, edits: r.edits}
+	return Rewritten{Source: out, Conflicts: conflicts, Unsupported: r.unsupported, edits: r.edits}
 }
 
 // Rewritten is a source as the rewriter left it.
@@ -162,7 +162,10 @@ type Rewritten struct {
 	// had changed the same text: the source may run differently from Go
 	// there. (None is known to happen; the kernel says so if one does.)
 	Conflicts []Conflict
-	edits     []edit
+	// Unsupported lists what the rewriter found the interpreter cannot run
+	// as Go does, and left as it was: the cell should be refused with it.
+	Unsupported []Unsupported
+	edits       []edit
 }
 
 // Conflict is an edit of one pass dropped because it overlapped an edit
@@ -201,6 +204,10 @@ type rewriter struct {
 	pkg     *types.Package // the package that check made
 	cores   map[string]corePlan
 	context *TypeContext // Earlier.Context's answer, once asked
+	// yieldReturns are the return statements range-func rewrote.
+	yieldReturns map[*ast.ReturnStmt]bool
+	// Unsupported collects what the rewrite cannot give Go's meaning.
+	unsupported []Unsupported
 }
 
 func (r *rewriter) off(p token.Pos) int { return r.fset.Position(p).Offset - r.base }
@@ -780,6 +787,9 @@ func (r *rewriter) labelAfter(s *ast.LabeledStmt, label string) {
 // returnReceive hoists a receive that is a whole return value into a
 // variable: yaegi v0.16.1 panics on `return <-ch`.
 func (r *rewriter) returnReceive(n *ast.ReturnStmt) {
+	if r.yieldReturns[n] {
+		return // a return that range-func turns into assignments, where a receive is fine
+	}
 	var pre strings.Builder
 	for _, res := range n.Results {
 		u, ok := unparen(res).(*ast.UnaryExpr)
@@ -1553,6 +1563,13 @@ func (r *rewriter) rangeFunc(n *ast.RangeStmt, stack []ast.Node) bool {
 	if !yieldBody(n.Body, &branches, &returns) {
 		return false
 	}
+	if len(returns) > 0 && r.returnInNestedIterator(n.Body) {
+		line := r.fset.Position(n.For).Line
+		r.unsupported = append(r.unsupported, Unsupported{Line: line, Column: 1,
+			What: "a return inside a range over a function iterator that is itself inside one: golab cannot run it " +
+				"in the interpreter yet; move the inner loop into a function of its own, or paste a whole program (package main) to compile it"})
+		return false
+	}
 	before, after, ok := r.returnsFromYield(returns, stack)
 	if !ok {
 		return false
@@ -1566,20 +1583,23 @@ func (r *rewriter) rangeFunc(n *ast.RangeStmt, stack []ast.Node) bool {
 			r.replace(b.Pos(), b.End(), "return true")
 		}
 	}
-	r.insert(n.Body.Rbrace, " return true ")
+	r.insert(n.Body.Rbrace, "; return true ")
 	r.insertLate(n.Body.Rbrace+1, ")"+after)
 	return true
 }
 
 // returnsFromYield rewrites the return statements of a range body that
-// becomes a yield function: each records that it returned, and its values,
-// and stops the iterator (`{ __golab_ret1 = true; __golab_r2 = x; return
-// false }`); after the iterator's call, the enclosing function returns
-// them (`if __golab_ret1 { return __golab_r2 }`). Named results take the
-// values themselves, and a bare return then returns them. before declares
-// the variables, after returns. It fails when the enclosing function's
-// result types cannot be written on one line, or a return gives several
-// results through one call.
+// becomes a yield function: each records how it returned and its values,
+// and stops the iterator (`{ __golab_ret1 = 1; __golab_r2 = i; __golab_r3
+// = true; return false }`); after the iterator's call, the enclosing
+// function returns them (`if __golab_ret1 == 1 { return __golab_r2,
+// __golab_r3 }`), or, for a bare return of named results, returns bare
+// (2). The values are assigned one statement each, to fresh variables:
+// yaegi v0.16.1 panics on `a, e = 1, nil` in a closure, and a named result
+// may be shadowed in the body. before declares the variables, after
+// returns. It fails when the enclosing function's result types cannot be
+// written on one line, or a return gives several results through one
+// call.
 func (r *rewriter) returnsFromYield(returns []*ast.ReturnStmt, stack []ast.Node) (before, after string, ok bool) {
 	if len(returns) == 0 {
 		return "", "", true
@@ -1592,42 +1612,123 @@ func (r *rewriter) returnsFromYield(returns []*ast.ReturnStmt, stack []ast.Node)
 		}
 	}
 	flag := r.name("ret")
-	before = "var " + flag + " bool; "
+	before = "var " + flag + " int; "
 	var vars []string // where the returned values go
-	named := results != nil && len(results.List) > 0 && len(results.List[0].Names) > 0
-	if named {
-		for _, f := range results.List {
-			for _, n := range f.Names {
-				vars = append(vars, n.Name)
-			}
+	for _, t := range fieldTypes(results) {
+		text, oneLine := r.text(t)
+		if !oneLine {
+			return "", "", false
 		}
-	} else {
-		for _, t := range fieldTypes(results) {
-			text, oneLine := r.text(t)
-			if !oneLine {
-				return "", "", false
-			}
-			v := r.name("r")
-			vars = append(vars, v)
-			before += "var " + v + " " + text + "; "
-		}
+		v := r.name("r")
+		vars = append(vars, v)
+		before += "var " + v + " " + text + "; "
 	}
 	for _, ret := range returns {
 		switch {
 		case len(ret.Results) == 0:
-			r.replace(ret.Pos(), ret.End(), "{ "+flag+" = true; return false }")
+			r.replace(ret.Pos(), ret.End(), "{ "+flag+" = 2; return false }")
 		case len(ret.Results) == len(vars):
-			r.replace(ret.Pos(), ret.Results[0].Pos(), "{ "+flag+" = true; "+strings.Join(vars, ", ")+" = ")
-			r.replace(ret.Results[len(ret.Results)-1].End(), ret.End(), "; return false }")
+			// A receive goes through a variable of the closure's own (see
+			// receiveIntoCaptured).
+			assign := func(i int) string {
+				if isReceive(ret.Results[i]) {
+					return vars[i] + "_v := "
+				}
+				return vars[i] + " = "
+			}
+			done := func(i int) string {
+				if isReceive(ret.Results[i]) {
+					return "; " + vars[i] + " = " + vars[i] + "_v"
+				}
+				return ""
+			}
+			r.replace(ret.Pos(), ret.Results[0].Pos(), "{ "+flag+" = 1; "+assign(0))
+			for i := 1; i < len(vars); i++ {
+				r.replace(ret.Results[i-1].End(), ret.Results[i].Pos(), done(i-1)+"; "+assign(i))
+			}
+			last := len(vars) - 1
+			r.replace(ret.Results[last].End(), ret.End(), done(last)+"; return false }")
 		default:
 			return "", "", false
 		}
+		if r.yieldReturns == nil {
+			r.yieldReturns = map[*ast.ReturnStmt]bool{}
+		}
+		r.yieldReturns[ret] = true
 	}
-	after = "; if " + flag + " { return }"
-	if !named && len(vars) > 0 {
-		after = "; if " + flag + " { return " + strings.Join(vars, ", ") + " }"
+	named := results != nil && len(results.List) > 0 && len(results.List[0].Names) > 0
+	if len(vars) > 0 {
+		after = "; if " + flag + " == 1 { return " + strings.Join(vars, ", ") + " }"
+	}
+	if len(vars) == 0 || named { // a bare return is only Go where it can be written
+		after += "; if " + flag + " == 2 { return }"
 	}
 	return before, after, true
+}
+
+// isReceive reports whether an expression is a receive, <-ch.
+func isReceive(e ast.Expr) bool {
+	u, ok := unparen(e).(*ast.UnaryExpr)
+	return ok && u.Op == token.ARROW
+}
+
+// receiveIntoCaptured rewrites `x = <-ch` inside a function literal as
+// `{ v := <-ch; x = v }`: yaegi v0.16.1 assigns the zero value when x is a
+// variable of the enclosing function (`go func() { r = <-ch; done <- true
+// }()` left r empty), a silent wrong answer; through a variable of the
+// literal's own it is right.
+func (r *rewriter) receiveIntoCaptured(n *ast.AssignStmt, stack []ast.Node) {
+	if n.Tok != token.ASSIGN || len(n.Lhs) != 1 || len(n.Rhs) != 1 || !isReceive(n.Rhs[0]) || !inFuncLit(stack) {
+		return
+	}
+	if _, ok := n.Lhs[0].(*ast.Ident); !ok {
+		return
+	}
+	switch stack[len(stack)-1].(type) {
+	case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+	default:
+		return // an if or for statement's init or post: one simple statement only
+	}
+	if cc, ok := stack[len(stack)-1].(*ast.CommClause); ok && cc.Comm == ast.Stmt(n) {
+		return // case x = <-ch: in a select receives into x as Go does
+	}
+	v := r.name("v")
+	r.replace(n.Pos(), n.Rhs[0].Pos(), "{ "+v+" := ")
+	r.insertLate(n.End(), "; "+r.src[r.off(n.Lhs[0].Pos()):r.off(n.Lhs[0].End())]+" = "+v+" }")
+}
+
+// returnInNestedIterator reports whether a range body holds a range over
+// a function iterator with a return inside: both rewrites would change
+// that return.
+func (r *rewriter) returnInNestedIterator(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.RangeStmt:
+			if _, ok := r.yieldParams(n.X); ok && hasReturn(n.Body) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// hasReturn reports whether a block returns, outside function literals.
+func hasReturn(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // funcTypeOf returns the type of a function declaration or literal.

@@ -353,40 +353,47 @@ func Waits() []Wait {
 	return ws
 }
 
-// Circle finds a circular wait among waits: goroutines each holding a lock
-// that the next one waits for, the last holding the one the first waits
-// for. It returns the waits in that order, starting from the lowest
-// goroutine ID, or nil if there is none.
+// Circle finds a circular wait among waits: goroutines each waiting for a
+// lock that the next one holds, the last for one the first holds. It
+// returns the waits in that order, starting from the lowest goroutine ID,
+// or nil if there is none. A lock held by several readers leads to each of
+// them, so the search follows every holder.
 func Circle(waits []Wait) []Wait {
 	byGoroutine := map[int]Wait{}
 	for _, w := range waits {
 		byGoroutine[w.Goroutine] = w
 	}
+	done := map[int]bool{}        // searched from already, with no circle found
 	for _, start := range waits { // in ID order, so the answer is stable
-		var path []Wait
-		at := map[int]int{} // goroutine → its index in path
-		w, ok := start, true
-		for ok {
-			if i, seen := at[w.Goroutine]; seen {
-				return rotateToLowest(path[i:])
-			}
-			at[w.Goroutine] = len(path)
-			path = append(path, w)
-			w, ok = nextWaiter(w, byGoroutine)
+		if c := circleFrom(start, byGoroutine, map[int]int{}, nil, done); c != nil {
+			return rotateToLowest(c)
 		}
 	}
 	return nil
 }
 
-// nextWaiter returns the wait of a goroutine that holds the lock w waits
-// for and itself waits, if there is one.
-func nextWaiter(w Wait, byGoroutine map[int]Wait) (Wait, bool) {
+// circleFrom searches depth first from w along the holders of what it
+// waits for; onPath maps the goroutines on the current path to their
+// index in path.
+func circleFrom(w Wait, byGoroutine map[int]Wait, onPath map[int]int, path []Wait, done map[int]bool) []Wait {
+	if i, ok := onPath[w.Goroutine]; ok {
+		return append([]Wait(nil), path[i:]...)
+	}
+	if done[w.Goroutine] {
+		return nil
+	}
+	onPath[w.Goroutine] = len(path)
+	path = append(path, w)
 	for _, h := range w.Holders {
 		if next, ok := byGoroutine[h.Goroutine]; ok {
-			return next, true
+			if c := circleFrom(next, byGoroutine, onPath, path, done); c != nil {
+				return c
+			}
 		}
 	}
-	return Wait{}, false
+	delete(onPath, w.Goroutine)
+	done[w.Goroutine] = true
+	return nil
 }
 
 func rotateToLowest(circle []Wait) []Wait {

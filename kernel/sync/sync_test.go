@@ -206,3 +206,23 @@ func BenchmarkLockUnlock(b *testing.B) {
 }
 
 func unsafePointer[L Mutex | RWMutex](l *L) unsafe.Pointer { return unsafe.Pointer(l) }
+
+// A circle through the second reader of an RWMutex: G1 waits for the
+// RWMutex that G2 and G3 read; G2 waits for B, whose holder G4 waits for
+// nothing recorded; G3 waits for A, which G1 holds. The search must not
+// stop at G2's dead end.
+func TestCircleThroughASecondReader(t *testing.T) {
+	rw, a, b := "rw", "a", "b"
+	waits := []Wait{
+		{Goroutine: 1, Lock: rw, Holders: []Hold{{Goroutine: 2, Read: true}, {Goroutine: 3, Read: true}}},
+		{Goroutine: 2, Lock: b, Holders: []Hold{{Goroutine: 4}}},
+		{Goroutine: 3, Lock: a, Holders: []Hold{{Goroutine: 1}}},
+	}
+	c := Circle(waits)
+	if len(c) != 2 || c[0].Goroutine != 1 || c[1].Goroutine != 3 {
+		t.Errorf("circle %+v, want goroutines 1 and 3", c)
+	}
+	if Circle(waits[:2]) != nil {
+		t.Error("a circle without goroutine 3")
+	}
+}

@@ -157,6 +157,19 @@ func deferred() (out string) {
 	return out
 }
 deferred()`}, "1"},
+	{"receive-into-captured", "a goroutine receives into the caller's variable", []string{`func get(ch chan string) string {
+	var r string
+	done := make(chan bool)
+	go func() {
+		r = <-ch
+		done <- true
+	}()
+	<-done
+	return r
+}
+c := make(chan string, 1)
+c <- "hi"
+get(c)`}, "hi"},
 	{"var-in-funclit", "var v = Generic(x) in a function literal", []string{`import "fmt"
 func Id[T any](v T) T { return v }
 func viaLiteral() string {

@@ -36,8 +36,9 @@ func (w *Worker) runMagic(src string) (*protocol.Error, bool) {
 		return nil, false
 	}
 	all := magics()
+	probe := strings.ReplaceAll(src, "\r", "") // a notebook saved with CRLF line ends
 	for _, m := range all {
-		if m.is(src) {
+		if m.is(probe) {
 			return m.run(w, src), true
 		}
 	}

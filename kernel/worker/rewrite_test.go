@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -43,6 +44,27 @@ s`, `"012012301"`},
 	}
 	return -1
 }`, `fmt.Sprint(SlicesIndex[[]string, string]([]string{"foo", "zoo"}, "zoo"), SlicesIndex[[]string]([]string{"zoo"}, "zoo"))`, `"1 0"`},
+		// Returns inside range-over-func bodies (found in review): Go gives
+		// "3 <nil> 200 3 2 42012" for the same code.
+		{"returns of several values, nil, shadowed and blank named results, a receive, one-line bodies", `import "iter"
+func seq(n int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := 0; i < n; i++ {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}`, `func first() (int, error) { for i := range seq(5) { if i == 3 { return i, nil } }; return -1, nil }
+func shadow() (n int) { for i := range seq(5) { n := i * 100; if i == 2 { return n } }; return }
+func blank() (_ int) { for i := range seq(5) { if i == 3 { return i } }; return }
+func bare() (n int) { for i := range seq(5) { n = i; if i == 2 { return } }; return 9 }
+func rr(ch chan int) int { for i := range seq(5) { if i == 2 { return <-ch } }; return -1 }
+func oneLine() (s string) { for x := range seq(3) { s += fmt.Sprint(x) }; return }
+c := make(chan int, 1)
+c <- 42
+i, err := first()
+fmt.Sprint(i, err, shadow(), blank(), bare(), rr(c), oneLine())`, `"3 <nil> 200 3 2 42012"`},
 		// Go gives "2 true|-1 false|bb|3|01" for the same code (package iter, Go 1.23).
 		{"iterators of package iter: a method's Seq2, a variable's Seq, returns from the loop body", "", `import "iter"
 type List struct{ xs []string }
@@ -385,5 +407,23 @@ var _ = time.Second`); e != nil {
 				t.Fatal("the cell hangs")
 			}
 		})
+	}
+}
+
+// A return inside a range over an iterator nested in another, which the
+// rewrite cannot carry out yet, is refused with a message naming the line,
+// not run as broken source.
+func TestNestedIteratorReturnIsRefused(t *testing.T) {
+	w := newWorker(t)
+	if _, e := w.run(`import "iter"
+func seq(n int) iter.Seq[int] { return func(yield func(int) bool) { for i := 0; i < n; i++ { if !yield(i) { return } } } }`); e != nil {
+		t.Fatal(e.Value)
+	}
+	_, e := w.run("func find2() int {\n\tfor i := range seq(3) {\n\t\tfor j := range seq(3) {\n\t\t\tif i*j == 2 {\n\t\t\t\treturn i*10 + j\n\t\t\t}\n\t\t}\n\t}\n\treturn -1\n}")
+	if e == nil || e.Name != "not supported" || !strings.Contains(e.Value, "line 2:") {
+		t.Fatalf("got %+v, want a refusal at line 2", e)
+	}
+	if v, e := w.run("seq(2) != nil"); e != nil || v != "true" {
+		t.Errorf("the notebook after the refusal: %q %v", v, e)
 	}
 }

@@ -68,6 +68,9 @@ type Worker struct {
 	OnKernelGone func()
 	// defs holds every top-level definition and import made so far.
 	defs *definitions
+	// refused is what the last rewrite found it cannot give Go's meaning
+	// to; the next eval reports it instead of running the piece.
+	refused *cell.Unsupported
 	// children starts processes for golab/proc with the declarations so far.
 	children *launcher
 	// runner runs cells; nil until the first request, and after a Goexit.
@@ -508,10 +511,7 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 		return "", e
 	}
 	if found := cell.FindUnsupported(src); len(found) > 0 {
-		u := found[0]
-		tb := []string{red("not supported") + fmt.Sprintf(" at cell line %d, column %d: %s", u.Line, u.Column, u.What)}
-		return "", &protocol.Error{Name: "not supported", Value: fmt.Sprintf("line %d:%d: %s", u.Line, u.Column, u.What),
-			Traceback: append(tb, sourceContext(src, u.Line, u.Column)...)}
+		return "", notSupported(found[0], src)
 	}
 	for _, c := range cell.FindCaveats(src, w.declaredOverBasic(plan)) {
 		w.printNotes.give(fmt.Sprintf("golab: cell line %d: %s.\n", c.Line, c.What))
@@ -558,6 +558,10 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 
 // eval evaluates one piece of a cell.
 func (w *Worker) eval(piece, src string) *protocol.Error {
+	if u := w.refused; u != nil {
+		w.refused = nil
+		return notSupported(*u, src) // the rewrite of piece found it (see rewritten)
+	}
 	if strings.TrimSpace(piece) == "" {
 		return nil
 	}
@@ -610,6 +614,14 @@ func (w *Worker) globals() (g map[string]reflect.Value) {
 	return w.interp.Globals()
 }
 
+// notSupported is the error of a cell with something the interpreter
+// cannot run as Go does.
+func notSupported(u cell.Unsupported, src string) *protocol.Error {
+	tb := []string{red("not supported") + fmt.Sprintf(" at cell line %d, column %d: %s", u.Line, u.Column, u.What)}
+	return &protocol.Error{Name: "not supported", Value: fmt.Sprintf("line %d:%d: %s", u.Line, u.Column, u.What),
+		Traceback: append(tb, sourceContext(src, u.Line, u.Column)...)}
+}
+
 // rewriteDecls and rewriteStmts rewrite a source for the interpreter (see
 // kernel/cell), and say so if two of the rewrites overlapped: the source
 // then runs without one of them, maybe differently from Go.
@@ -622,6 +634,10 @@ func (w *Worker) rewriteStmts(src string) string {
 }
 
 func (w *Worker) rewritten(r cell.Rewritten) string {
+	w.refused = nil
+	if len(r.Unsupported) > 0 {
+		w.refused = &r.Unsupported[0] // eval refuses the piece with it
+	}
 	for _, c := range r.Conflicts {
 		w.noteOnce("rewrite conflict: "+c.String(), fmt.Sprintf("golab: %s; the code there may run differently "+
 			"from Go. Please report it with the cell (golab's rewrites for the interpreter are in kernel/cell).\n", c))

@@ -220,6 +220,9 @@ func TestUnknownMagic(t *testing.T) {
 	if _, e := run(t, w, "x := 100 % 7\nx"); e != nil {
 		t.Errorf("a %% inside Go code: %v", e)
 	}
+	if _, e := run(t, w, "\r\n%check nosuch\r\n"); e == nil || e.Name == "unknown magic" {
+		t.Errorf("%%check after CRLF line ends: %+v, want the check cell's own error", e)
+	}
 	if _, e := run(t, w, "  %check nosuch  \n"); e == nil || e.Name == "unknown magic" {
 		t.Errorf("%%check with space around it: %+v, want the check cell's own error", e)
 	}
