@@ -29,10 +29,13 @@ import (
 
 // collectors maps outer(inner(m)) call pairs to the stand-in doing both.
 var collectors = map[[2]string]string{
-	{"slices.Sorted", "maps.Keys"}:    "SortedKeys",
-	{"slices.Sorted", "maps.Values"}:  "SortedValues",
-	{"slices.Collect", "maps.Keys"}:   "Keys",
-	{"slices.Collect", "maps.Values"}: "Values",
+	{"slices.Sorted", "maps.Keys"}:      "SortedKeys",
+	{"slices.Sorted", "maps.Values"}:    "SortedValues",
+	{"slices.Collect", "maps.Keys"}:     "Keys",
+	{"slices.Collect", "maps.Values"}:   "Values",
+	{"maps.Collect", "maps.All"}:        "Clone",
+	{"slices.Collect", "slices.Values"}: "CloneSlice",
+	{"slices.Sorted", "slices.Values"}:  "SortedSlice",
 }
 
 // packageCall returns "pkg.Func" when e calls a function of an imported

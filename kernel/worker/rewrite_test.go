@@ -122,6 +122,11 @@ for x := range seq {
 	digits += fmt.Sprint(x)
 }
 fmt.Sprint(i, " ", ok, "|", j, " ", ok2, "|", firstLong(l), "|", count(l), "|", digits)`, `"2 true|-1 false|bb|3|01"`},
+		// Go gives "map[a:1 b:2] [b a] [a b]".
+		{"copies through iterators: maps.Collect(maps.All(m)), slices.Collect and slices.Sorted of slices.Values", "",
+			`m := map[string]int{"b": 2, "a": 1}
+s := []string{"b", "a"}
+fmt.Sprint(maps.Collect(maps.All(m)), " ", slices.Collect(slices.Values(s)), " ", slices.Sorted(slices.Values(s)))`, `"map[a:1 b:2] [b a] [a b]"`},
 		// Go gives "1s 3ms [2 9 a 250] [NaN NaN true false]" for the same code.
 		{"min and max of a compiled package's named type, NaN and signed zeros", "", `import "math"
 func best() string {

@@ -53,6 +53,33 @@ func SortedValues[K comparable, V ordered](m map[K]V) []V {
 	return values
 }
 
+// Clone returns a copy of m: what maps.Collect(maps.All(m)) gives.
+func Clone[K comparable, V any](m map[K]V) map[K]V {
+	out := make(map[K]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// CloneSlice returns a copy of s: what slices.Collect(slices.Values(s))
+// gives (nil for an empty s, as Collect does).
+func CloneSlice[E any](s []E) []E {
+	var out []E
+	for _, v := range s {
+		out = append(out, v)
+	}
+	return out
+}
+
+// SortedSlice returns a sorted copy of s: what
+// slices.Sorted(slices.Values(s)) gives.
+func SortedSlice[E ordered](s []E) []E {
+	out := CloneSlice(s)
+	sortOrdered(out)
+	return out
+}
+
 // ordered is cmp.Ordered, spelled out: this file is compiled on its own.
 type ordered interface {
 	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string

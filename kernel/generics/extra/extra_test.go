@@ -22,11 +22,25 @@ func TestStandInsAgreeWithIteratorIdioms(t *testing.T) {
 		if got, want := SortedValues(m), slices.Sorted(maps.Values(m)); !slices.Equal(got, want) {
 			t.Errorf("SortedValues(%v) = %v, want %v", m, got, want)
 		}
+		if got, want := Clone(m), maps.Collect(maps.All(m)); !maps.Equal(got, want) {
+			t.Errorf("Clone(%v) = %v, want %v", m, got, want)
+		}
 		keys, values := Keys(m), Values(m)
 		slices.Sort(keys)
 		slices.Sort(values)
 		if !slices.Equal(keys, slices.Sorted(maps.Keys(m))) || !slices.Equal(values, slices.Sorted(maps.Values(m))) {
 			t.Errorf("Keys/Values(%v) = %v %v", m, keys, values)
+		}
+	}
+}
+
+func TestSliceStandInsAgreeWithIteratorIdioms(t *testing.T) {
+	for _, s := range [][]string{nil, {}, {"b"}, {"go", "is", "fun", "and", "fast"}} {
+		if got, want := CloneSlice(s), slices.Collect(slices.Values(s)); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Errorf("CloneSlice(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := SortedSlice(s), slices.Sorted(slices.Values(s)); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Errorf("SortedSlice(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
