@@ -65,11 +65,7 @@ func Clone[K comparable, V any](m map[K]V) map[K]V {
 // CloneSlice returns a copy of s: what slices.Collect(slices.Values(s))
 // gives (nil for an empty s, as Collect does).
 func CloneSlice[E any](s []E) []E {
-	var out []E
-	for _, v := range s {
-		out = append(out, v)
-	}
-	return out
+	return append([]E(nil), s...)
 }
 
 // SortedSlice returns a sorted copy of s: what
