@@ -63,32 +63,25 @@ func (h hold) public() Hold { return Hold{Goroutine: h.goroutine, Site: siteOf(h
 // waiters are recorded for deadlock reports.
 type Mutex gosync.Mutex
 
+func (m *Mutex) std() *gosync.Mutex { return (*gosync.Mutex)(m) }
+
 // Lock locks m, as sync.Mutex.Lock does.
-func (m *Mutex) Lock() {
-	g, site := goid.Current(), takeSite()
-	if !(*gosync.Mutex)(m).TryLock() {
-		startWait(g, m, site, false)
-		(*gosync.Mutex)(m).Lock()
-		endWait(g)
-	}
-	holdExclusive(m, hold{goroutine: g, site: site})
-}
+func (m *Mutex) Lock() { holdExclusive(m, acquire(m, m.std(), false)) }
 
 // TryLock tries to lock m, as sync.Mutex.TryLock does.
 func (m *Mutex) TryLock() bool {
-	g, site := goid.Current(), takeSite()
-	if !(*gosync.Mutex)(m).TryLock() {
-		return false
+	h, ok := tryAcquire(m.std(), false)
+	if ok {
+		holdExclusive(m, h)
 	}
-	holdExclusive(m, hold{goroutine: g, site: site})
-	return true
+	return ok
 }
 
 // Unlock unlocks m, as sync.Mutex.Unlock does (a fatal error if m is not
 // locked). The record goes first, so that the next holder's is not lost.
 func (m *Mutex) Unlock() {
 	releaseExclusive(m)
-	(*gosync.Mutex)(m).Unlock()
+	m.std().Unlock()
 }
 
 // RWMutex is the sync.RWMutex of cells: Go's sync.RWMutex, whose holders
@@ -99,24 +92,15 @@ type RWMutex gosync.RWMutex
 func (rw *RWMutex) std() *gosync.RWMutex { return (*gosync.RWMutex)(rw) }
 
 // Lock locks rw for writing, as sync.RWMutex.Lock does.
-func (rw *RWMutex) Lock() {
-	g, site := goid.Current(), takeSite()
-	if !rw.std().TryLock() {
-		startWait(g, rw, site, false)
-		rw.std().Lock()
-		endWait(g)
-	}
-	holdExclusive(rw, hold{goroutine: g, site: site})
-}
+func (rw *RWMutex) Lock() { holdExclusive(rw, acquire(rw, rw.std(), false)) }
 
 // TryLock tries to lock rw for writing.
 func (rw *RWMutex) TryLock() bool {
-	g, site := goid.Current(), takeSite()
-	if !rw.std().TryLock() {
-		return false
+	h, ok := tryAcquire(rw.std(), false)
+	if ok {
+		holdExclusive(rw, h)
 	}
-	holdExclusive(rw, hold{goroutine: g, site: site})
-	return true
+	return ok
 }
 
 // Unlock unlocks rw for writing.
@@ -126,30 +110,55 @@ func (rw *RWMutex) Unlock() {
 }
 
 // RLock locks rw for reading, as sync.RWMutex.RLock does.
-func (rw *RWMutex) RLock() {
-	g, site := goid.Current(), takeSite()
-	if !rw.std().TryRLock() {
-		startWait(g, rw, site, true)
-		rw.std().RLock()
-		endWait(g)
-	}
-	holdShared(rw, hold{goroutine: g, site: site, read: true})
-}
+func (rw *RWMutex) RLock() { holdShared(rw, acquire(rw, readSide{rw.std()}, true)) }
 
 // TryRLock tries to lock rw for reading.
 func (rw *RWMutex) TryRLock() bool {
-	g, site := goid.Current(), takeSite()
-	if !rw.std().TryRLock() {
-		return false
+	h, ok := tryAcquire(readSide{rw.std()}, true)
+	if ok {
+		holdShared(rw, h)
 	}
-	holdShared(rw, hold{goroutine: g, site: site, read: true})
-	return true
+	return ok
 }
 
 // RUnlock undoes one RLock.
 func (rw *RWMutex) RUnlock() {
 	releaseShared(rw, goid.Current())
 	rw.std().RUnlock()
+}
+
+// lockSide is one way to take a lock: a sync.Mutex, an RWMutex's writer
+// side (itself), or its reader side (readSide).
+type lockSide interface {
+	TryLock() bool
+	Lock()
+}
+
+// readSide is an RWMutex taken for reading.
+type readSide struct{ rw *gosync.RWMutex }
+
+func (r readSide) TryLock() bool { return r.rw.TryRLock() }
+func (r readSide) Lock()         { r.rw.RLock() }
+
+// acquire takes std for the calling goroutine, recorded as waiting for
+// lock while it must, and returns the record of its hold.
+func acquire[L Mutex | RWMutex](lock *L, std lockSide, read bool) hold {
+	g := goid.Current()
+	h := hold{goroutine: g, site: takeSite(g), read: read}
+	if !std.TryLock() {
+		startWait(g, lock, h.site, read)
+		std.Lock()
+		endWait(g)
+	}
+	return h
+}
+
+// tryAcquire tries to take std for the calling goroutine and returns the
+// record of its hold if it did.
+func tryAcquire(std lockSide, read bool) (hold, bool) {
+	g := goid.Current()
+	h := hold{goroutine: g, site: takeSite(g), read: read}
+	return h, std.TryLock()
 }
 
 // RLocker returns a Locker whose Lock and Unlock call RLock and RUnlock.
@@ -196,7 +205,7 @@ func siteOf(n int) Site {
 // `from.mu.Lock()`, since the interpreter's stacks show no cell lines.
 func At(site int) {
 	g := goid.Current()
-	p := &pending[g%len(pending)]
+	p := pendingOf(g)
 	p.mu.Lock()
 	p.goroutine, p.site = g, site
 	p.mu.Unlock()
@@ -205,16 +214,19 @@ func At(site int) {
 // pending holds the site each goroutine gave At, in a slot chosen by its
 // ID. Two goroutines that share a slot at the same moment only lose a
 // site (the slot names its goroutine), never swap them.
-var pending [1024]struct {
+var pending [1024]pendingSite
+
+type pendingSite struct {
 	mu        gosync.Mutex
 	goroutine int
 	site      int
 }
 
-// takeSite returns and clears the site the calling goroutine gave At.
-func takeSite() int {
-	g := goid.Current()
-	p := &pending[g%len(pending)]
+func pendingOf(g int) *pendingSite { return &pending[g%len(pending)] }
+
+// takeSite returns and clears the site goroutine g gave At.
+func takeSite(g int) int {
+	p := pendingOf(g)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.goroutine != g {
