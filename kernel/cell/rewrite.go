@@ -700,25 +700,41 @@ func declares(body *ast.BlockStmt, name string) bool {
 	return false
 }
 
+// hasDeferOrGo reports whether a node holds a defer or go statement.
 func hasDeferOrGo(n ast.Node) bool {
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
+	return contains(n, false, func(n ast.Node) bool {
 		switch n.(type) {
 		case *ast.DeferStmt, *ast.GoStmt:
-			found = true
+			return true
 		}
-		return !found
+		return false
 	})
-	return found
 }
 
+// hasClosure reports whether a node holds a function literal.
 func hasClosure(n ast.Node) bool {
+	return contains(n, false, func(n ast.Node) bool { _, ok := n.(*ast.FuncLit); return ok })
+}
+
+// hasReturn reports whether a node returns, outside function literals.
+func hasReturn(n ast.Node) bool {
+	return contains(n, true, func(n ast.Node) bool { _, ok := n.(*ast.ReturnStmt); return ok })
+}
+
+// contains reports whether a node, or one inside it, matches; with
+// skipFuncLits, the insides of function literals are not searched.
+func contains(root ast.Node, skipFuncLits bool, match func(ast.Node) bool) bool {
 	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		if _, ok := n.(*ast.FuncLit); ok {
-			found = true
+	ast.Inspect(root, func(n ast.Node) bool {
+		if found || n == nil {
+			return false
 		}
-		return !found
+		if match(n) {
+			found = true
+			return false
+		}
+		_, lit := n.(*ast.FuncLit)
+		return !(skipFuncLits && lit)
 	})
 	return found
 }
@@ -1701,34 +1717,14 @@ func (r *rewriter) receiveIntoCaptured(n *ast.AssignStmt, stack []ast.Node) {
 // a function iterator with a return inside: both rewrites would change
 // that return.
 func (r *rewriter) returnInNestedIterator(body *ast.BlockStmt) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
+	return contains(body, true, func(n ast.Node) bool {
+		rs, ok := n.(*ast.RangeStmt)
+		if !ok || !hasReturn(rs.Body) {
 			return false
-		case *ast.RangeStmt:
-			if _, ok := r.yieldParams(n.X); ok && hasReturn(n.Body) {
-				found = true
-			}
 		}
-		return !found
+		_, iterates := r.yieldParams(rs.X)
+		return iterates
 	})
-	return found
-}
-
-// hasReturn reports whether a block returns, outside function literals.
-func hasReturn(body *ast.BlockStmt) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			found = true
-		}
-		return !found
-	})
-	return found
 }
 
 // funcTypeOf returns the type of a function declaration or literal.
