@@ -22,8 +22,10 @@ type definitions struct {
 	// defines holds, for each variable a cell's statements defined with
 	// :=, that statement as `var a, b = f()`: go/types' only way to know
 	// a variable whose type the interpreter cannot write (see
-	// Worker.typeContext).
+	// Worker.typeContext). Statements that ran wait in unread until it is
+	// asked for, so that cells do not pay for parsing them again.
 	defines map[string]string
+	unread  []string
 }
 
 // importSpec is one import as a cell writes it: the name is "" when the
@@ -132,4 +134,21 @@ func (ds *definitions) importLines() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// ran records statements that ran at a cell's top level, for
+// definesOf.
+func (ds *definitions) ran(stmts string) { ds.unread = append(ds.unread, stmts) }
+
+// definesOf returns the statement that defined a variable with :=, as
+// `var a, b = f()` (see cell.DefineDecls), the latest one winning.
+func (ds *definitions) definesOf(name string) (string, bool) {
+	for _, stmts := range ds.unread {
+		for n, decl := range cell.DefineDecls(stmts) {
+			ds.defines[n] = decl
+		}
+	}
+	ds.unread = nil
+	decl, ok := ds.defines[name]
+	return decl, ok
 }

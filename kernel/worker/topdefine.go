@@ -27,9 +27,7 @@ func (w *Worker) runStmts(stmts, src string) *protocol.Error {
 		} else if e := w.defineFromFunction(p, src); e != nil {
 			return e
 		}
-		for name, decl := range cell.DefineDecls(p.Source) {
-			w.defs.defines[name] = decl // for go/types, later (typeContext)
-		}
+		w.defs.ran(p.Source)
 	}
 	return nil
 }

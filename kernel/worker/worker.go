@@ -675,7 +675,7 @@ func (w *Worker) typeContext() cell.TypeContext {
 		}
 		if src, ok := w.types.TypeSource(t); ok {
 			out = append(out, "var "+name+" "+src)
-		} else if decl, ok := w.defs.defines[name]; ok && !seen[decl] {
+		} else if decl, ok := w.defs.definesOf(name); ok && !seen[decl] {
 			seen[decl] = true
 			out = append(out, decl) // var lst = List[int]{}
 		}
