@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -40,6 +42,10 @@ type client struct {
 	sess  *wire.Session
 	shell zmq4.Socket
 	cmd   *exec.Cmd
+	// exited is closed once the kernel process has ended.
+	exited chan struct{}
+	// info is the kernel_info_reply that proved the kernel answers.
+	info *wire.Message
 }
 
 func freePort(t testing.TB) int {
@@ -51,9 +57,33 @@ func freePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startKernel starts a kernel process and connects to its shell socket.
+// startKernel starts a kernel process, connects to its shell socket and
+// waits for its kernel_info_reply.
+// The ports come from freePort, so another test process on the machine can
+// take one before the kernel binds it (go test runs packages in parallel):
+// the kernel then exits, or the dial reaches someone else's socket. Such a
+// start is retried on fresh ports; the kernel's stderr says why it failed.
 func startKernel(t testing.TB) *client {
-	info := wire.ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", SignatureScheme: "hmac-sha256", Key: "bench-key",
+	const attempts = 5
+	var failures []error
+	for i := 0; i < attempts; i++ {
+		c, err := tryStartKernel(t)
+		if err == nil {
+			return c
+		}
+		t.Logf("kernel start attempt %d failed, retrying on fresh ports: %v", i+1, err)
+		failures = append(failures, err)
+	}
+	t.Fatalf("no kernel started in %d attempts: %v", attempts, errors.Join(failures...))
+	return nil
+}
+
+// tryStartKernel makes one attempt for startKernel. Each attempt has its
+// own key, so a reply from another test's kernel fails its signature check
+// instead of passing as ours.
+func tryStartKernel(t testing.TB) (*client, error) {
+	info := wire.ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", SignatureScheme: "hmac-sha256",
+		Key:       fmt.Sprintf("bench-key-%d-%d", os.Getpid(), time.Now().UnixNano()),
 		ShellPort: freePort(t), IOPubPort: freePort(t), StdinPort: freePort(t), ControlPort: freePort(t), HBPort: freePort(t)}
 	raw, _ := json.Marshal(info)
 	path := filepath.Join(t.TempDir(), "connection.json")
@@ -63,23 +93,42 @@ func startKernel(t testing.TB) *client {
 	exe, _ := os.Executable()
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), "GOLAB_TEST_KERNEL="+path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	sess, _ := wire.NewSession(info.SignatureScheme, info.Key, "bench")
-	waitListening(t, fmt.Sprintf("127.0.0.1:%d", info.ShellPort))
-	shell := zmq4.NewDealer(context.Background(), zmq4.WithDialerRetry(5*time.Millisecond), zmq4.WithDialerMaxRetries(2000))
-	if err := shell.Dial(info.Endpoint(info.ShellPort)); err != nil {
-		t.Fatal(err)
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	fail := func(err error) (*client, error) {
+		_ = cmd.Process.Kill()
+		<-exited
+		return nil, fmt.Errorf("%w (kernel stderr: %q)", err, stderr.String())
 	}
-	return &client{sess: sess, shell: shell, cmd: cmd}
+	sess, _ := wire.NewSession(info.SignatureScheme, info.Key, "bench")
+	if err := waitListening(fmt.Sprintf("127.0.0.1:%d", info.ShellPort), exited); err != nil {
+		return fail(err)
+	}
+	shell := zmq4.NewDealer(context.Background(), zmq4.WithDialerRetry(5*time.Millisecond), zmq4.WithDialerMaxRetries(2000))
+	err := shell.Dial(info.Endpoint(info.ShellPort))
+	if err != nil {
+		_ = shell.Close()
+		return fail(fmt.Errorf("dial shell: %w", err))
+	}
+	c := &client{sess: sess, shell: shell, cmd: cmd, exited: exited}
+	c.info, err = c.exchange("kernel_info_request", map[string]any{})
+	if err != nil {
+		_ = shell.Close()
+		return fail(err)
+	}
+	return c, nil
 }
 
 // waitListening waits until the kernel listens on addr. Dialing a port
 // nobody listens on yet, with retries, can connect the socket to itself
 // (TCP simultaneous open, when the kernel picks the same ephemeral port),
 // which broke the ZMTP greeting now and then.
-func waitListening(t testing.TB, addr string) {
+func waitListening(addr string, exited <-chan struct{}) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		c, err := net.Dial("tcp", addr)
@@ -87,39 +136,69 @@ func waitListening(t testing.TB, addr string) {
 			self := c.LocalAddr().String() == c.RemoteAddr().String()
 			_ = c.Close()
 			if !self {
-				return
+				return nil
 			}
 		}
-		time.Sleep(5 * time.Millisecond)
+		select {
+		case <-exited:
+			return fmt.Errorf("the kernel exited before listening on %s", addr)
+		case <-time.After(5 * time.Millisecond):
+		}
 	}
-	t.Fatalf("the kernel did not listen on %s within 10s", addr)
+	return fmt.Errorf("the kernel did not listen on %s within 10s", addr)
 }
 
 func (c *client) close() {
 	_ = c.shell.Close()
 	_ = c.cmd.Process.Kill()
-	_ = c.cmd.Wait()
+	<-c.exited
 }
 
 // request sends a shell request and waits for its reply.
 func (c *client) request(t testing.TB, msgType string, content any) *wire.Message {
+	reply, err := c.exchange(msgType, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reply
+}
+
+// exchange sends a shell request and waits for its reply, or for the
+// kernel to exit.
+func (c *client) exchange(msgType string, content any) (*wire.Message, error) {
 	m, _ := c.sess.New(msgType, nil, content)
 	frames, _ := c.sess.Encode(m)
 	if err := c.shell.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
-		t.Fatal(err)
+		return nil, fmt.Errorf("send %s: %w", msgType, err)
 	}
-	for {
-		raw, err := c.shell.Recv()
-		if err != nil {
-			t.Fatal(err)
+	type result struct {
+		reply *wire.Message
+		err   error
+	}
+	got := make(chan result, 1)
+	go func() {
+		for {
+			raw, err := c.shell.Recv()
+			if err != nil {
+				got <- result{err: fmt.Errorf("receive the %s reply: %w", msgType, err)}
+				return
+			}
+			reply, err := c.sess.Decode(raw.Frames)
+			if err != nil {
+				got <- result{err: fmt.Errorf("decode the %s reply: %w", msgType, err)}
+				return
+			}
+			if reply.ParentHeader.MsgID == m.Header.MsgID {
+				got <- result{reply: reply}
+				return
+			}
 		}
-		reply, err := c.sess.Decode(raw.Frames)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if reply.ParentHeader.MsgID == m.Header.MsgID {
-			return reply
-		}
+	}()
+	select {
+	case r := <-got:
+		return r.reply, r.err
+	case <-c.exited:
+		return nil, fmt.Errorf("the kernel exited before its %s reply", msgType)
 	}
 }
 
@@ -128,9 +207,8 @@ func (c *client) request(t testing.TB, msgType string, content any) *wire.Messag
 func BenchmarkStartToKernelInfo(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		c := startKernel(b)
-		reply := c.request(b, "kernel_info_request", map[string]any{})
-		if reply.Header.MsgType != "kernel_info_reply" {
-			b.Fatalf("got %s", reply.Header.MsgType)
+		if c.info.Header.MsgType != "kernel_info_reply" {
+			b.Fatalf("got %s", c.info.Header.MsgType)
 		}
 		b.StopTimer()
 		c.close()
@@ -142,7 +220,6 @@ func BenchmarkStartToKernelInfo(b *testing.B) {
 func BenchmarkTrivialCell(b *testing.B) {
 	c := startKernel(b)
 	defer c.close()
-	c.request(b, "kernel_info_request", map[string]any{})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		reply := c.request(b, "execute_request", map[string]any{"code": "1 + 1", "silent": false})
@@ -158,7 +235,7 @@ func BenchmarkTrivialCell(b *testing.B) {
 func TestKernelAnswersOverRealSockets(t *testing.T) {
 	c := startKernel(t)
 	defer c.close()
-	reply := c.request(t, "kernel_info_request", map[string]any{})
+	reply := c.info
 	var info struct {
 		ProtocolVersion string `json:"protocol_version"`
 		LanguageInfo    struct {
