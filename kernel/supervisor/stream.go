@@ -2,10 +2,8 @@ package supervisor
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,13 +25,232 @@ var streamNames = [2]string{"stdout", "stderr"}
 // printed by the cell and is shown as ordinary output.
 const crashGrace = time.Second
 
-// streams reads a worker's stdout and stderr, takes out the worker's
-// markers, and hands the text to the current sink in batches.
-type streams struct {
+// eventWait bounds how long an event waits for the text written before it:
+// a stream a child process holds open may never show the marker.
+const eventWait = 2 * time.Second
+
+// flushEvery is how often the text that arrived is sent to the notebook.
+const flushEvery = 50 * time.Millisecond
+
+// router moves one worker's output to the sinks of the cells. It is one
+// goroutine (run) that owns all output state: the two stream readers and
+// the event reader send it what they read, the supervisor sends it calls
+// (set the sink, end the cell, …), and it alone calls the sinks. So
+// nothing in it is locked, and the order of what reaches a notebook is
+// the order the router handles it in: text first, then the event written
+// after it.
+type router struct {
 	prefix []byte // the worker's marker prefix
 
-	mu        sync.Mutex
-	cond      *sync.Cond
+	pieces chan streamPiece   // from the stream readers
+	events chan routedEvent   // from the event reader, in the worker's order
+	calls  chan func(*output) // from the supervisor
+
+	bothEOF chan struct{} // closed when both streams have ended
+	stopped chan struct{} // closed when run has returned
+
+	afterMu sync.Mutex // serializes calls once run has returned
+	out     *output    // owned by run, or after it by the holder of afterMu
+}
+
+// streamPiece is what a stream reader read: text or a marker, or the
+// stream's end.
+type streamPiece struct {
+	which int
+	piece piece
+	eof   bool
+}
+
+// routedEvent is a worker event the router hands on in its place: after the
+// text written before its marker seq, before the text written after it.
+type routedEvent struct {
+	seq     int64
+	arrived time.Time
+	// releaseHeld lets held-back stderr text go out first: the worker
+	// answered a request, so it is alive.
+	releaseHeld bool
+	give        func(*Sink) // gives the event to the current sink, or nil
+	then        func()      // runs after the event went out, or nil
+}
+
+func newRouter(token string) *router {
+	r := &router{
+		prefix:  []byte(protocol.MarkerPrefix(token)),
+		pieces:  make(chan streamPiece, 64),
+		events:  make(chan routedEvent, 16),
+		calls:   make(chan func(*output)),
+		bothEOF: make(chan struct{}),
+		stopped: make(chan struct{}),
+		out:     newOutput(),
+	}
+	go r.run()
+	return r
+}
+
+// run is the router's goroutine. It ends once both streams and the event
+// pipe have ended and every event went out.
+func (r *router) run() {
+	defer close(r.stopped)
+	tick := time.NewTicker(flushEvery)
+	defer tick.Stop()
+	o := r.out
+	var waiting []routedEvent
+	eofs, events := 0, r.events
+	// deliverReady hands on the events whose text has all arrived, or that
+	// waited eventWait for it.
+	deliverReady := func() {
+		for len(waiting) > 0 && (o.textArrived(waiting[0].seq) || time.Since(waiting[0].arrived) > eventWait) {
+			o.deliver(waiting[0])
+			waiting = waiting[1:]
+		}
+	}
+	for eofs < 2 || events != nil || len(waiting) > 0 {
+		select {
+		case p := <-r.pieces:
+			switch {
+			case p.eof:
+				o.eof[p.which] = true
+				if eofs++; eofs == 2 {
+					close(r.bothEOF)
+				}
+			case p.piece.kind == "":
+				o.text(p.which, p.piece.text)
+			default:
+				o.marker(p.which, p.piece)
+			}
+			deliverReady()
+		case ev, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
+			waiting = append(waiting, ev)
+			deliverReady()
+		case call := <-r.calls:
+			call(o)
+		case <-tick.C:
+			o.flush()
+			deliverReady()
+		}
+	}
+}
+
+// do runs call with the output state, in the router's goroutine (or, once
+// that has ended, alone), and returns when it is done.
+func (r *router) do(call func(*output)) {
+	done := make(chan struct{})
+	select {
+	case r.calls <- func(o *output) { call(o); close(done) }:
+		<-done
+	case <-r.stopped:
+		r.afterMu.Lock()
+		defer r.afterMu.Unlock()
+		call(r.out)
+	}
+}
+
+// read consumes one stream until EOF and passes what it reads to the router.
+func (r *router) read(which int, src io.Reader) {
+	buf := make([]byte, 64*1024)
+	d := demux{prefix: r.prefix}
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			for _, p := range d.split(buf[:n]) {
+				// buf is read into again while the router may still hold the piece.
+				p.text = bytes.Clone(p.text)
+				r.pieces <- streamPiece{which: which, piece: p}
+			}
+		}
+		if err != nil {
+			if rest := d.rest(); len(rest) > 0 {
+				r.pieces <- streamPiece{which: which, piece: piece{text: bytes.Clone(rest)}}
+			}
+			r.pieces <- streamPiece{which: which, eof: true}
+			return
+		}
+	}
+}
+
+// event queues a worker event; the router hands it on in its place.
+func (r *router) event(ev routedEvent) {
+	ev.arrived = time.Now()
+	r.events <- ev
+}
+
+// eventsEnded tells the router the event pipe has closed.
+func (r *router) eventsEnded() { close(r.events) }
+
+// waitEOF waits until both streams ended or timeout passed. Child processes
+// a cell started may hold the pipes open after the worker died.
+func (r *router) waitEOF(timeout time.Duration) {
+	select {
+	case <-r.bothEOF:
+	case <-time.After(timeout):
+	}
+}
+
+// flush sends the text that may go out now.
+func (r *router) flush() { r.do((*output).flush) }
+
+// setSink directs future output to sink, with a fresh output limit; what
+// is queued goes to the previous sink first.
+func (r *router) setSink(sink *Sink, limit *limiter) {
+	r.do(func(o *output) {
+		o.flush()
+		o.sink, o.limit, o.idle = sink, limit, false
+	})
+}
+
+// remember records the sink of the cell of request id: text of goroutines
+// the cell leaves running goes there while no other cell runs, and always
+// if the sink KeepsLateOutput.
+func (r *router) remember(id int64, sink *Sink, limit *limiter) {
+	r.do(func(o *output) { o.late[id] = lateOutput{sink, limit} })
+}
+
+// endCell marks the sink's cell as ended: text of an earlier cell's
+// goroutines that arrives from now on goes to that cell's sink.
+func (r *router) endCell() {
+	r.do(func(o *output) {
+		o.flush()
+		o.idle = true
+	})
+}
+
+// currentSink returns the sink output goes to.
+func (r *router) currentSink() (sink *Sink) {
+	r.do(func(o *output) { sink = o.sink })
+	return sink
+}
+
+// notice returns what the limiter held back of a cell's output, in words.
+func (r *router) notice(limit *limiter) (msg string) {
+	r.do(func(*output) { msg = limit.notice() })
+	return msg
+}
+
+// workerEnded lets all queued text go out, held-back text stays a crash
+// report now, and returns the report and the interpreter's panic frames.
+func (r *router) workerEnded() (crash string, frames []string) {
+	r.do(func(o *output) {
+		o.workerAlive = false
+		o.release()
+		crash, frames = o.takeCrash()
+	})
+	return crash, frames
+}
+
+// release lets all queued text go out: the worker has ended, so no event
+// will come to order it against.
+func (r *router) release() { r.do((*output).release) }
+
+// forgetFrames drops the panic frames of a cell that ended normally.
+func (r *router) forgetFrames() { r.do(func(o *output) { o.frames = nil }) }
+
+// output is the router's state: the text waiting to go out, the events'
+// places in it, the crash report held back, and where output goes.
+type output struct {
 	passed    [2]int64 // the last sync marker seen on each stream
 	eof       [2]bool
 	pending   [2][]chunk
@@ -48,13 +265,16 @@ type streams struct {
 	frames      []string // interpreter panic frames ("3:5: panic: main.f(...)")
 	workerAlive bool
 
-	emitMu sync.Mutex // serializes calls into the sink
-	sink   *Sink
-	limit  *limiter
-	idle   bool // the sink's cell has ended: no cell runs
+	sink  *Sink
+	limit *limiter
+	idle  bool // the sink's cell has ended: no cell runs
 
 	origin [2]int64             // the request whose goroutine writes now (a "from" marker), or 0
 	late   map[int64]lateOutput // the sinks of earlier cells, by request ID
+}
+
+func newOutput() *output {
+	return &output{atLine: [2]bool{true, true}, workerAlive: true, late: map[int64]lateOutput{}}
 }
 
 // lateOutput is where text of an ended cell's goroutines goes.
@@ -72,105 +292,68 @@ type chunk struct {
 	b      []byte
 }
 
-// queue appends text to a stream's pending chunks. Callers hold s.mu.
-func (s *streams) queue(which int, b []byte) {
+// queue appends text to a stream's pending chunks.
+func (o *output) queue(which int, b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	tag, origin := s.passed[which], s.origin[which]
-	if n := len(s.pending[which]); n > 0 && s.pending[which][n-1].after == tag && s.pending[which][n-1].origin == origin {
-		s.pending[which][n-1].b = append(s.pending[which][n-1].b, b...)
+	tag, origin := o.passed[which], o.origin[which]
+	if n := len(o.pending[which]); n > 0 && o.pending[which][n-1].after == tag && o.pending[which][n-1].origin == origin {
+		o.pending[which][n-1].b = append(o.pending[which][n-1].b, b...)
 		return
 	}
-	s.pending[which] = append(s.pending[which], chunk{after: tag, origin: origin, b: append([]byte(nil), b...)})
-}
-
-func newStreams(token string) *streams {
-	s := &streams{prefix: []byte(protocol.MarkerPrefix(token)), atLine: [2]bool{true, true}, workerAlive: true}
-	s.cond = sync.NewCond(&s.mu)
-	return s
-}
-
-// read consumes one stream until EOF.
-func (s *streams) read(which int, r io.Reader) {
-	buf := make([]byte, 64*1024)
-	d := demux{prefix: s.prefix}
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			for _, p := range d.split(buf[:n]) {
-				if p.kind == "" {
-					s.text(which, p.text)
-				} else {
-					s.marker(which, p)
-				}
-			}
-		}
-		if err != nil {
-			s.text(which, d.rest())
-			s.mu.Lock()
-			s.eof[which] = true
-			s.cond.Broadcast()
-			s.mu.Unlock()
-			return
-		}
-	}
+	o.pending[which] = append(o.pending[which], chunk{after: tag, origin: origin, b: append([]byte(nil), b...)})
 }
 
 // marker acts on one of the worker's markers on a stream.
-func (s *streams) marker(which int, p piece) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (o *output) marker(which int, p piece) {
 	switch p.kind {
 	case "sync":
-		if seq, err := strconv.ParseInt(p.payload, 10, 64); err == nil && seq > s.passed[which] {
-			s.passed[which] = seq
-			s.cond.Broadcast()
+		if seq, err := strconv.ParseInt(p.payload, 10, 64); err == nil && seq > o.passed[which] {
+			o.passed[which] = seq
 		}
 	case "frame":
-		s.frames = append(s.frames, p.payload)
+		o.frames = append(o.frames, p.payload)
 	case "from":
-		s.origin[which], _ = strconv.ParseInt(p.payload, 10, 64)
+		o.origin[which], _ = strconv.ParseInt(p.payload, 10, 64)
 	case "plain":
 		// A compiled program's stderr follows: its "panic:" is its own.
-		s.plain = p.payload == "1"
+		o.plain = p.payload == "1"
 	}
 }
 
 // text queues text for the sink, holding back what looks like a crash
 // report on stderr.
-func (s *streams) text(which int, b []byte) {
+func (o *output) text(which int, b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if which == stderr && !s.plain {
+	if which == stderr && !o.plain {
 		// A line that may yet become the start of a crash report waits for
 		// the rest of its head ("runtime: gorou" + "tine stack exceeds").
-		b = append(s.headPart, b...)
-		s.headPart = nil
-		if cut := bytes.LastIndexByte(b, '\n') + 1; !s.crashing && (cut > 0 || s.atLine[stderr]) && mayBeCrashHead(b[cut:]) {
-			s.headPart = append([]byte(nil), b[cut:]...)
+		b = append(o.headPart, b...)
+		o.headPart = nil
+		if cut := bytes.LastIndexByte(b, '\n') + 1; !o.crashing && (cut > 0 || o.atLine[stderr]) && mayBeCrashHead(b[cut:]) {
+			o.headPart = append([]byte(nil), b[cut:]...)
 			b = b[:cut]
 			if len(b) == 0 {
 				return
 			}
 		}
-		if s.crashing {
-			s.crash = append(s.crash, b...)
+		if o.crashing {
+			o.crash = append(o.crash, b...)
 			return
 		}
-		if k := crashStart(b, s.atLine[stderr]); k >= 0 {
-			s.queue(stderr, b[:k])
-			s.crashing = true
-			s.crashSince = time.Now()
-			s.crash = append([]byte(nil), b[k:]...)
+		if k := crashStart(b, o.atLine[stderr]); k >= 0 {
+			o.queue(stderr, b[:k])
+			o.crashing = true
+			o.crashSince = time.Now()
+			o.crash = append([]byte(nil), b[k:]...)
 			return
 		}
 	}
-	s.queue(which, b)
-	s.atLine[which] = b[len(b)-1] == '\n'
+	o.queue(which, b)
+	o.atLine[which] = b[len(b)-1] == '\n'
 }
 
 // crashHeads begin the lines that start a Go runtime crash report.
@@ -205,62 +388,25 @@ func crashStart(b []byte, atLineStart bool) int {
 	return first
 }
 
-// waitFor blocks until both streams have passed sync marker seq (or ended,
-// or timeout passed), so an event is published after the text before it.
-func (s *streams) waitFor(seq int64, timeout time.Duration) {
-	deadline := time.Now().Add(timeout)
-	timer := time.AfterFunc(timeout, func() {
-		s.mu.Lock()
-		s.cond.Broadcast()
-		s.mu.Unlock()
-	})
-	defer timer.Stop()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for !((s.passed[stdout] >= seq || s.eof[stdout]) && (s.passed[stderr] >= seq || s.eof[stderr])) {
-		if time.Now().After(deadline) {
-			return
-		}
-		s.cond.Wait()
-	}
+// textArrived reports whether both streams have passed sync marker seq (or
+// ended): all text written before event seq is here.
+func (o *output) textArrived(seq int64) bool {
+	return (o.passed[stdout] >= seq || o.eof[stdout]) && (o.passed[stderr] >= seq || o.eof[stderr])
 }
 
-// waitEOF waits until both streams ended or timeout passed. Child processes
-// a cell started may hold the pipes open after the worker died.
-func (s *streams) waitEOF(timeout time.Duration) {
-	deadline := time.Now().Add(timeout)
-	for {
-		s.mu.Lock()
-		done := s.eof[stdout] && s.eof[stderr]
-		s.mu.Unlock()
-		if done || time.Now().After(deadline) {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// flush hands the sink the text that may go out now: what was written
+// flush hands the sinks the text that may go out now: what was written
 // before the marker of the next undelivered event. A crash report held
 // for longer than crashGrace in a live worker is released as plain text.
-func (s *streams) flush() {
-	s.emitMu.Lock()
-	defer s.emitMu.Unlock()
-	s.flushLocked()
-}
-
-// flushLocked is flush for callers that hold emitMu.
-func (s *streams) flushLocked() {
-	s.mu.Lock()
-	if len(s.headPart) > 0 && !s.crashing {
+func (o *output) flush() {
+	if len(o.headPart) > 0 && !o.crashing {
 		// Nothing more came: it was a line of the cell's own ("pan" …).
-		s.queue(stderr, s.headPart)
-		s.atLine[stderr] = false
-		s.headPart = nil
+		o.queue(stderr, o.headPart)
+		o.atLine[stderr] = false
+		o.headPart = nil
 	}
-	if s.crashing && s.workerAlive && time.Since(s.crashSince) > crashGrace {
-		s.queue(stderr, s.crash)
-		s.crashing, s.crash = false, nil
+	if o.crashing && o.workerAlive && time.Since(o.crashSince) > crashGrace {
+		o.queue(stderr, o.crash)
+		o.crashing, o.crash = false, nil
 	}
 	type batch struct {
 		to   lateOutput
@@ -275,90 +421,55 @@ func (s *streams) flushLocked() {
 		}
 		out = append(out, batch{to, streamNames[which], append([]byte(nil), b...)})
 	}
-	current := lateOutput{s.sink, s.limit}
-	for which := range s.pending {
-		keep := s.pending[which][:0]
-		for _, c := range s.pending[which] {
-			to, known := s.late[c.origin]
+	current := lateOutput{o.sink, o.limit}
+	for which := range o.pending {
+		keep := o.pending[which][:0]
+		for _, c := range o.pending[which] {
+			to, known := o.late[c.origin]
 			switch {
-			case c.after > s.delivered:
+			case c.after > o.delivered:
 				keep = append(keep, c)
-			case known && (s.idle || to.sink.KeepsLateOutput):
+			case known && (o.idle || to.sink.KeepsLateOutput):
 				add(to, which, c.b)
 			default:
 				add(current, which, c.b)
 			}
 		}
-		s.pending[which] = keep
+		o.pending[which] = keep
 	}
-	s.mu.Unlock()
-	for _, o := range out {
-		if o.to.sink == nil || o.to.sink.Stream == nil {
+	for _, b := range out {
+		if b.to.sink == nil || b.to.sink.Stream == nil {
 			continue
 		}
-		if shown := o.to.limit.admit(o.b); len(shown) > 0 {
-			o.to.sink.Stream(o.name, string(shown))
+		if shown := b.to.limit.admit(b.b); len(shown) > 0 {
+			b.to.sink.Stream(b.name, string(shown))
 		}
 	}
-}
-
-// remember records the sink of the cell of request id: text of goroutines
-// the cell leaves running goes there while no other cell runs, and always
-// if the sink KeepsLateOutput.
-func (s *streams) remember(id int64, sink *Sink, limit *limiter) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.late == nil {
-		s.late = map[int64]lateOutput{}
-	}
-	s.late[id] = lateOutput{sink, limit}
-}
-
-// endCell marks the sink's cell as ended: text of an earlier cell's
-// goroutines that arrives from now on goes to that cell's sink.
-func (s *streams) endCell() {
-	s.flush()
-	s.mu.Lock()
-	s.idle = true
-	s.mu.Unlock()
 }
 
 // deliver hands an event to the sink in its place: after the text written
 // before its marker, before the text written after it.
-func (s *streams) deliver(seq int64, give func(sink *Sink)) {
-	s.emitMu.Lock()
-	defer s.emitMu.Unlock()
-	s.flushLocked()
-	s.mu.Lock()
-	sink := s.sink
-	s.mu.Unlock()
-	if give != nil && sink != nil {
-		give(sink)
+func (o *output) deliver(ev routedEvent) {
+	if ev.releaseHeld {
+		o.releaseHeldText()
 	}
-	s.mu.Lock()
-	if seq > s.delivered {
-		s.delivered = seq
+	o.flush()
+	if ev.give != nil && o.sink != nil {
+		ev.give(o.sink)
 	}
-	s.mu.Unlock()
+	if ev.seq > o.delivered {
+		o.delivered = ev.seq
+	}
+	if ev.then != nil {
+		ev.then()
+	}
 }
 
 // release lets all queued text go out: the worker has ended, so no event
 // will come to order it against.
-func (s *streams) release() {
-	s.mu.Lock()
-	s.delivered = math.MaxInt64
-	s.mu.Unlock()
-	s.flush()
-}
-
-// setSink directs future output to sink, with a fresh output limit.
-func (s *streams) setSink(sink *Sink, limit *limiter) {
-	s.flush() // what is queued belongs to the previous sink
-	s.emitMu.Lock()
-	defer s.emitMu.Unlock()
-	s.mu.Lock()
-	s.sink, s.limit, s.idle = sink, limit, false
-	s.mu.Unlock()
+func (o *output) release() {
+	o.delivered = math.MaxInt64
+	o.flush()
 }
 
 // releaseHeldText lets stderr text held back as a possible crash report go
@@ -366,153 +477,19 @@ func (s *streams) setSink(sink *Sink, limit *limiter) {
 // answered a request) and the text has none of a real report's goroutine
 // traces: the cell printed "panic: …" itself. It then reaches the notebook
 // before the cell's reply, not after.
-func (s *streams) releaseHeldText() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.crashing || bytes.Contains(s.crash, []byte("\ngoroutine ")) {
+func (o *output) releaseHeldText() {
+	if !o.crashing || bytes.Contains(o.crash, []byte("\ngoroutine ")) {
 		return
 	}
-	s.queue(stderr, s.crash)
-	s.atLine[stderr] = len(s.crash) == 0 || s.crash[len(s.crash)-1] == '\n'
-	s.crashing, s.crash = false, nil
+	o.queue(stderr, o.crash)
+	o.atLine[stderr] = len(o.crash) == 0 || o.crash[len(o.crash)-1] == '\n'
+	o.crashing, o.crash = false, nil
 }
 
 // takeCrash returns the held crash report and the panic frames, and
 // forgets them.
-func (s *streams) takeCrash() (string, []string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, f := string(s.crash), s.frames
-	s.crash, s.frames, s.crashing = nil, nil, false
+func (o *output) takeCrash() (string, []string) {
+	c, f := string(o.crash), o.frames
+	o.crash, o.frames, o.crashing = nil, nil, false
 	return c, f
-}
-
-// forgetFrames drops the panic frames of a cell that ended normally.
-func (s *streams) forgetFrames() {
-	s.mu.Lock()
-	s.frames = nil
-	s.mu.Unlock()
-}
-
-// limiter caps how much of a cell's output is sent to the notebook; the
-// rest goes to a file in the kernel's private directory, and a notice says
-// where, so nothing is lost silently. The file is bounded too: it keeps the
-// first and the last part of the rest, and says how much was dropped
-// between them.
-type limiter struct {
-	max     int64  // bytes the notebook shows
-	saveMax int64  // bytes the file keeps (0: 64 MiB)
-	dir     string // where the file goes ("": the system's temporary directory)
-
-	shown   int64
-	dropped int64 // bytes not shown
-	saved   int64 // bytes written to the file's head
-	tail    []byte
-	tailAt  int   // next write position in tail, once it is full
-	skipped int64 // bytes neither shown nor saved
-	file    *os.File
-	fileErr error
-}
-
-func (l *limiter) admit(b []byte) []byte {
-	if l == nil {
-		return b
-	}
-	room := l.max - l.shown
-	if room >= int64(len(b)) {
-		l.shown += int64(len(b))
-		return b
-	}
-	if room < 0 {
-		room = 0
-	}
-	shown, rest := b[:room], b[room:]
-	// Cut at a line end so the notebook does not show half a line.
-	if i := bytes.LastIndexByte(shown, '\n'); i >= 0 {
-		shown, rest = b[:i+1], b[i+1:]
-	}
-	l.shown += int64(len(shown))
-	l.max = l.shown // nothing more after the first overflow
-	l.dropped += int64(len(rest))
-	l.save(rest)
-	return shown
-}
-
-// save keeps b in the overflow file's head while there is room, and the
-// latest bytes after that in a tail buffer written at the end.
-func (l *limiter) save(b []byte) {
-	if l.saveMax <= 0 {
-		l.saveMax = 64 << 20
-	}
-	if l.file == nil && l.fileErr == nil {
-		l.file, l.fileErr = os.CreateTemp(l.dir, "golab-output-*.txt") // mode 0600
-	}
-	headMax := l.saveMax - l.saveMax/4
-	if n := min(int64(len(b)), headMax-l.saved); n > 0 && l.file != nil {
-		if _, err := l.file.Write(b[:n]); err != nil && l.fileErr == nil {
-			l.fileErr = err
-		}
-		l.saved += n
-		b = b[n:]
-	}
-	tailMax := int(l.saveMax / 4)
-	for len(b) > 0 {
-		if len(l.tail) < tailMax {
-			n := min(len(b), tailMax-len(l.tail))
-			l.tail = append(l.tail, b[:n]...)
-			b = b[n:]
-			continue
-		}
-		// Full: overwrite the oldest bytes, as a ring.
-		n := min(len(b), tailMax-l.tailAt)
-		copy(l.tail[l.tailAt:], b[:n])
-		l.skipped += int64(n)
-		l.tailAt = (l.tailAt + n) % tailMax
-		b = b[n:]
-	}
-}
-
-// notice describes what was held back, writes the file's tail and closes
-// it, or returns "" when nothing was held back.
-func (l *limiter) notice() string {
-	if l == nil || l.dropped == 0 {
-		return ""
-	}
-	msg := fmt.Sprintf("\n[golab] This cell printed %s more than the notebook shows (the limit is %s per cell).",
-		size(l.dropped), size(l.shown))
-	if l.file != nil {
-		tail := append(append([]byte(nil), l.tail[l.tailAt:]...), l.tail[:l.tailAt]...)
-		if l.skipped > 0 {
-			fmt.Fprintf(l.file, "\n[golab: %d bytes (%s) of output were dropped here]\n", l.skipped, size(l.skipped))
-		}
-		if _, err := l.file.Write(tail); err != nil && l.fileErr == nil {
-			l.fileErr = err
-		}
-		if l.skipped > 0 {
-			msg += fmt.Sprintf(" The first %s and the last %s of the rest are in %s; %s between them were dropped.",
-				size(l.saved), size(int64(len(tail))), l.file.Name(), size(l.skipped))
-		} else {
-			msg += fmt.Sprintf(" The rest is in %s.", l.file.Name())
-		}
-		msg += " (The file is removed when the kernel shuts down.)"
-		if err := l.file.Close(); err != nil && l.fileErr == nil {
-			l.fileErr = err
-		}
-		if l.fileErr != nil {
-			msg += fmt.Sprintf(" (Writing it failed: %v.)", l.fileErr)
-		}
-	} else if l.fileErr != nil {
-		msg += fmt.Sprintf(" It could not be saved: %v.", l.fileErr)
-	}
-	return msg + "\n"
-}
-
-func size(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

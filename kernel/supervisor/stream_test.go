@@ -1,8 +1,14 @@
 package supervisor
 
 import (
+	"io"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // What the stderr reader holds back as a crash report, and what it lets
@@ -25,7 +31,7 @@ func TestCrashReportIsFoundInAnyPieces(t *testing.T) {
 	}
 	for _, c := range cases {
 		for _, piece := range []int{1, 3, 16, 1 << 20} {
-			s := newStreams("token")
+			s := newOutput()
 			for i := 0; i < len(c.text); i += piece {
 				s.text(stderr, []byte(c.text[i:min(i+piece, len(c.text))]))
 			}
@@ -41,5 +47,75 @@ func TestCrashReportIsFoundInAnyPieces(t *testing.T) {
 				t.Errorf("%s: released %v, want %v", c.name, released, c.releasable)
 			}
 		}
+	}
+}
+
+// orderSink is a sink that records what reaches it, in order.
+type orderSink struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (r *orderSink) sink() *Sink {
+	add := func(s string) {
+		r.mu.Lock()
+		r.got = append(r.got, s)
+		r.mu.Unlock()
+	}
+	return &Sink{
+		Stream:  func(name, text string) { add(name + ":" + text) },
+		Display: func(o protocol.Output) { add("display:" + o.Kind) },
+	}
+}
+
+func (r *orderSink) seen() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.got...)
+}
+
+// The router hands an event on after the text written before it and
+// before the text written after it, whichever pipe is read first.
+func TestRouterKeepsTextAndEventsInOrder(t *testing.T) {
+	const token = "tok"
+	cases := []struct {
+		name        string
+		eventsFirst bool // the event pipe is read before the streams
+	}{
+		{"text arrives first", false},
+		{"event arrives first", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRouter(token)
+			var rec orderSink
+			r.setSink(rec.sink(), nil)
+			outR, outW := io.Pipe()
+			errR, errW := io.Pipe()
+			go r.read(stdout, outR)
+			go r.read(stderr, errR)
+			marker := protocol.SyncMarker(token, 1)
+			event := func() {
+				r.event(routedEvent{seq: 1, give: func(s *Sink) { s.Display(protocol.Output{Kind: "shown"}) }})
+			}
+			if c.eventsFirst {
+				event()
+				time.Sleep(3 * flushEvery) // the router must hold it meanwhile
+			}
+			io.WriteString(outW, "before\n"+marker+"after\n")
+			io.WriteString(errW, marker)
+			if !c.eventsFirst {
+				event()
+			}
+			outW.Close()
+			errW.Close()
+			r.eventsEnded()
+			<-r.stopped
+			r.flush()
+			want := []string{"stdout:before\n", "display:shown", "stdout:after\n"}
+			if got := rec.seen(); !slices.Equal(got, want) {
+				t.Errorf("the sink saw %q, want %q", got, want)
+			}
+		})
 	}
 }

@@ -158,17 +158,16 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	req := protocol.Request{Op: protocol.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
 	ev, alive := p.callCell(req, sink, limit)
 	if alive && ev.Status == "error" && ev.Error != nil && ev.Error.Name == protocol.ChangedDefinition {
-		p.streams.flush()
-		p.streams.endCell()
+		p.output.endCell()
 		if p, ev, alive = s.redefine(code, req, sink, limit, ev); p == nil {
 			return errorResult("worker unavailable", ev.Error.Value, ev.Error.Traceback)
 		}
 	}
-	defer p.streams.endCell()
+	defer p.output.endCell()
 	var res Result
 	if alive {
-		p.streams.flush()
-		p.streams.forgetFrames()
+		p.output.flush()
+		p.output.forgetFrames()
 		res = Result{Status: ev.Status, Data: ev.Result, Error: ev.Error, UserExpressions: ev.UserExpressions}
 		s.mu.Lock()
 		s.history = append(s.history, ranCell{code: code, failed: ev.Status != "ok"})
@@ -176,7 +175,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	} else {
 		res = s.workerDied(p, code)
 	}
-	if notice := limit.notice(); notice != "" && sink.Stream != nil {
+	if notice := p.output.notice(limit); notice != "" && sink.Stream != nil {
 		sink.Stream("stderr", notice)
 	}
 	if res.Status == "" {
@@ -207,10 +206,10 @@ func (s *Supervisor) redefine(code string, req protocol.Request, sink *Sink, lim
 // callCell sends an execute request to the worker with sink taking the
 // cell's output and input requests, and waits for its end.
 func (p *process) callCell(req protocol.Request, sink *Sink, limit *limiter) (protocol.Event, bool) {
-	p.streams.setSink(sink, limit)
+	p.output.setSink(sink, limit)
 	p.inputSink.Store(sink)
 	req.ID = p.newID()
-	p.streams.remember(req.ID, sink, limit)
+	p.output.remember(req.ID, sink, limit)
 	return p.call(req)
 }
 
@@ -239,12 +238,8 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 // explainEnd collects what a dead worker left (its crash report, its exit
 // status, its memory) and says in the learner's words why it ended.
 func (s *Supervisor) explainEnd(p *process, code string, interrupted bool) Result {
-	p.streams.waitEOF(300 * time.Millisecond)
-	p.streams.mu.Lock()
-	p.streams.workerAlive = false
-	p.streams.mu.Unlock()
-	p.streams.release()
-	crash, frames := p.streams.takeCrash()
+	p.output.waitEOF(300 * time.Millisecond)
+	crash, frames := p.output.workerEnded()
 	end := workerEnd{
 		crash: crash, frames: frames, code: code, earlier: s.cellSources(),
 		exit: p.exitDescription(), killedBySignal: p.killedBySignal(),
@@ -415,7 +410,7 @@ type process struct {
 	memLimit int64  // bytes of resident memory it may use, or <= 0
 	log      *log.Logger
 	requests io.WriteCloser
-	streams  *streams
+	output   *router // the worker's stdout, stderr and events, to the cells' sinks
 
 	lifecycle atomic.Int32 // a workerState, changed only by moveTo
 
@@ -494,19 +489,19 @@ func (s *Supervisor) start() (*process, error) {
 		memLimit: s.opts.Limits.WorkerMemory,
 		log:      s.opts.Log,
 		requests: reqW,
-		streams:  newStreams(token),
+		output:   newRouter(token),
 		waiting:  make(chan protocol.Event, 1),
 		done:     make(chan struct{}),
 	}
-	go p.streams.read(stdout, outR)
-	go p.streams.read(stderr, errR)
+	go p.output.read(stdout, outR)
+	go p.output.read(stderr, errR)
 	ready := make(chan error, 1)
 	go p.readEvents(evR, ready)
 	go func() {
 		p.waitErr = cmd.Wait()
 		close(p.done)
 	}()
-	go p.flushLoop()
+	go p.watchLoop()
 	select {
 	case err := <-ready:
 		if err != nil {
@@ -515,9 +510,8 @@ func (s *Supervisor) start() (*process, error) {
 		}
 		p.moveTo(idle)
 	case <-p.done:
-		p.streams.waitEOF(time.Second)
-		p.streams.release()
-		crash, _ := p.streams.takeCrash()
+		p.output.waitEOF(time.Second)
+		crash, _ := p.output.workerEnded()
 		return nil, fmt.Errorf("the Go worker exited at start (%s): %s", p.exitDescription(), strings.TrimSpace(crash))
 	case <-time.After(30 * time.Second):
 		p.kill()
@@ -543,9 +537,7 @@ func (s *Supervisor) watch(p *process) {
 	if !current || p.state() == ending {
 		return
 	}
-	p.streams.mu.Lock()
-	sink := p.streams.sink
-	p.streams.mu.Unlock()
+	sink := p.output.currentSink()
 	res := s.explainEnd(p, "", false)
 	_, report, err := s.restart()
 	lines := append([]string{"\n[golab] While no cell was running, a goroutine left running by an earlier cell stopped the Go worker:"}, res.Error.Traceback...)
@@ -577,9 +569,11 @@ func makePipes(names ...string) ([][2]*os.File, error) {
 	return pipes, nil
 }
 
-// readEvents dispatches the worker's events until its event pipe closes.
+// readEvents passes the worker's events to the router until its event
+// pipe closes.
 func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 	defer r.Close()
+	defer p.output.eventsEnded()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 512*1024*1024)
 	first := true
@@ -589,28 +583,29 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 			p.log.Printf("worker sent an unreadable event: %v", err)
 			continue
 		}
+		routed := routedEvent{seq: ev.Seq}
 		if first {
 			first = false
 			if ev.Op != protocol.EvReady {
 				ready <- fmt.Errorf("the Go worker said %q before it was ready", ev.Op)
 				return
 			}
-			p.streams.deliver(ev.Seq, nil)
+			p.output.event(routed)
 			ready <- nil
 			continue
 		}
-		// Publish the text written before this event first.
-		p.streams.waitFor(ev.Seq, 2*time.Second)
 		switch ev.Op {
 		case protocol.EvOutput:
-			p.streams.deliver(ev.Seq, func(sink *Sink) {
-				if sink.Display != nil && ev.Output != nil {
-					sink.Display(*ev.Output)
+			if ev.Output != nil {
+				out := *ev.Output
+				routed.give = func(sink *Sink) {
+					if sink.Display != nil {
+						sink.Display(out)
+					}
 				}
-			})
+			}
 		case protocol.EvInputRequest:
-			p.streams.deliver(ev.Seq, nil)
-			go p.answerInput(ev)
+			routed.then = func() { go p.answerInput(ev) }
 		case protocol.EvDone:
 			p.reqMu.Lock()
 			want := p.inFlightID
@@ -618,17 +613,20 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 			if ev.ID != want {
 				// Not the answer awaited: something else wrote to the event pipe.
 				p.log.Printf("the worker answered request %d while %d is awaited: ignored", ev.ID, want)
-				p.streams.deliver(ev.Seq, nil)
-				continue
+				break
 			}
 			// The worker is alive and done: stderr text held back because it
 			// looked like a crash report was only printed by the cell.
-			p.streams.releaseHeldText()
-			p.streams.deliver(ev.Seq, nil)
-			p.waiting <- ev
-		default:
-			p.streams.deliver(ev.Seq, nil)
+			routed.releaseHeld = true
+			routed.then = func() {
+				select {
+				case p.waiting <- ev:
+				default:
+					p.log.Printf("the worker's answer to request %d came when none was awaited: ignored", ev.ID)
+				}
+			}
 		}
+		p.output.event(routed)
 	}
 	if first {
 		ready <- errors.New("the Go worker closed its event pipe before it was ready")
@@ -786,19 +784,18 @@ func (p *process) exitDescription() string {
 	return "exit status 0"
 }
 
-// flushLoop batches stream output: every 50 ms, whatever arrived is sent;
-// and it watches the worker's memory.
-func (p *process) flushLoop() {
+// watchLoop watches the worker's memory until it exits, then lets the
+// rest of its output go out.
+func (p *process) watchLoop() {
 	t := time.NewTicker(50 * time.Millisecond)
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
 			p.watchMemory()
-			p.streams.flush()
 		case <-p.done:
-			p.streams.waitEOF(300 * time.Millisecond)
-			p.streams.release()
+			p.output.waitEOF(300 * time.Millisecond)
+			p.output.release()
 			return
 		}
 	}
