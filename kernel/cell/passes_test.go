@@ -95,7 +95,7 @@ func TestPassesGolden(t *testing.T) {
 			return TypeContext{Imports: []string{`"iter"`}, Decls: []string{"func count() int { return 3 }", "type pt struct{ n int }", "var p pt",
 				"var m map[string]int", "var names []string", "func big() int64 { return 2 }", "type small int",
 				"type list struct{ xs []string }", "func (l *list) All() iter.Seq2[int, string] { return nil }", "var l *list",
-				"func Idx[S ~[]E, E comparable](s S, v E) int { return 0 }"}}
+				"func Idx[S ~[]E, E comparable](s S, v E) int { return 0 }", "var early []chan int", "func pipeline(cs []chan int) [2]chan int { return [2]chan int{} }"}}
 		},
 	}
 	for _, p := range passes {

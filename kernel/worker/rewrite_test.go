@@ -248,6 +248,36 @@ n`, "6"},
 a, b := make(chan int, 1), make(chan int, 1)
 a <- 1
 total(a, b)`, "2"},
+		// Where only the types show a slice of channels: make, a struct
+		// field, a call's result, an array, an earlier cell's variable
+		// (yaegi: "reflect: call of reflect.Value.Len on int Value").
+		{"range over channel slices that only the types show", `type hub struct{ subs []chan string }
+func pair() []chan int { return []chan int{make(chan int, 1), make(chan int, 1)} }
+early := make([]chan int, 2)`, `cs := make([]chan int, 3)
+for i := range cs {
+	cs[i] = make(chan int, 1)
+	cs[i] <- i * 10
+}
+s := ""
+for i, c := range cs {
+	s += fmt.Sprint(i, <-c, " ")
+}
+h := hub{subs: []chan string{make(chan string, 1)}}
+h.subs[0] <- "x"
+for _, c := range h.subs {
+	s += <-c
+}
+for i, c := range pair() {
+	s += fmt.Sprint(i, cap(c))
+}
+var arr [2]chan int
+for i, c := range arr {
+	s += fmt.Sprint(i, c == nil)
+}
+for _, c := range early {
+	s += fmt.Sprint(c == nil)
+}
+s`, `"0 0 1 10 2 20 x0 11 10 true1 truetruetrue"`},
 		{"range over an int parameter", "", `func sum(k int) int { s := 0; for j := range k { s += j }; return s }
 sum(5)`, "10"},
 		{"range over an int constant", "const rounds = 3", `c := 0
