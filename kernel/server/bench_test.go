@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -252,4 +254,95 @@ func TestKernelAnswersOverRealSockets(t *testing.T) {
 	if string(reply.Content) == "" {
 		t.Fatal("empty execute_reply")
 	}
+}
+
+// BenchmarkCrashToNextCell measures what a learner waits for when a cell's
+// goroutine panics: the crash cell's reply (the worker died, the kernel
+// explained it and started a new worker) and then the next cell's answer.
+// Issue 16 measured 43 ms.
+func BenchmarkCrashToNextCell(b *testing.B) {
+	c := startKernel(b)
+	defer c.close()
+	status := func(code string) string {
+		reply := c.request(b, "execute_request", map[string]any{"code": code})
+		var content struct{ Status string }
+		if err := reply.DecodeContent(&content); err != nil {
+			b.Fatal(err)
+		}
+		return content.Status
+	}
+	status(`import "time"`)
+	b.ResetTimer()
+	for b.Loop() {
+		if got := status("go func() { panic(\"boom\") }()\ntime.Sleep(time.Minute)"); got != "error" {
+			b.Fatalf("the crash cell ended %q", got)
+		}
+		if got := status("1 + 1"); got != "ok" {
+			b.Fatalf("the cell after the crash ended %q", got)
+		}
+	}
+}
+
+// BenchmarkIdleMemory starts a kernel, runs one cell, and reports the
+// private memory (what the process alone holds, from /proc/PID/smaps_rollup)
+// of the kernel and of its worker: what each open notebook costs a
+// JupyterHub. Issue 16 measured 12 MiB for the kernel.
+func BenchmarkIdleMemory(b *testing.B) {
+	var kernel, worker float64
+	for b.Loop() {
+		c := startKernel(b)
+		c.request(b, "execute_request", map[string]any{"code": "1 + 1"})
+		pid := c.cmd.Process.Pid
+		kernel += privateMiB(b, pid)
+		children := childPIDs(b, pid)
+		if len(children) != 1 {
+			b.Fatalf("the kernel has %d child processes, want 1 worker", len(children))
+		}
+		worker += privateMiB(b, children[0])
+		c.close()
+	}
+	b.ReportMetric(kernel/float64(b.N), "MiB-kernel")
+	b.ReportMetric(worker/float64(b.N), "MiB-worker")
+}
+
+// privateMiB reads a process's private memory, clean and dirty, in MiB.
+func privateMiB(b *testing.B, pid int) float64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		b.Fatalf("read the memory of process %d: %v", pid, err)
+	}
+	var kB float64
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && (f[0] == "Private_Clean:" || f[0] == "Private_Dirty:") {
+			n, err := strconv.ParseFloat(f[1], 64)
+			if err != nil {
+				b.Fatalf("process %d: %q: %v", pid, line, err)
+			}
+			kB += n
+		}
+	}
+	return kB / 1024
+}
+
+// childPIDs lists a process's children (started by any of its threads).
+func childPIDs(b *testing.B, pid int) []int {
+	lists, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	if err != nil || len(lists) == 0 {
+		b.Fatalf("list the threads of process %d: %v", pid, err)
+	}
+	var pids []int
+	for _, list := range lists {
+		raw, err := os.ReadFile(list)
+		if err != nil {
+			b.Fatalf("list the children of process %d: %v", pid, err)
+		}
+		for _, f := range strings.Fields(string(raw)) {
+			child, err := strconv.Atoi(f)
+			if err != nil {
+				b.Fatalf("process %d's children %q: %v", pid, raw, err)
+			}
+			pids = append(pids, child)
+		}
+	}
+	return pids
 }
