@@ -26,7 +26,9 @@ var streamNames = [2]string{"stdout", "stderr"}
 const crashGrace = time.Second
 
 // eventWait bounds how long an event waits for the text written before it:
-// a stream a child process holds open may never show the marker.
+// a stream a child process holds open may never show the marker. Time the
+// router spends in sink calls does not count: the text may be waiting in
+// the router's own channel meanwhile.
 const eventWait = 2 * time.Second
 
 // flushEvery is how often the text that arrived is sent to the notebook.
@@ -35,10 +37,13 @@ const flushEvery = 50 * time.Millisecond
 // router moves one worker's output to the sinks of the cells. It is one
 // goroutine (run) that owns all output state: the two stream readers and
 // the event reader send it what they read, the supervisor sends it calls
-// (set the sink, end the cell, …), and it alone calls the sinks. So
-// nothing in it is locked, and the order of what reaches a notebook is
-// the order the router handles it in: text first, then the event written
-// after it.
+// (set the sink, end the cell, …), and it alone calls the sinks for this
+// worker. So no output state is locked, and the order of what reaches a
+// notebook is the order the router handles it in: text first, then the
+// event written after it. The one lock, shared with the supervisor and
+// the routers of earlier workers (a child process that left the worker's
+// process group may still print through one), keeps sink calls one at a
+// time.
 type router struct {
 	prefix []byte // the worker's marker prefix
 
@@ -64,8 +69,7 @@ type streamPiece struct {
 // routedEvent is a worker event the router hands on in its place: after the
 // text written before its marker seq, before the text written after it.
 type routedEvent struct {
-	seq     int64
-	arrived time.Time
+	seq int64
 	// releaseHeld lets held-back stderr text go out first: the worker
 	// answered a request, so it is alive.
 	releaseHeld bool
@@ -73,7 +77,9 @@ type routedEvent struct {
 	then        func()      // runs after the event went out, or nil
 }
 
-func newRouter(token string) *router {
+// newRouter starts a router for the worker with this marker token; its
+// sink calls hold sinkMu.
+func newRouter(token string, sinkMu *sync.Mutex) *router {
 	r := &router{
 		prefix:  []byte(protocol.MarkerPrefix(token)),
 		pieces:  make(chan streamPiece, 64),
@@ -81,7 +87,7 @@ func newRouter(token string) *router {
 		calls:   make(chan func(*output)),
 		bothEOF: make(chan struct{}),
 		stopped: make(chan struct{}),
-		out:     newOutput(),
+		out:     newOutput(sinkMu),
 	}
 	go r.run()
 	return r
@@ -96,12 +102,19 @@ func (r *router) run() {
 	o := r.out
 	var waiting []routedEvent
 	eofs, events := 0, r.events
+	// The first waiting event's clock: when it came first, and the time
+	// spent in sink calls by then.
+	var headSince time.Time
+	var headInSinks time.Duration
+	startClock := func() { headSince, headInSinks = time.Now(), o.inSinks }
+	waitedTooLong := func() bool { return time.Since(headSince)-(o.inSinks-headInSinks) > eventWait }
 	// deliverReady hands on the events whose text has all arrived, or that
 	// waited eventWait for it.
 	deliverReady := func() {
-		for len(waiting) > 0 && (o.textArrived(waiting[0].seq) || time.Since(waiting[0].arrived) > eventWait) {
+		for len(waiting) > 0 && (o.textArrived(waiting[0].seq) || waitedTooLong()) {
 			o.deliver(waiting[0])
 			waiting = waiting[1:]
+			startClock()
 		}
 	}
 	for eofs < 2 || events != nil || len(waiting) > 0 {
@@ -124,6 +137,9 @@ func (r *router) run() {
 				events = nil
 				continue
 			}
+			if len(waiting) == 0 {
+				startClock()
+			}
 			waiting = append(waiting, ev)
 			deliverReady()
 		case call := <-r.calls:
@@ -133,6 +149,7 @@ func (r *router) run() {
 			deliverReady()
 		}
 	}
+	o.flush() // what came after the last tick
 }
 
 // do runs call with the output state, in the router's goroutine (or, once
@@ -174,7 +191,6 @@ func (r *router) read(which int, src io.Reader) {
 
 // event queues a worker event; the router hands it on in its place.
 func (r *router) event(ev routedEvent) {
-	ev.arrived = time.Now()
 	r.events <- ev
 }
 
@@ -225,8 +241,10 @@ func (r *router) currentSink() (sink *Sink) {
 }
 
 // notice returns what the limiter held back of a cell's output, in words.
+// (A limiter may serve two routers: a cell that redefines a type runs
+// again in a new worker.)
 func (r *router) notice(limit *limiter) (msg string) {
-	r.do(func(*output) { msg = limit.notice() })
+	r.do(func(o *output) { o.withSinks(func() { msg = limit.notice() }) })
 	return msg
 }
 
@@ -251,6 +269,9 @@ func (r *router) forgetFrames() { r.do(func(o *output) { o.frames = nil }) }
 // output is the router's state: the text waiting to go out, the events'
 // places in it, the crash report held back, and where output goes.
 type output struct {
+	sinkMu  *sync.Mutex   // held for sink calls and limiters
+	inSinks time.Duration // the time spent in sink calls so far
+
 	passed    [2]int64 // the last sync marker seen on each stream
 	eof       [2]bool
 	pending   [2][]chunk
@@ -273,8 +294,23 @@ type output struct {
 	late   map[int64]lateOutput // the sinks of earlier cells, by request ID
 }
 
-func newOutput() *output {
-	return &output{atLine: [2]bool{true, true}, workerAlive: true, late: map[int64]lateOutput{}}
+func newOutput(sinkMu *sync.Mutex) *output {
+	if sinkMu == nil {
+		sinkMu = new(sync.Mutex)
+	}
+	return &output{sinkMu: sinkMu, atLine: [2]bool{true, true}, workerAlive: true, late: map[int64]lateOutput{}}
+}
+
+// withSinks runs call, which calls sinks or limiters, holding sinkMu, and
+// counts its time.
+func (o *output) withSinks(call func()) {
+	start := time.Now()
+	o.sinkMu.Lock()
+	defer func() {
+		o.sinkMu.Unlock()
+		o.inSinks += time.Since(start)
+	}()
+	call()
 }
 
 // lateOutput is where text of an ended cell's goroutines goes.
@@ -437,14 +473,19 @@ func (o *output) flush() {
 		}
 		o.pending[which] = keep
 	}
-	for _, b := range out {
-		if b.to.sink == nil || b.to.sink.Stream == nil {
-			continue
-		}
-		if shown := b.to.limit.admit(b.b); len(shown) > 0 {
-			b.to.sink.Stream(b.name, string(shown))
-		}
+	if len(out) == 0 {
+		return
 	}
+	o.withSinks(func() {
+		for _, b := range out {
+			if b.to.sink == nil || b.to.sink.Stream == nil {
+				continue
+			}
+			if shown := b.to.limit.admit(b.b); len(shown) > 0 {
+				b.to.sink.Stream(b.name, string(shown))
+			}
+		}
+	})
 }
 
 // deliver hands an event to the sink in its place: after the text written
@@ -455,7 +496,7 @@ func (o *output) deliver(ev routedEvent) {
 	}
 	o.flush()
 	if ev.give != nil && o.sink != nil {
-		ev.give(o.sink)
+		o.withSinks(func() { ev.give(o.sink) })
 	}
 	if ev.seq > o.delivered {
 		o.delivered = ev.seq

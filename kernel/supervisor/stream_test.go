@@ -31,7 +31,7 @@ func TestCrashReportIsFoundInAnyPieces(t *testing.T) {
 	}
 	for _, c := range cases {
 		for _, piece := range []int{1, 3, 16, 1 << 20} {
-			s := newOutput()
+			s := newOutput(nil)
 			for i := 0; i < len(c.text); i += piece {
 				s.text(stderr, []byte(c.text[i:min(i+piece, len(c.text))]))
 			}
@@ -87,7 +87,7 @@ func TestRouterKeepsTextAndEventsInOrder(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := newRouter(token)
+			r := newRouter(token, nil)
 			var rec orderSink
 			r.setSink(rec.sink(), nil)
 			outR, outW := io.Pipe()
@@ -117,5 +117,66 @@ func TestRouterKeepsTextAndEventsInOrder(t *testing.T) {
 				t.Errorf("the sink saw %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// A sink call longer than eventWait (a stalled front end) must not let an
+// event overtake the text written before it, which waited in the router's
+// channel meanwhile: time in sink calls does not count as waiting.
+func TestRouterEventWaitsOutASlowSink(t *testing.T) {
+	const token = "tok"
+	r := newRouter(token, nil)
+	var rec orderSink
+	base := rec.sink()
+	stalled := make(chan struct{})
+	var once sync.Once
+	r.setSink(&Sink{
+		Stream: func(name, text string) {
+			once.Do(func() { close(stalled); time.Sleep(eventWait + 300*time.Millisecond) })
+			base.Stream(name, text)
+		},
+		Display: base.Display,
+	}, nil)
+	r.event(routedEvent{seq: 1, give: func(s *Sink) { s.Display(protocol.Output{Kind: "event"}) }})
+	time.Sleep(2 * flushEvery) // the router holds the event, waiting for its marker
+	r.pieces <- streamPiece{which: stdout, piece: piece{text: []byte("first\n")}}
+	<-stalled // the router is in the slow call now
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for _, p := range []streamPiece{
+			{which: stderr, piece: piece{text: []byte("err before\n")}},
+			{which: stdout, piece: piece{text: []byte("out before\n")}},
+			{which: stdout, piece: piece{kind: "sync", payload: "1"}},
+			{which: stderr, piece: piece{kind: "sync", payload: "1"}},
+			{which: stdout, eof: true},
+			{which: stderr, eof: true},
+		} {
+			r.pieces <- p
+		}
+	}()
+	<-sent
+	r.eventsEnded()
+	<-r.stopped
+	want := []string{"stdout:first\n", "stdout:out before\n", "stderr:err before\n", "display:event"}
+	if got := rec.seen(); !slices.Equal(got, want) {
+		t.Errorf("the sink saw %q, want %q", got, want)
+	}
+}
+
+// Text that arrives less than a flush interval before both streams end
+// still reaches the sink when the router ends.
+func TestRouterFlushesAtItsEnd(t *testing.T) {
+	r := newRouter("tok", nil)
+	var rec orderSink
+	r.setSink(rec.sink(), nil)
+	r.eventsEnded()
+	r.release() // the worker ended; a child still held the pipes
+	r.pieces <- streamPiece{which: stdout, piece: piece{text: []byte("last words\n")}}
+	r.pieces <- streamPiece{which: stdout, eof: true}
+	r.pieces <- streamPiece{which: stderr, eof: true}
+	<-r.stopped
+	if got, want := rec.seen(), []string{"stdout:last words\n"}; !slices.Equal(got, want) {
+		t.Errorf("the sink saw %q, want %q", got, want)
 	}
 }

@@ -84,6 +84,10 @@ type Supervisor struct {
 	workers    int           // workers started so far, to name their directories
 	firstStart chan struct{} // closed once the first worker started, or failed to
 
+	// sinkMu keeps calls into sinks one at a time: the routers of the
+	// current worker and of earlier ones, and the supervisor's own notes.
+	sinkMu sync.Mutex
+
 	mu          sync.Mutex
 	proc        *process
 	interrupted bool
@@ -175,8 +179,8 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	} else {
 		res = s.workerDied(p, code)
 	}
-	if notice := p.output.notice(limit); notice != "" && sink.Stream != nil {
-		sink.Stream("stderr", notice)
+	if notice := p.output.notice(limit); notice != "" {
+		s.tell(sink, notice)
 	}
 	if res.Status == "" {
 		res.Status = "ok"
@@ -195,12 +199,20 @@ func (s *Supervisor) redefine(code string, req protocol.Request, sink *Sink, lim
 		changed.Error = &protocol.Error{Name: "worker unavailable", Value: "golab could not start a new Go worker: " + err.Error()}
 		return nil, changed, false
 	}
-	if sink.Stream != nil {
-		sink.Stream("stderr", "golab: "+changed.Error.Value+", so the earlier cells' declarations were run again with the new "+
-			"definition in a fresh worker (the interpreter cannot change a type or method in place).\n"+report.message()+"\n")
-	}
+	s.tell(sink, "golab: "+changed.Error.Value+", so the earlier cells' declarations were run again with the new "+
+		"definition in a fresh worker (the interpreter cannot change a type or method in place).\n"+report.message()+"\n")
 	ev, alive := p.callCell(req, sink, limit)
 	return p, ev, alive
+}
+
+// tell writes the supervisor's own note to a sink's stderr.
+func (s *Supervisor) tell(sink *Sink, text string) {
+	if sink == nil || sink.Stream == nil {
+		return
+	}
+	s.sinkMu.Lock()
+	defer s.sinkMu.Unlock()
+	sink.Stream("stderr", text)
 }
 
 // callCell sends an execute request to the worker with sink taking the
@@ -489,7 +501,7 @@ func (s *Supervisor) start() (*process, error) {
 		memLimit: s.opts.Limits.WorkerMemory,
 		log:      s.opts.Log,
 		requests: reqW,
-		output:   newRouter(token),
+		output:   newRouter(token, &s.sinkMu),
 		waiting:  make(chan protocol.Event, 1),
 		done:     make(chan struct{}),
 	}
@@ -546,9 +558,7 @@ func (s *Supervisor) watch(p *process) {
 	} else {
 		lines = append(lines, report.message())
 	}
-	if sink != nil && sink.Stream != nil {
-		sink.Stream("stderr", strings.Join(lines, "\n")+"\n")
-	}
+	s.tell(sink, strings.Join(lines, "\n")+"\n")
 }
 
 // makePipes makes one pipe (read end, write end) for each name; on an
