@@ -4,6 +4,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -405,5 +406,45 @@ func TestChangedMethodReplacesTheOld(t *testing.T) {
 	s.Execute("import \"os\"\nos.Exit(3)", false, nil, r.sink())
 	if res := s.Execute("c := &account{balance: 1}\nspend(c)", false, nil, r.sink()); res.Data["text/plain"] != "false" {
 		t.Errorf("after a crash spend = %+v, want the fixed Withdraw", res)
+	}
+}
+
+// Every worker's router, stream readers, event reader and memory watch end
+// with the worker, however it ended: a crash in a cell, an interrupt, a
+// crash between cells, Close.
+func TestWorkerGoroutinesEndWithTheWorker(t *testing.T) {
+	s := newSupervisor(t)
+	run := func(code string) Result { return s.Execute(code, false, nil, new(recorder).sink()) }
+	run(`import ("fmt"; "time")`)
+	run("go func() { panic(\"boom\") }()\ntime.Sleep(time.Minute)")
+	done := make(chan Result)
+	go func() { done <- run("for i := 0; ; i++ { fmt.Println(i) }") }()
+	time.Sleep(300 * time.Millisecond)
+	s.Interrupt()
+	<-done
+	run("go func() { time.Sleep(100 * time.Millisecond); panic(\"late\") }()")
+	time.Sleep(time.Second) // the crash between cells, and the new worker
+	run("1 + 1")
+	s.Close()
+	perWorker := []string{"(*router).run", "(*router).read", "(*process).readEvents", "(*process).watchLoop"}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		buf := make([]byte, 1<<22)
+		buf = buf[:runtime.Stack(buf, true)]
+		var left []string
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			for _, f := range perWorker {
+				if strings.Contains(g, f) {
+					left = append(left, g)
+				}
+			}
+		}
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines of ended workers are left:\n%s", len(left), strings.Join(left, "\n\n"))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
