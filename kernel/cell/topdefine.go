@@ -62,7 +62,7 @@ func SplitTopDefines(stmts string, isGeneric func(name string) bool) []StmtPiece
 	at := 0 // the start of the statements not yet in a piece
 	for _, st := range file.Decls[0].(*ast.FuncDecl).Body.List {
 		names, values := definedBy(st)
-		if len(names) == 0 || !callsGeneric(values, isGeneric) {
+		if len(names) == 0 || !(callsGeneric(values, isGeneric) || commaOk(st)) {
 			continue
 		}
 		start, end := off(st.Pos()), off(st.End())
@@ -123,6 +123,24 @@ func SplitDeclDefines(decls string, isGeneric func(name string) bool) (rest stri
 		}
 	}
 	return string(b), moved
+}
+
+// commaOk reports whether a statement is a comma-ok definition: `v, ok :=
+// <-c`, `v, ok := m[k]` or `v, ok := x.(T)`. yaegi v0.16.1 crashes on them
+// at a cell's top level ("nil type") when the operand is the cell's own,
+// and runs them inside a function.
+func commaOk(st ast.Stmt) bool {
+	as, ok := st.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+		return false
+	}
+	switch rhs := unparen(as.Rhs[0]).(type) {
+	case *ast.UnaryExpr:
+		return rhs.Op == token.ARROW
+	case *ast.IndexExpr, *ast.TypeAssertExpr:
+		return true
+	}
+	return false
 }
 
 // definedBy returns the names a statement defines (x, y := …; var x, y = …)

@@ -24,6 +24,8 @@ func TestSplitTopDefines(t *testing.T) {
 		{"max shadowed by the cell", "max := func(a, b int) int { return a }\nm := max(1, 2)", nil, 1},
 		{"a non-generic call", "n := strings.Count(s, \"a\")\nk := len(Keys(m))", [][]string{{"k"}}, 2},
 		{"an assignment, not a definition", "ks = Keys(m)", nil, 1},
+		{"comma-ok receives, map lookups, type assertions", "v, ok := <-ch\nw := <-ch\nx, more := <-get(ch)\na, found := m[k]\nn, isInt := x.(int)\nb := m[k]",
+			[][]string{{"v", "ok"}, {"x", "more"}, {"a", "found"}, {"n", "isInt"}}, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -157,6 +157,14 @@ func deferred() (out string) {
 	return out
 }
 deferred()`}, "1"},
+	{"select-operands", "a select sends a composite with a call in it", []string{`import "fmt"
+type pair struct{ a, b int }
+func f() int { return 42 }
+c := make(chan pair, 1)
+select {
+case c <- pair{1, f()}:
+}
+fmt.Sprint(<-c)`}, "{1 42}"},
 	{"receive-into-captured", "a goroutine receives into the caller's variable", []string{`func get(ch chan string) string {
 	var r string
 	done := make(chan bool)

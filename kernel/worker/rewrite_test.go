@@ -278,6 +278,55 @@ for _, c := range early {
 	s += fmt.Sprint(c == nil)
 }
 s`, `"0 0 1 10 2 20 x0 11 10 true1 truetruetrue"`},
+		// Found running the Go blog's pipelines (every MD5 sum came out
+		// zero) and Sameer Ajmani's advanced concurrency talk.
+		{"select: sent composites, comma-ok receive from a call, receives that assign", `type pair struct{ a, b int }
+func f() int { return 42 }
+func get(c chan int) chan int { return c }`, `c := make(chan pair, 1)
+select {
+case c <- pair{1, f()}:
+}
+got := fmt.Sprint(<-c)
+d := make(chan int, 1)
+d <- 9
+select {
+case v, ok := <-get(d):
+	got += fmt.Sprint(" ", v, ok)
+default:
+	got += " default"
+}
+w, ok := 0, false
+d <- 7
+select {
+case w, ok = <-d:
+}
+got += fmt.Sprint(" ", w, ok)
+ps := make(chan *pair, 1)
+for i := range 2 {
+	select {
+	case ps <- &pair{
+		a: i,
+		b: f() + i,
+	}:
+	}
+	got += fmt.Sprint(" ", *<-ps)
+}
+got`, `"{1 42} 9 true 7 true {0 42} {1 43}"`},
+		// Comma-ok definitions at a cell's top level crashed the interpreter
+		// ("nil type"); they now run inside a function (cell.SplitTopDefines).
+		{"comma-ok receive, map lookup and type assertion at a cell's top level", `func get(c chan int) chan int { return c }
+type P struct{ X int }`, `d := make(chan int, 1)
+d <- 9
+v, ok := <-get(d)
+c := make(chan P, 1)
+c <- P{7}
+p, more := <-c
+p.X++
+m := map[string]int{"a": 1}
+a, found := m["a"]
+var x any = 3
+n, isInt := x.(int)
+fmt.Sprint(v, ok, p, more, a, found, n, isInt)`, `"9 true {8} true 1 true 3 true"`},
 		{"range over an int parameter", "", `func sum(k int) int { s := 0; for j := range k { s += j }; return s }
 sum(5)`, "10"},
 		{"range over an int constant", "const rounds = 3", `c := 0
