@@ -136,4 +136,3 @@ func (r *rewriter) movableText(e ast.Expr) (string, bool) {
 	}
 	return strings.Join(lines, " "), true
 }
-
