@@ -9,6 +9,7 @@ import (
 	"go/types"
 	"sort"
 	"strconv"
+	"slices"
 	"strings"
 )
 
@@ -661,28 +662,106 @@ func isIntType(e ast.Expr) bool {
 }
 
 // loopVars gives a three-clause for loop's variables per-iteration copies
-// in the body, as Go 1.22 does, when a closure in the body could capture
-// them and the body does not assign them (which would need copying back).
-func (r *rewriter) loopVars(init ast.Stmt, body *ast.BlockStmt) {
-	as, ok := init.(*ast.AssignStmt)
-	if !ok || as.Tok != token.DEFINE {
+// in the body, as Go 1.22 does, when a closure, a defer, a go statement or
+// an address taken in the body could keep one. A variable the body changes
+// (`i++` inside) is copied back at the end of the iteration and before
+// each continue, so the loop's condition and post statement see the
+// change, as Go's own copy does.
+func (r *rewriter) loopVars(n *ast.ForStmt, stack []ast.Node) {
+	as, ok := n.Init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE || !r.keepsLoopVars(n.Body, as.Lhs) {
 		return
 	}
-	var vars []ast.Expr
+	var copies []ast.Expr
+	var back strings.Builder // the copy back, before each continue and at the end
+	var head strings.Builder
 	for _, lhs := range as.Lhs {
-		if id, ok := lhs.(*ast.Ident); ok && !assigns(body, id.Name) {
-			vars = append(vars, id)
+		id, ok := lhs.(*ast.Ident)
+		if !ok || id.Name == "_" || declares(n.Body, id.Name) {
+			continue
+		}
+		if !changes(n.Body, id.Name) {
+			copies = append(copies, id)
+			continue
+		}
+		outer := r.name("p")
+		head.WriteString(" " + outer + " := &" + id.Name + "; " + id.Name + " := *" + outer + "; _ = " + id.Name + ";")
+		back.WriteString(" *" + outer + " = " + id.Name + ";")
+	}
+	r.perIteration(n.Body, copies...)
+	if head.Len() == 0 {
+		return
+	}
+	r.insert(n.Body.Lbrace+1, head.String())
+	for _, c := range continuesOf(n, stack) {
+		r.insert(c.Pos(), "{"+back.String()+" ")
+		r.insertLate(c.End(), " }")
+	}
+	r.insert(n.Body.Rbrace, back.String()+" ")
+}
+
+// continuesOf returns the continue statements that go on with loop n: an
+// unlabeled one not inside a nested loop, or one naming n's label; those
+// in function literals belong to other functions.
+func continuesOf(n *ast.ForStmt, stack []ast.Node) []*ast.BranchStmt {
+	label := ""
+	if len(stack) > 0 {
+		if l, ok := stack[len(stack)-1].(*ast.LabeledStmt); ok && l.Stmt == n {
+			label = l.Label.Name
 		}
 	}
-	r.perIteration(body, vars...)
+	var found []*ast.BranchStmt
+	var visit func(node ast.Node, nested bool)
+	visit = func(node ast.Node, nested bool) {
+		ast.Inspect(node, func(m ast.Node) bool {
+			switch m := m.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ForStmt:
+				if m != n {
+					visit(m.Body, true)
+					return false
+				}
+			case *ast.RangeStmt:
+				visit(m.Body, true)
+				return false
+			case *ast.BranchStmt:
+				if m.Tok == token.CONTINUE && ((m.Label == nil && !nested) || (m.Label != nil && m.Label.Name == label)) {
+					found = append(found, m)
+				}
+			}
+			return true
+		})
+	}
+	visit(n.Body, false)
+	return found
+}
+
+// keepsLoopVars reports whether a loop body can keep one of its loop
+// variables beyond the iteration: it holds a closure, a defer or a go
+// statement, or takes the address of one of them.
+func (r *rewriter) keepsLoopVars(body *ast.BlockStmt, vars []ast.Expr) bool {
+	if body == nil {
+		return false
+	}
+	if hasClosure(body) || hasDeferOrGo(body) {
+		return true
+	}
+	for _, v := range vars {
+		if id, ok := v.(*ast.Ident); ok && id.Name != "_" && takesAddress(body, id.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 // perIteration declares fresh copies of loop variables at the top of the
-// body when the body holds a closure, or a defer or go statement: yaegi
-// v0.16.1 gives a deferred call the loop variable itself, so `defer
-// fmt.Println(i)` in a three-clause loop printed its last value each time.
+// body when the body can keep one (keepsLoopVars): yaegi v0.16.1 gives a
+// closure, a deferred call or a pointer the loop variable itself, so
+// `defer fmt.Println(i)` in a three-clause loop printed its last value
+// each time, and `&v` in a range loop was one address for all.
 func (r *rewriter) perIteration(body *ast.BlockStmt, vars ...ast.Expr) {
-	if body == nil || !hasClosure(body) && !hasDeferOrGo(body) {
+	if !r.keepsLoopVars(body, vars) {
 		return
 	}
 	var b strings.Builder
@@ -710,6 +789,9 @@ func (r *rewriter) perIteration(body *ast.BlockStmt, vars ...ast.Expr) {
 func (r *rewriter) closureArgs(call *ast.CallExpr, stack []ast.Node) {
 	if _, ok := call.Fun.(*ast.FuncLit); ok {
 		return // an immediately called literal
+	}
+	if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "append" && id.Obj == nil {
+		return // no compiled code: the literal keeps the per-iteration variables loop-vars gives it
 	}
 	if _, lit := r.waitGroupGoCall(call); lit != nil {
 		return // becomes a go statement (waitGroupGo), which gives each goroutine its own variables
@@ -857,6 +939,32 @@ func assigns(body ast.Node, name string) bool {
 		return !found
 	})
 	return found
+}
+
+// changes reports whether a body assigns to name or increments it.
+func changes(body ast.Node, name string) bool {
+	return contains(body, false, func(n ast.Node) bool {
+		is := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == name }
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			return n.Tok != token.DEFINE && slices.ContainsFunc(n.Lhs, is)
+		case *ast.IncDecStmt:
+			return is(n.X)
+		}
+		return false
+	})
+}
+
+// takesAddress reports whether a body takes the address of name.
+func takesAddress(body ast.Node, name string) bool {
+	return contains(body, false, func(n ast.Node) bool {
+		u, ok := n.(*ast.UnaryExpr)
+		if !ok || u.Op != token.AND {
+			return false
+		}
+		id, ok := u.X.(*ast.Ident)
+		return ok && id.Name == name
+	})
 }
 
 // breakInSelect turns `break L` inside a select case into a goto to just

@@ -327,6 +327,39 @@ a, found := m["a"]
 var x any = 3
 n, isInt := x.(int)
 fmt.Sprint(v, ok, p, more, a, found, n, isInt)`, `"9 true {8} true 1 true 3 true"`},
+		// Found by a helper trying textbook loop-variable programs: an
+		// address of the variable, and a body that changes it (Go 1.22
+		// gives "0 1 2 1 2 3 0 1 2 1 4 6" for the same code).
+		{"loop variables whose address is taken, or which the body changes", "", `var ps []*int
+for i := 0; i < 3; i++ {
+	ps = append(ps, &i)
+}
+got := fmt.Sprint(*ps[0], *ps[1], *ps[2])
+var ptrs []*int
+for _, j := range []int{1, 2, 3} {
+	ptrs = append(ptrs, &j)
+}
+got += fmt.Sprint(" ", *ptrs[0], *ptrs[1], *ptrs[2])
+res := make([]*int, 3)
+var wg sync.WaitGroup
+for i := 0; i < 3; i++ {
+	wg.Add(1)
+	go func() { defer wg.Done(); res[i] = &i }()
+}
+wg.Wait()
+got += fmt.Sprint(" ", *res[0], *res[1], *res[2])
+var fs []func() int
+for i := 0; i < 6; i++ {
+	if i == 2 {
+		continue
+	}
+	fs = append(fs, func() int { return i })
+	i++
+}
+for _, f := range fs {
+	got += fmt.Sprint(" ", f())
+}
+got`, `"0 1 2 1 2 3 0 1 2 1 4 6"`},
 		{"range over an int parameter", "", `func sum(k int) int { s := 0; for j := range k { s += j }; return s }
 sum(5)`, "10"},
 		{"range over an int constant", "const rounds = 3", `c := 0
