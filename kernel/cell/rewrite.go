@@ -7,9 +7,9 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strconv"
-	"slices"
 	"strings"
 )
 
