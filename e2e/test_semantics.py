@@ -76,6 +76,12 @@ NOT_DEADLOCKS = [
     ("waiting on a ticker", 'tk := time.NewTicker(300 * time.Millisecond)\nfor i := 0; i < 5; i++ { <-tk.C }\ntk.Stop()\nfmt.Println("woke")'),
     ("context with timeout", 'ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)\ndefer cancel()\n<-ctx.Done()\nfmt.Println("woke")'),
     ("a goroutine that sleeps, then sends", 'ch := make(chan string)\ngo func() { time.Sleep(1500 * time.Millisecond); ch <- "woke" }()\nfmt.Println(<-ch)'),
+    # A timer Reset to later (the Go blog's race-detector timer-fixed.go, heartbeats) was taken for a deadlock.
+    ("a timer reset to later", 't := time.NewTimer(100 * time.Millisecond)\n<-t.C\nt.Reset(1500 * time.Millisecond)\n<-t.C\nfmt.Println("woke")'),
+    ("a function timer reset to later", 'ch := make(chan string)\nt := time.AfterFunc(time.Hour, func() { ch <- "woke" })\nt.Reset(1500 * time.Millisecond)\nfmt.Println(<-ch)'),
+    # golab's own helpers wait with timers made in compiled code.
+    ("a semaphore acquired with a timeout", 'import "golab/safe"\ns := safe.NewSemaphore(1)\ns.Acquire()\nif !s.AcquireTimeout(1500 * time.Millisecond) { fmt.Println("woke") }'),
+    ("context with a timeout and a cause", 'ctx, cancel := context.WithTimeoutCause(context.Background(), 1500*time.Millisecond, context.Canceled)\ndefer cancel()\n<-ctx.Done()\nfmt.Println("woke")'),
 ]
 
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/golab-notebooks/golab/internal/goid"
 )
@@ -116,4 +117,37 @@ func TestSamplingBacksOffWhenSamplesAreSlow(t *testing.T) {
 			t.Errorf("after a sample of %v: wait %v, want %v", tt.took, got, tt.want)
 		}
 	}
+}
+
+// The watcher reads when a timer fires next from the runtime's record,
+// which follows Reset and Stop: a Timer Reset to later and then waited for
+// is no deadlock; a stopped Ticker no longer wakes anyone.
+func TestTimerRecordFollowsResetAndStop(t *testing.T) {
+	if !whenReadable() {
+		t.Fatal("the runtime's record of when a timer fires was not found")
+	}
+	tm := time.NewTimer(20 * time.Millisecond)
+	tk := time.NewTicker(time.Millisecond)
+	steps := []struct {
+		what   string
+		do     func()
+		timer  bool // the timer fires later
+		ticker bool
+	}{
+		{"made", func() {}, true, true},
+		{"timer fired and received", func() { <-tm.C }, false, true},
+		{"timer reset to an hour", func() { tm.Reset(time.Hour) }, true, true},
+		{"both stopped", func() { tm.Stop(); tk.Stop() }, false, false},
+		{"ticker reset", func() { tk.Reset(time.Hour) }, false, true},
+	}
+	for _, s := range steps {
+		s.do()
+		if got := firesLater(unsafe.Pointer(tm)); got != s.timer {
+			t.Errorf("%s: the timer fires later: %v, want %v", s.what, got, s.timer)
+		}
+		if got := running(unsafe.Pointer(tk)); got != s.ticker {
+			t.Errorf("%s: the ticker runs: %v, want %v", s.what, got, s.ticker)
+		}
+	}
+	tk.Stop()
 }

@@ -32,6 +32,8 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/runtime/display"
+
+	"github.com/golab-notebooks/golab/internal/wakeups"
 )
 
 // Function is a notebook function with its name, which the child process
@@ -264,7 +266,7 @@ func Run(f any, args ...any) (any, error) {
 // JoinTimeout waits at most d for the process; it reports whether the
 // process ended.
 func (p *Process) JoinTimeout(d time.Duration) bool {
-	t := time.NewTimer(d)
+	t := wakeups.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-p.done:

@@ -32,6 +32,8 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/runtime/timeline"
+
+	"github.com/golab-notebooks/golab/internal/wakeups"
 )
 
 // The errors of the non-blocking and timed operations.
@@ -62,7 +64,7 @@ func (s *signal) wait(mu *sync.Mutex, deadline time.Time) bool {
 		<-ch
 		return true
 	}
-	timer := time.NewTimer(time.Until(deadline))
+	timer := wakeups.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	select {
 	case <-ch:
