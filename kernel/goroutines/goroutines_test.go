@@ -151,3 +151,53 @@ func TestTimerRecordFollowsResetAndStop(t *testing.T) {
 	}
 	tk.Stop()
 }
+
+// With more goroutines than manyGoroutines (an earlier cell left them
+// blocked), a cell's leaks are the goroutines its go statements started:
+// found without listing the others first, and none when it started none.
+func TestLeakedAmongManyGoroutines(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	BeginCell(1)
+	for range manyGoroutines + 100 {
+		Go(1, func() { <-block })
+	}
+	cell := BeginCell(2)
+	m := MarkNow(cell)
+	if m.ids != nil {
+		t.Fatalf("with %d goroutines the mark listed them", m.count)
+	}
+	if leaked := Leaked(m, time.Millisecond); len(leaked) != 0 {
+		t.Errorf("a cell that started nothing leaked %d goroutines", len(leaked))
+	}
+	for range 3 {
+		Go(7, func() { <-block })
+	}
+	leaked := Leaked(m, time.Millisecond)
+	if len(leaked) != 3 {
+		t.Fatalf("a cell that left 3 goroutines blocked leaked %d", len(leaked))
+	}
+	for _, g := range leaked {
+		if o, _ := OriginOf(g.ID); o.Cell != cell || o.Line != 7 {
+			t.Errorf("goroutine %d: origin %+v, want cell %d line 7", g.ID, o, cell)
+		}
+	}
+}
+
+// BenchmarkLeakCheckAmongManyGoroutines measures what the leak check costs
+// a trivial cell when an earlier cell left 20,000 goroutines blocked
+// (before the registry was used: 3.5 s a cell; after: well under 1 ms).
+func BenchmarkLeakCheckAmongManyGoroutines(b *testing.B) {
+	block := make(chan struct{})
+	defer close(block)
+	BeginCell(1)
+	for range 20000 {
+		Go(1, func() { <-block })
+	}
+	for b.Loop() {
+		m := MarkNow(BeginCell(2))
+		if leaked := Leaked(m, time.Millisecond); len(leaked) != 0 {
+			b.Fatalf("leaked %d", len(leaked))
+		}
+	}
+}

@@ -30,7 +30,7 @@ func (w *Worker) inspectTests(testBody string) check.Inspector {
 			return found
 		},
 		Running: func() func() int {
-			before := goroutines.IDs()
+			before := goroutines.MarkNow(goroutines.CurrentCell())
 			return func() int { return len(goroutines.Leaked(before, 20*time.Millisecond)) }
 		},
 	}

@@ -26,7 +26,7 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 		})
 	}
 	cellNo := goroutines.BeginCell(tag)
-	before := goroutines.IDs()
+	before := goroutines.MarkNow(cellNo)
 	stop := make(chan struct{})
 	go w.watcher.Watch(stop, func(d goroutines.Deadlock) {
 		// Go ends a deadlocked program; golab ends the worker the same way,
