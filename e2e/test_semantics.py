@@ -45,6 +45,10 @@ DEADLOCKS = [
     ("empty select", 'select {}', ["goroutine 1 [select", "the cell's own code"]),
     ("named function started with go", 'func relay(in, out chan int) {\n\tout <- <-in\n}\na, b := make(chan int), make(chan int)\n'
      'go relay(a, b)\n<-b', ["[chan receive]", "started at cell line 5", "cell line 6"]),
+    # Rob Pike's daisy chain without its last send: one line for the 2,000 alike (the report had one each).
+    ("a daisy chain of 2,000 goroutines", 'func f(left, right chan int) { left <- 1 + <-right }\nleftmost := make(chan int)\n'
+     'right, left := leftmost, leftmost\nfor i := 0; i < 2000; i++ { right = make(chan int); go f(left, right); left = right }\n<-leftmost',
+     ["goroutine 1 [chan receive]", "and 1997 more (2000 in all) [chan receive]: started at cell line 4"]),
 ]
 
 

@@ -2,6 +2,7 @@ package goroutines
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -14,6 +15,8 @@ type Deadlock struct {
 	// Outsiders counts, for a group, the older goroutines that are not
 	// blocked: one of them might yet wake the group.
 	Outsiders int
+	// Alive holds the IDs of every goroutine of the process at the time.
+	Alive map[int]bool
 }
 
 // Watcher looks for a deadlock while a cell runs.
@@ -53,15 +56,26 @@ func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
 	defer t.Stop()
 	same := 0
 	last := ""
+	var since time.Time // when the first of the same samples was taken
+	count := -1         // how many goroutines there were at the last sample
 	for {
 		select {
 		case <-stop:
 			return
 		case <-t.C:
 		}
+		// While goroutines start or end, something runs: no deadlock, and
+		// no need to list thousands of stacks to see it.
+		if n := runtime.NumGoroutine(); n != count {
+			count, same, last = n, 0, ""
+			t.Reset(w.Every)
+			continue
+		}
 		began := time.Now()
 		d, key, ok := w.sample()
-		t.Reset(nextSample(w.Every, time.Since(began)))
+		// While something runs, samples are spaced out so as not to slow
+		// it; while everything is blocked, nothing is slowed.
+		t.Reset(nextSample(w.Every, time.Since(began), ok))
 		if !ok {
 			same, last = 0, ""
 			continue
@@ -69,13 +83,15 @@ func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
 		if key == last {
 			same++
 		} else {
-			same, last = 1, key
+			same, last, since = 1, key, began
 		}
 		needed := w.Samples
 		if d.Outsiders > 0 && w.Patience > needed {
 			needed = w.Patience
 		}
-		if same >= needed {
+		// Samples that take long (thousands of goroutines) need not be as
+		// many: two the same, as far apart as the needed ones would be.
+		if same >= needed || (same >= 2 && time.Since(since) >= time.Duration(needed-1)*w.Every) {
 			found(d)
 			return
 		}
@@ -89,8 +105,14 @@ func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
 // enough that the recursion, running between samples, never reached Go's
 // stack limit (the cell hung instead of ending with "stack overflow").
 // Waiting 20 times as long as a sample took keeps the world stopped for at
-// most 5% of the time.
-func nextSample(every, took time.Duration) time.Duration {
+// most 5% of the time. When the sample found every goroutine blocked,
+// nothing runs to be slowed, and the next sample comes after every: a
+// deadlock among 10,000 goroutines (a sample takes about a second) took
+// 85 s to report with the long waits.
+func nextSample(every, took time.Duration, allBlocked bool) time.Duration {
+	if allBlocked {
+		return every
+	}
 	return max(every, 20*took)
 }
 
@@ -100,10 +122,11 @@ func (w *Watcher) sample() (Deadlock, string, bool) {
 	if pendingTimers(time.Now()) {
 		return Deadlock{}, "", false
 	}
-	var d Deadlock
+	d := Deadlock{Alive: map[int]bool{}}
 	var key strings.Builder
 	haveMain := false
 	for _, g := range Dump() {
+		d.Alive[g.ID] = true
 		switch {
 		case g.ID == w.main:
 			if !g.Blocked() || (w.ignore != nil && w.ignore(g)) {

@@ -105,16 +105,23 @@ func TestEarlierCellTag(t *testing.T) {
 	}
 }
 
+// While a goroutine runs, slow samples are spaced out (at most 5% of the
+// time stopped); while all are blocked, nothing is slowed by sampling.
 func TestSamplingBacksOffWhenSamplesAreSlow(t *testing.T) {
-	tests := []struct{ took, want time.Duration }{
-		{0, 100 * time.Millisecond},
-		{2 * time.Millisecond, 100 * time.Millisecond},
-		{50 * time.Millisecond, time.Second},
-		{300 * time.Millisecond, 6 * time.Second},
+	tests := []struct {
+		took       time.Duration
+		allBlocked bool
+		want       time.Duration
+	}{
+		{0, false, 100 * time.Millisecond},
+		{2 * time.Millisecond, false, 100 * time.Millisecond},
+		{50 * time.Millisecond, false, time.Second},
+		{300 * time.Millisecond, false, 6 * time.Second},
+		{300 * time.Millisecond, true, 100 * time.Millisecond},
 	}
 	for _, tt := range tests {
-		if got := nextSample(100*time.Millisecond, tt.took); got != tt.want {
-			t.Errorf("after a sample of %v: wait %v, want %v", tt.took, got, tt.want)
+		if got := nextSample(100*time.Millisecond, tt.took, tt.allBlocked); got != tt.want {
+			t.Errorf("after a sample of %v (all blocked: %v): wait %v, want %v", tt.took, tt.allBlocked, got, tt.want)
 		}
 	}
 }

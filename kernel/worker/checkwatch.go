@@ -25,7 +25,7 @@ func (w *Worker) inspectTests(testBody string) check.Inspector {
 				return strings.Contains(g.Stack, "(*stdinReader).Read") // waiting for the notebook
 			})
 			go watcher.Watch(stop, func(d goroutines.Deadlock) {
-				found <- describeStuck(d.Others, w.lockingFunctions(testBody))
+				found <- describeStuck(d.Others, d.Alive, w.lockingFunctions(testBody))
 			})
 			return found
 		},
@@ -73,7 +73,7 @@ var mutexAddress = regexp.MustCompile(`\(\*Mutex\)\.lockSlow\((0x[0-9a-f]+)`)
 
 // describeStuck says which goroutines of a test wait on what, and, when
 // they wait for two or more locks, that it is a circular wait.
-func describeStuck(stuck []goroutines.Goroutine, code []lockingCode) string {
+func describeStuck(stuck []goroutines.Goroutine, alive map[int]bool, code []lockingCode) string {
 	states := map[string]int{}
 	var order []string
 	mutexes := map[string]int{}
@@ -106,7 +106,7 @@ func describeStuck(stuck []goroutines.Goroutine, code []lockingCode) string {
 	for _, g := range stuck {
 		among[g.ID] = true
 	}
-	locks := lockReport(among, goroutines.IDs(), nil, true)
+	locks := lockReport(among, alive, nil, true)
 	for _, s := range order {
 		n := states[s]
 		fmt.Fprintf(&b, "\n  %d %s %s", n, plural(n, "goroutine waits", "goroutines wait"), waitWords(s))
