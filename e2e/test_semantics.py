@@ -239,6 +239,11 @@ def test_whole_program_runs_compiled():
         reply, msgs = execute(kc, "square(5)")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "25"
 
+        # The Go blog's and talks' programs start with build constraints, which `go run file.go` ignores.
+        reply, msgs = execute(kc, '// +build ignore,OMIT\n\npackage main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("built")\n}\n', timeout=120)
+        assert reply["status"] == "ok", stream_text(msgs, "stderr")
+        assert stream_text(msgs) == "built\n"
+
 
 def test_whole_program_build_error_at_cell_lines():
     with kernel() as (km, kc):

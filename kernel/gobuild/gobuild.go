@@ -102,7 +102,7 @@ func WriteModule(dir, program, version string, helpers fs.FS) error {
 		mod += "\nrequire " + ModulePath + " v0.0.0\n\nreplace " + ModulePath + " => " + src + "\n"
 		program = fullImportPaths(program)
 	}
-	files := map[string][]byte{"go.mod": []byte(mod), "main.go": []byte(program)}
+	files := map[string][]byte{"go.mod": []byte(mod), "main.go": []byte(withoutBuildConstraints(program))}
 	if sum != nil {
 		files["go.sum"] = sum
 	}
@@ -112,6 +112,25 @@ func WriteModule(dir, program, version string, helpers fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// withoutBuildConstraints blanks the build constraint lines (`//go:build
+// ignore`, `// +build ignore,OMIT`) above a program's package clause, as
+// `go run file.go` ignores them for a file it is given: the Go blog's and
+// talks' programs carry them, and `go build` in the cell's module then
+// found no file to build. Lines keep their numbers.
+func withoutBuildConstraints(program string) string {
+	lines := strings.Split(program, "\n")
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "package ") {
+			break
+		}
+		if strings.HasPrefix(trimmed, "//go:build") || strings.HasPrefix(trimmed, "// +build") {
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // fullImportPaths rewrites the import paths "golab/x" of a program into

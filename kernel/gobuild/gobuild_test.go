@@ -120,3 +120,18 @@ func TestWriteModuleWithoutHelperSource(t *testing.T) {
 		t.Errorf("a program without helpers needs no helper source: %v", err)
 	}
 }
+
+// Build constraints above the package clause are blanked, as `go run
+// file.go` ignores them; one after it, or in a string, stays.
+func TestWithoutBuildConstraints(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"// +build ignore,OMIT\n\npackage main\n", "\n\npackage main\n"},
+		{"//go:build ignore\n// +build ignore\n\n// Doc.\npackage main\n", "\n\n\n// Doc.\npackage main\n"},
+		{"package main\n\n//go:build x\nfunc main() {}\n", "package main\n\n//go:build x\nfunc main() {}\n"},
+	}
+	for _, tt := range tests {
+		if got := withoutBuildConstraints(tt.in); got != tt.want {
+			t.Errorf("withoutBuildConstraints(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

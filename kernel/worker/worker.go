@@ -18,6 +18,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 	"github.com/traefik/yaegi/stdlib/generic"
+	"github.com/traefik/yaegi/stdlib/syscall"
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/golab-notebooks/golab/internal/outlet"
@@ -295,7 +296,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		}
 	})
 	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
-	for _, table := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, stdsyms.Symbols(), goroutines.Symbols(), cellsync.Symbols(), generics.Symbols()} {
+	for _, table := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, stdsyms.Symbols(), goroutines.Symbols(), cellsync.Symbols(), generics.Symbols()} {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}

@@ -227,3 +227,17 @@ func TestUnknownMagic(t *testing.T) {
 		t.Errorf("%%check with space around it: %+v, want the check cell's own error", e)
 	}
 }
+
+// Package syscall has its names: Go by Example's signals program and any
+// signal.Notify(c, syscall.SIGINT, syscall.SIGTERM) use them (it imported
+// with none: "undefined: syscall.SIGTERM").
+func TestSyscallHasItsNames(t *testing.T) {
+	w := newWorker(t)
+	got, e := run(t, w, "import (\"fmt\"; \"syscall\")\nfmt.Sprint(syscall.SIGTERM, syscall.SIGINT, syscall.Getpid() > 0)")
+	if e != nil {
+		t.Fatal(e)
+	}
+	if want := `"terminated interrupt true"`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
