@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
@@ -290,6 +291,8 @@ type output struct {
 	limit *limiter
 	idle  bool // the sink's cell has ended: no cell runs
 
+	partialSince [2]time.Time // since when a stream's text ends inside a character, held back
+
 	origin [2]int64             // the request whose goroutine writes now (a "from" marker), or 0
 	late   map[int64]lateOutput // the sinks of earlier cells, by request ID
 }
@@ -460,11 +463,22 @@ func (o *output) flush() {
 	current := lateOutput{o.sink, o.limit}
 	for which := range o.pending {
 		keep := o.pending[which][:0]
-		for _, c := range o.pending[which] {
+		for i, c := range o.pending[which] {
+			if c.after > o.delivered {
+				keep = append(keep, c)
+				continue
+			}
+			if i == len(o.pending[which])-1 {
+				// The stream's newest text may end inside a character
+				// (written a byte at a time): its start waits for the rest.
+				var part []byte
+				if c.b, part = o.splitPartialRune(which, c.b); len(part) > 0 {
+					keep = append(keep, chunk{after: c.after, origin: c.origin, b: part})
+				}
+			}
 			to, known := o.late[c.origin]
 			switch {
-			case c.after > o.delivered:
-				keep = append(keep, c)
+			case len(c.b) == 0:
 			case known && (o.idle || to.sink.KeepsLateOutput):
 				add(to, which, c.b)
 			default:
@@ -486,6 +500,35 @@ func (o *output) flush() {
 			}
 		}
 	})
+}
+
+// partialRuneWait is how long the start of a UTF-8 character waits for
+// its rest before it goes out as it is (the text may not be UTF-8 at all).
+const partialRuneWait = 500 * time.Millisecond
+
+// splitPartialRune cuts off the start of a character that b ends inside,
+// for a live worker's stream, unless it has waited partialRuneWait already.
+func (o *output) splitPartialRune(which int, b []byte) (whole, part []byte) {
+	start := len(b)
+	for start > 0 && len(b)-start < utf8.UTFMax && !utf8.RuneStart(b[start-1]) {
+		start--
+	}
+	if start == 0 || len(b)-start >= utf8.UTFMax {
+		o.partialSince[which] = time.Time{}
+		return b, nil
+	}
+	start-- // the character's first byte
+	if utf8.FullRune(b[start:]) || o.eof[which] || o.delivered == math.MaxInt64 {
+		o.partialSince[which] = time.Time{}
+		return b, nil
+	}
+	if o.partialSince[which].IsZero() {
+		o.partialSince[which] = time.Now()
+	} else if time.Since(o.partialSince[which]) > partialRuneWait {
+		o.partialSince[which] = time.Time{}
+		return b, nil
+	}
+	return b[:start], append([]byte(nil), b[start:]...)
 }
 
 // deliver hands an event to the sink in its place: after the text written

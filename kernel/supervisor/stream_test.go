@@ -183,3 +183,37 @@ func TestRouterFlushesAtItsEnd(t *testing.T) {
 		t.Errorf("the sink saw %q, want %q", got, want)
 	}
 }
+
+// A character written a byte at a time, across flushes, reaches the sink
+// whole (each half was shown as "�"); bytes that never become a character
+// go out after partialRuneWait, or when the worker ends.
+func TestCharactersAreNotSplitAcrossFlushes(t *testing.T) {
+	e := "é" // 0xc3 0xa9
+	o := newOutput(nil)
+	var rec orderSink
+	o.sink = rec.sink()
+	o.text(stdout, []byte("caf"+e[:1]))
+	o.flush()
+	o.text(stdout, []byte(e[1:]+"\n"))
+	o.flush()
+	if got, want := rec.seen(), []string{"stdout:caf", "stdout:" + e + "\n"}; !slices.Equal(got, want) {
+		t.Errorf("the sink saw %q, want %q", got, want)
+	}
+
+	o.text(stdout, []byte{0xe2, 0x82}) // the start of "€", and no more
+	o.flush()
+	if n := len(rec.seen()); n != 2 {
+		t.Fatalf("the start of a character went out at once: %q", rec.seen())
+	}
+	o.partialSince[stdout] = time.Now().Add(-2 * partialRuneWait)
+	o.flush()
+	if got := rec.seen(); len(got) != 3 || got[2] != "stdout:\xe2\x82" {
+		t.Errorf("after waiting, the sink saw %q, want the two bytes as they are", got)
+	}
+
+	o.text(stderr, []byte{0xc3})
+	o.release() // the worker ended: nothing more will come
+	if got := rec.seen(); len(got) != 4 || got[3] != "stderr:\xc3" {
+		t.Errorf("at the end, the sink saw %q, want the last byte", got)
+	}
+}
