@@ -394,3 +394,16 @@ def test_top_level_values_of_generic_calls_are_kept():
             reply, msgs = execute(kc, code)
             assert reply["status"] == "ok", (code, reply)
             assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == want, code
+
+
+def test_top_level_defers_run_after_the_cell_in_gos_order():
+    """Deferred calls at a cell's top level run when the cell ends, after its
+    last statement, last deferred first, each with the values of its own
+    iteration (in a loop they panicked "SetInt on string Value" or all saw the
+    last value, and ran before the last statement)."""
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'import "fmt"\nfor _, v := range []string{"a", "b"} { defer fmt.Println("deferred", v) }\n'
+                                  'for i := 0; i < 2; i++ { defer fmt.Println("deferred", i) }\nfmt.Println("end")')
+        assert reply["status"] == "ok", of_type(msgs, "error")
+        # go run of the same statements in func main prints:
+        assert stream_text(msgs) == "end\ndeferred 1\ndeferred 0\ndeferred b\ndeferred a\n"

@@ -288,8 +288,11 @@ func (r *rewriter) wrapTopLevel(st ast.Stmt) {
 			return false
 		case *ast.LabeledStmt:
 			labels[n.Label.Name] = true
-		case *ast.ReturnStmt, *ast.DeferStmt:
+		case *ast.ReturnStmt:
 			escapes = true
+			// (A defer at a cell's top level becomes __golab_cell.Defer, a
+			// call that registers it for the cell's end: a function literal
+			// around it changes nothing.)
 		case *ast.BranchStmt:
 			if n.Tok == token.GOTO || n.Tok == token.FALLTHROUGH {
 				escapes = true
@@ -1415,8 +1418,15 @@ func (r *rewriter) deferArgs(n *ast.DeferStmt, cellLevel bool) {
 	}
 	switch {
 	case cellLevel:
-		r.replace(n.Defer, n.Call.Pos(), head+"__golab_cell.Defer(func() { ")
-		r.insertLate(n.End(), " })"+tail)
+		// The arguments are bound in a fresh call that makes the deferred
+		// function: a literal handed to compiled code (Defer) in a loop
+		// would see the last iteration's variables.
+		bind := ""
+		if len(names) > 0 {
+			bind = strings.Join(names, ", ") + " := " + strings.Join(values, ", ") + "; "
+		}
+		r.replace(n.Defer, n.Call.Pos(), "__golab_cell.Defer((func() func() { "+bind+"return func() { ")
+		r.insertLate(n.End(), " } })())")
 	case len(names) > 0:
 		r.replace(n.Defer, n.Call.Pos(), head+"defer ")
 		r.insertLate(n.End(), tail)

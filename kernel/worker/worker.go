@@ -536,18 +536,17 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 		}
 	}
 	e := w.runStmts(plan.Stmts, src)
+	var result string
+	if e == nil && strings.TrimSpace(plan.Trailing) != "" {
+		// The last statement is part of the cell's body: the deferred
+		// calls run after it, as after the end of a main function.
+		result, e = w.evalTrailing(plan.Trailing, src)
+	}
 	if err := w.cellDefers.run(); err != nil && e == nil {
 		e = &protocol.Error{Name: "panic", Value: err.Error(), Traceback: []string{red("panic: ") + err.Error()}}
 	}
 	if e != nil {
 		return "", e
-	}
-	var result string
-	if strings.TrimSpace(plan.Trailing) != "" {
-		var e *protocol.Error
-		if result, e = w.evalTrailing(plan.Trailing, src); e != nil {
-			return "", e
-		}
 	}
 	if plan.RunMain {
 		if e := w.eval(cell.MainFunc+"()", src); e != nil {
