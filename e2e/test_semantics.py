@@ -407,3 +407,15 @@ def test_top_level_defers_run_after_the_cell_in_gos_order():
         assert reply["status"] == "ok", of_type(msgs, "error")
         # go run of the same statements in func main prints:
         assert stream_text(msgs) == "end\ndeferred 1\ndeferred 0\ndeferred b\ndeferred a\n"
+
+
+def test_goexit_at_top_level_runs_the_cells_deferred_calls_in_that_cell():
+    """runtime.Goexit among a cell's statements runs the cell's own deferred
+    calls then, in that cell's output (they ran at the end of the next cell)."""
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'import ("fmt"; "runtime")\ndefer fmt.Println("deferred ran")\nfmt.Println("before goexit")\n'
+                                  'runtime.Goexit()\nfmt.Println("after goexit")')
+        assert reply["status"] == "error" and reply["ename"] == "runtime.Goexit", reply
+        assert stream_text(msgs) == "before goexit\ndeferred ran\n"
+        reply, msgs = execute(kc, 'fmt.Println("next cell")')
+        assert stream_text(msgs) == "next cell\n"

@@ -379,6 +379,13 @@ func (w *Worker) handleOnRunner(req protocol.Request) protocol.Event {
 		r := &runner{requests: make(chan protocol.Request), answers: make(chan protocol.Event), exited: make(chan struct{})}
 		go func() {
 			defer close(r.exited)
+			// A cell's own deferred calls run when Goexit ends the runner,
+			// as a function's do, before the cell is reported ended.
+			defer func() {
+				if err := w.cellDefers.run(); err != nil {
+					fmt.Fprintf(os.Stderr, "golab: %v\n", err)
+				}
+			}()
 			for req := range r.requests {
 				r.answers <- w.handle(req)
 			}
