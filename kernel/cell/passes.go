@@ -57,6 +57,8 @@ var passes = []pass{
 		visit: on((*rewriter).breakInSelect)},
 	{name: "select-operands", gap: "in a select, a sent value that is not a name or a literal arrives zeroed (`case c <- pair{1, f()}:` sends {1 0}), a comma-ok receive from a call's channel is never ready, and `case v = <-c:` panics",
 		visit: on((*rewriter).selectOperands)},
+	{name: "main-calls", gap: "a call of the notebook's `func main` from a later cell blocks for good (the interpreter keeps the name main for itself)",
+		visit: on(func(r *rewriter, n *ast.CallExpr, _ []ast.Node) { r.mainCall(n) })},
 	{name: "return-receive", gap: "`return <-ch` panics",
 		visit: on(func(r *rewriter, n *ast.ReturnStmt, _ []ast.Node) { r.returnReceive(n) })},
 	{name: "builtins", gap: "the Go 1.21 builtins min, max and clear are unknown, and Go 1.26's new(value) gives a zero value",

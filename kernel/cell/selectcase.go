@@ -136,3 +136,15 @@ func (r *rewriter) movableText(e ast.Expr) (string, bool) {
 	}
 	return strings.Join(lines, " "), true
 }
+
+// mainCall renames a call of the notebook's main function, `main()`, to
+// the name Split gives that function (MainFunc): the interpreter keeps
+// "main" for itself, and a later cell's `main()` blocked for good (a false
+// deadlock report) or called nil.
+func (r *rewriter) mainCall(call *ast.CallExpr) {
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok || id.Name != "main" || id.Obj != nil || len(call.Args) != 0 {
+		return
+	}
+	r.replace(id.Pos(), id.End(), MainFunc)
+}

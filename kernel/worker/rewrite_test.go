@@ -360,6 +360,12 @@ for _, f := range fs {
 	got += fmt.Sprint(" ", f())
 }
 got`, `"0 1 2 1 2 3 0 1 2 1 4 6"`},
+		{"a later cell calls the notebook's main", `var calls int
+func main() { calls++ }`, `main()
+for i := 0; i < 2; i++ {
+	main()
+}
+calls`, "4"},
 		{"range over an int parameter", "", `func sum(k int) int { s := 0; for j := range k { s += j }; return s }
 sum(5)`, "10"},
 		{"range over an int constant", "const rounds = 3", `c := 0
