@@ -269,7 +269,7 @@ for i := 0; i < 3; i++ {
 
 // noCanary says why a pass that closes a gap has no canary.
 var noCanary = map[string]string{
-	"main-calls": "the gap comes with golab's renaming of a cell's func main (cell.Split, so that main is not run as the program's entry by every later Eval); bare yaegi, which sees no renaming, has nothing to show; TestRewritesMatchGo checks it",
+	"main-calls":     "the gap comes with golab's renaming of a cell's func main (cell.Split, so that main is not run as the program's entry by every later Eval); bare yaegi, which sees no renaming, has nothing to show; TestRewritesMatchGo checks it",
 	"core-type-args": "it repairs what core-type-params changes (the type arguments of a function that pass rewrote); bare yaegi, which sees no rewrite, runs such a call; TestRewritesMatchGo checks it",
 	"go-statements":  "the gap (a go statement in a loop calling nil or an earlier iteration's closure) showed in 1 run of 90, too rarely for a test that must fail every time",
 }
