@@ -419,3 +419,19 @@ def test_goexit_at_top_level_runs_the_cells_deferred_calls_in_that_cell():
         assert stream_text(msgs) == "before goexit\ndeferred ran\n"
         reply, msgs = execute(kc, 'fmt.Println("next cell")')
         assert stream_text(msgs) == "next cell\n"
+
+
+def test_a_closed_stdout_is_opened_again_for_later_cells():
+    """A cell that closes os.Stdout (or os.Stderr) does not silence every later
+    cell: the kernel opens it again and says so (fmt.Println failed with "file
+    already closed", shown nowhere)."""
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, 'import ("fmt"; "os")\nfmt.Println("before")\nos.Stdout.Close()')
+        assert reply["status"] == "ok", of_type(msgs, "error")
+        assert stream_text(msgs) == "before\n"
+        assert "golab: the cell closed os.Stdout; golab opened it again" in stream_text(msgs, "stderr")
+        reply, msgs = execute(kc, 'fmt.Println("shown")\nos.Stderr.Close()')
+        assert stream_text(msgs) == "shown\n"
+        assert "closed os.Stderr" in stream_text(msgs, "stderr")
+        reply, msgs = execute(kc, 'fmt.Fprintln(os.Stderr, "err shown")\nfmt.Println("out shown")')
+        assert stream_text(msgs) == "out shown\n" and stream_text(msgs, "stderr") == "err shown\n"

@@ -196,6 +196,7 @@ func Split(src string) (*Plan, error) {
 		}
 	}
 	plan.Imports = mask(src, imports)
+	decls, stmts = varsAfterStatements(src, decls, stmts)
 	plan.Decls = mask(src, decls)
 
 	fset := token.NewFileSet()
@@ -292,6 +293,81 @@ func unresolved(fset *token.FileSet, file *ast.File, prefixLen int) []Ident {
 
 // topLevelNames lists the names declared by top-level statements (x := …,
 // var x …), which are globals for the rest of the cell.
+// varsAfterStatements moves to the statements the var declarations whose
+// values use a name the cell's statements define (`count := 0` … `var
+// total = count`): declarations run before the statements, and the
+// interpreter then said "constant definition loop" or "undefined". In the
+// statements they run in their place, as in a function body.
+func varsAfterStatements(src string, decls, stmts []segment) ([]segment, []segment) {
+	if len(stmts) == 0 {
+		return decls, stmts
+	}
+	const prefix = "package p;func _(){"
+	file, err := parser.ParseFile(token.NewFileSet(), "cell.go", prefix+mask(src, append([]segment(nil), stmts...))+"\n}", 0)
+	if err != nil {
+		return decls, stmts // Split reports it
+	}
+	own := topLevelNames(file.Decls[0].(*ast.FuncDecl).Body.List)
+	for moved := true; moved; {
+		moved = false
+		keep := decls[:0:0]
+		for _, d := range decls {
+			if names, uses := varUses(src[d.start:d.end]); names != nil && usesAny(uses, own) {
+				stmts = append(stmts, segment{kind: segStmt, start: d.start, end: d.end})
+				for _, n := range names {
+					own[n] = true
+				}
+				moved = true
+				continue
+			}
+			keep = append(keep, d)
+		}
+		decls = keep
+	}
+	return decls, stmts
+}
+
+// varUses parses a var declaration and returns the names it declares and
+// the names its values use; nil names when it is no var declaration.
+func varUses(text string) (names []string, uses map[string]bool) {
+	if !strings.HasPrefix(strings.TrimSpace(text), "var") {
+		return nil, nil
+	}
+	file, err := parser.ParseFile(token.NewFileSet(), "var.go", "package p;"+text, 0)
+	if err != nil || len(file.Decls) != 1 {
+		return nil, nil
+	}
+	gd, ok := file.Decls[0].(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR {
+		return nil, nil
+	}
+	uses = map[string]bool{}
+	for _, spec := range gd.Specs {
+		vs := spec.(*ast.ValueSpec)
+		for _, n := range vs.Names {
+			names = append(names, n.Name)
+		}
+		for _, v := range vs.Values {
+			ast.Inspect(v, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					uses[id.Name] = true
+				}
+				return true
+			})
+		}
+	}
+	return names, uses
+}
+
+func usesAny(uses, names map[string]bool) bool {
+	for n := range uses {
+		if names[n] {
+			return true
+		}
+	}
+	return false
+}
+
 func topLevelNames(list []ast.Stmt) map[string]bool {
 	names := map[string]bool{}
 	for _, st := range list {

@@ -158,3 +158,27 @@ func TestSplitErrors(t *testing.T) {
 		})
 	}
 }
+
+// A var declaration whose value uses a name the cell's statements define
+// runs among the statements, in its place; others stay declarations.
+func TestVarsThatUseStatementsRunAmongThem(t *testing.T) {
+	tests := []struct {
+		src, decls, stmts string
+	}{
+		{"count := 3\nvar total = count\nvar fixed = 2", "var fixed = 2", "count := 3\nvar total = count"},
+		{"n := 1\nvar a = n\nvar b = a + 1", "", "n := 1\nvar a = n\nvar b = a + 1"},
+		{"var early = 1\nx := early", "var early = 1", "x := early"},
+	}
+	for _, tt := range tests {
+		plan, err := Split(tt.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(strings.Fields(plan.Decls), " "); got != strings.Join(strings.Fields(tt.decls), " ") {
+			t.Errorf("%q: declarations %q, want %q", tt.src, got, tt.decls)
+		}
+		if got := strings.Join(strings.Fields(plan.Stmts+" "+plan.Trailing), " "); got != strings.Join(strings.Fields(tt.stmts), " ") {
+			t.Errorf("%q: statements %q, want %q", tt.src, got, tt.stmts)
+		}
+	}
+}

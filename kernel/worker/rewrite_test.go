@@ -366,6 +366,19 @@ for i := 0; i < 2; i++ {
 	main()
 }
 calls`, "4"},
+		// Declarations ran before the cell's statements: "constant
+		// definition loop" (found by a helper with a textbook counter).
+		{"var declarations that use the cell's own := variables", "", `var wg sync.WaitGroup
+count := 0
+var mu sync.Mutex
+for range 10 {
+	wg.Add(1)
+	go func() { defer wg.Done(); mu.Lock(); count++; mu.Unlock() }()
+}
+wg.Wait()
+var total = count
+var doubled, label = total * 2, fmt.Sprint("n=", total)
+fmt.Sprint(total, doubled, label)`, `"10 20n=10"`},
 		{"range over an int parameter", "", `func sum(k int) int { s := 0; for j := range k { s += j }; return s }
 sum(5)`, "10"},
 		{"range over an int constant", "const rounds = 3", `c := 0

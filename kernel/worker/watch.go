@@ -2,6 +2,7 @@ package worker
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -223,7 +224,7 @@ func firstOr(list []string, def string) string {
 // goroutine (golab run does; a live notebook shows it in the running cell).
 type originWriter struct {
 	token string
-	dst   *os.File
+	dst   io.Writer // stdoutNow: one write, one write of the file, whose lock keeps other goroutines' text outside it
 }
 
 func (o *originWriter) Write(p []byte) (int, error) {

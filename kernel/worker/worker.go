@@ -61,6 +61,7 @@ type Worker struct {
 	allowStdin bool
 
 	frames  *frameSniffer
+	std     stdio               // copies of fd 1 and 2, for a cell that closes them
 	watcher *goroutines.Watcher // created by the first cell, on the goroutine that runs cells
 	shown   int                 // how many trailing values were stored so far
 
@@ -268,7 +269,12 @@ func New(token string, out io.Writer) (*Worker, error) {
 		children: &launcher{},
 	}
 	proc.SetLauncher(w.children)
-	w.frames = &frameSniffer{token: token, dst: os.Stderr}
+	std, err := saveStdio()
+	if err != nil {
+		return nil, err
+	}
+	w.std = std
+	w.frames = &frameSniffer{token: token, dst: stderrNow{}}
 	goroutines.SetPanicHook(func(o goroutines.Origin, thisCell bool) {
 		// A frame with column 0: the go statement that started the
 		// goroutine (the supervisor words it so).
@@ -279,7 +285,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		_, _ = io.WriteString(os.Stderr, protocol.Marker(token, "frame", fmt.Sprintf("%d:0: go statement of %s", o.Line, where)))
 	})
 	var stdin io.Reader = &stdinReader{w: w}
-	stdout := &originWriter{token: token, dst: os.Stdout}
+	stdout := &originWriter{token: token, dst: stdoutNow{}}
 	w.interp = interp.New(interp.Options{
 		Stdin:        stdin,
 		Stdout:       stdout,
@@ -481,6 +487,9 @@ func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
 		for name, expr := range req.UserExpressions {
 			ev.UserExpressions[name] = w.userExpression(expr)
 		}
+	}
+	if note := w.std.reopen(); note != "" {
+		fmt.Fprint(os.Stderr, note)
 	}
 }
 
