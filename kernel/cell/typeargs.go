@@ -138,18 +138,32 @@ func needsExplicitTypeArgs(sig *types.Signature) bool {
 	params := sig.Params()
 	for i := 0; i < params.Len(); i++ {
 		t := params.At(i).Type()
-		if sig.Variadic() && i == params.Len()-1 {
-			if s, ok := t.(*types.Slice); ok {
-				if _, ok := s.Elem().(*types.TypeParam); ok {
-					return true
-				}
-			}
+		if sig.Variadic() && i == params.Len()-1 && mentionsTypeParam(t, false) {
+			return true // ...T, ...<-chan T, ...[]T
 		}
-		if c, ok := t.(*types.Chan); ok {
-			if _, ok := c.Elem().(*types.TypeParam); ok {
-				return true
-			}
+		if mentionsTypeParam(t, true) {
+			return true // <-chan T, []<-chan T
 		}
+	}
+	return false
+}
+
+// mentionsTypeParam reports whether t holds a type parameter: anywhere, or
+// with inChan only as (part of) a channel's element type.
+func mentionsTypeParam(t types.Type, inChan bool) bool {
+	switch t := t.(type) {
+	case *types.TypeParam:
+		return !inChan
+	case *types.Chan:
+		return mentionsTypeParam(t.Elem(), false)
+	case *types.Slice:
+		return mentionsTypeParam(t.Elem(), inChan)
+	case *types.Array:
+		return mentionsTypeParam(t.Elem(), inChan)
+	case *types.Pointer:
+		return mentionsTypeParam(t.Elem(), inChan)
+	case *types.Map:
+		return mentionsTypeParam(t.Key(), inChan) || mentionsTypeParam(t.Elem(), inChan)
 	}
 	return false
 }

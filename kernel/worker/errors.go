@@ -51,6 +51,13 @@ func goWording(msg, src string, line, col int) string {
 	if msg == "unsupported assign expression" {
 		return "assignment mismatch: the number of variables and values differ"
 	}
+	if strings.HasPrefix(msg, "undefined type for ") {
+		// A generic function over channels or a variadic of a type
+		// parameter (func merge[T any](cs ...<-chan T)): yaegi's limit, not the learner's mistake.
+		return msg + ": the interpreter cannot declare this generic function (a type parameter used in a variadic, " +
+			"or in a slice of channels, is beyond it). The code may well be right: run it as a whole program " +
+			"(package main with func main), which golab compiles with go build, or write the function for one type"
+	}
 	return msg
 }
 

@@ -379,6 +379,30 @@ wg.Wait()
 var total = count
 var doubled, label = total * 2, fmt.Sprint("n=", total)
 fmt.Sprint(total, doubled, label)`, `"10 20n=10"`},
+		// The generic fan-in: "undefined type for T" (found by a helper).
+		{"type arguments of generic functions over channel variadics and slices of channels", `func merge[T any](cs ...<-chan T) <-chan T {
+	var wg sync.WaitGroup
+	out := make(chan T)
+	for _, c := range cs {
+		wg.Add(1)
+		go func() { defer wg.Done(); for v := range c { out <- v } }()
+	}
+	go func() { wg.Wait(); close(out) }()
+	return out
+}
+func first[T any](cs []chan T) T { return <-cs[0] }`, `a := make(chan int, 1)
+a <- 1
+close(a)
+b := make(chan int, 1)
+b <- 5
+close(b)
+n := 0
+for v := range merge(a, b) {
+	n += v
+}
+c := make(chan string, 1)
+c <- "x"
+fmt.Sprint(n, first([]chan string{c}))`, `"6x"`},
 		{"range over an int parameter", "", `func sum(k int) int { s := 0; for j := range k { s += j }; return s }
 sum(5)`, "10"},
 		{"range over an int constant", "const rounds = 3", `c := 0
