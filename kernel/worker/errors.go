@@ -121,7 +121,7 @@ func (w *Worker) describe(err error, src string) *protocol.Error {
 			name, value = "runtime error", plain
 		}
 		tb := []string{red("panic: ") + value}
-		frames := w.frames.take()
+		frames := refineFrames(w.frames.take(), src, name == "panic", value)
 		for i, f := range frames {
 			tb = append(tb, fmt.Sprintf("  at cell line %d, column %d%s", f.line, f.col, f.where()))
 			if i == 0 {

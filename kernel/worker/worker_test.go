@@ -3,6 +3,7 @@ package worker
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -239,5 +240,46 @@ func TestSyscallHasItsNames(t *testing.T) {
 	}
 	if want := `"terminated interrupt true"`; got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// A panic inside a function the cell declares is placed at the statement
+// that failed and at the caller's call, where the interpreter names the
+// function's first statement for every frame (found by a helper: the
+// caret sat under fmt.Println("before")).
+func TestPanicFramesPointAtTheFailingStatement(t *testing.T) {
+	w := newWorker(t)
+	if _, e := run(t, w, `import "fmt"`); e != nil {
+		t.Fatal(e)
+	}
+	tests := []struct {
+		code  string
+		lines []string // "at cell line …" lines of the traceback, in order
+	}{
+		{"func a() {\n\tfmt.Print(\"\")\n\tvar m map[string]int\n\tm[\"a\"] = 1\n}\na()",
+			[]string{"  at cell line 4, column 2 (in a)", "  at cell line 6, column 1"}},
+		{"func b(xs []int) int {\n\tfmt.Print(\"\")\n\ti := 5\n\treturn xs[i]\n}\nb([]int{1})",
+			[]string{"  at cell line 4, column 9 (in b)", "  at cell line 6, column 17"}},
+		{"func c() {\n\tfmt.Print(\"\")\n\tpanic(\"boom\")\n}\nfunc d() {\n\tfmt.Print(\"\")\n\tc()\n}\nd()",
+			[]string{"  at cell line 3, column 2 (in c)", "  at cell line 7, column 2 (in d)", "  at cell line 9, column 1"}},
+		// Two statements that could fail so: the interpreter's line stays.
+		{"func e(xs []int) int {\n\tfmt.Print(\"\")\n\t_ = xs[0]\n\treturn xs[5]\n}\ne([]int{1})",
+			[]string{"  at cell line 2, column 2 (in e)", "  at cell line 6, column 17"}},
+	}
+	for _, tt := range tests {
+		_, e := run(t, w, tt.code)
+		if e == nil {
+			t.Errorf("%q: no error", tt.code)
+			continue
+		}
+		var got []string
+		for _, l := range e.Traceback {
+			if strings.HasPrefix(l, "  at cell line") {
+				got = append(got, l)
+			}
+		}
+		if !slices.Equal(got, tt.lines) {
+			t.Errorf("%q: frames %q, want %q", tt.code, got, tt.lines)
+		}
 	}
 }
