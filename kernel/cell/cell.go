@@ -109,6 +109,28 @@ func renameMain(fset *token.FileSet, file *ast.File, decls string, prefixLen int
 	return decls
 }
 
+// CallsMain reports whether statements (a Plan's Stmts and Trailing) call
+// the notebook's main function themselves: a cell that declares func main
+// and calls it must not have it run a second time.
+func CallsMain(stmts string) bool {
+	if strings.TrimSpace(stmts) == "" || !strings.Contains(stmts, "main(") {
+		return false
+	}
+	const prefix = "package p;func _(){"
+	file, err := parser.ParseFile(token.NewFileSet(), "cell.go", prefix+stmts+"\n}", 0)
+	if err != nil {
+		return false
+	}
+	return contains(file, false, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		id, ok := call.Fun.(*ast.Ident)
+		return ok && id.Name == "main" && id.Obj == nil
+	})
+}
+
 // Kind says what sort of name a Definition introduces.
 type Kind string
 
@@ -291,8 +313,6 @@ func unresolved(fset *token.FileSet, file *ast.File, prefixLen int) []Ident {
 	return out
 }
 
-// topLevelNames lists the names declared by top-level statements (x := …,
-// var x …), which are globals for the rest of the cell.
 // varsAfterStatements moves to the statements the var declarations whose
 // values use a name the cell's statements define (`count := 0` … `var
 // total = count`): declarations run before the statements, and the
@@ -308,11 +328,23 @@ func varsAfterStatements(src string, decls, stmts []segment) ([]segment, []segme
 		return decls, stmts // Split reports it
 	}
 	own := topLevelNames(file.Decls[0].(*ast.FuncDecl).Body.List)
+	// Names the cell's functions and methods use: a var they use must stay
+	// a declaration, or they would be compiled before it exists.
+	usedByFuncs := map[string]bool{}
+	for _, d := range decls {
+		if text := strings.TrimSpace(src[d.start:d.end]); strings.HasPrefix(text, "func") {
+			if f, err := parser.ParseFile(token.NewFileSet(), "func.go", "package p;"+text, 0); err == nil {
+				for _, u := range freeNames(f) {
+					usedByFuncs[u] = true
+				}
+			}
+		}
+	}
 	for moved := true; moved; {
 		moved = false
 		keep := decls[:0:0]
 		for _, d := range decls {
-			if names, uses := varUses(src[d.start:d.end]); names != nil && usesAny(uses, own) {
+			if names, uses := varUses(src[d.start:d.end]); names != nil && usesAny(uses, own) && !anyIn(names, usedByFuncs) {
 				stmts = append(stmts, segment{kind: segStmt, start: d.start, end: d.end})
 				for _, n := range names {
 					own[n] = true
@@ -341,22 +373,52 @@ func varUses(text string) (names []string, uses map[string]bool) {
 	if !ok || gd.Tok != token.VAR {
 		return nil, nil
 	}
-	uses = map[string]bool{}
 	for _, spec := range gd.Specs {
-		vs := spec.(*ast.ValueSpec)
-		for _, n := range vs.Names {
+		for _, n := range spec.(*ast.ValueSpec).Names {
 			names = append(names, n.Name)
 		}
-		for _, v := range vs.Values {
-			ast.Inspect(v, func(n ast.Node) bool {
-				if id, ok := n.(*ast.Ident); ok {
-					uses[id.Name] = true
-				}
-				return true
-			})
-		}
+	}
+	uses = map[string]bool{}
+	for _, u := range freeNames(file) {
+		uses[u] = true
+	}
+	for _, n := range names {
+		delete(uses, n)
 	}
 	return names, uses
+}
+
+// freeNames lists the names a parsed file uses without declaring them:
+// not field or method names after a dot, not struct literal keys, not a
+// function's own parameters and variables (the parser resolves those).
+func freeNames(file *ast.File) []string {
+	var out []string
+	skip := map[*ast.Ident]bool{}
+	ast.Inspect(file, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			skip[n.Sel] = true
+		case *ast.KeyValueExpr:
+			if id, ok := n.Key.(*ast.Ident); ok {
+				skip[id] = true
+			}
+		case *ast.Ident:
+			if n.Obj == nil && !skip[n] && n.Name != "_" {
+				out = append(out, n.Name)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+func anyIn(names []string, set map[string]bool) bool {
+	for _, n := range names {
+		if set[n] {
+			return true
+		}
+	}
+	return false
 }
 
 func usesAny(uses, names map[string]bool) bool {
@@ -368,6 +430,8 @@ func usesAny(uses, names map[string]bool) bool {
 	return false
 }
 
+// topLevelNames lists the names declared by top-level statements (x := …,
+// var x …), which are globals for the rest of the cell.
 func topLevelNames(list []ast.Stmt) map[string]bool {
 	names := map[string]bool{}
 	for _, st := range list {

@@ -168,6 +168,10 @@ func TestVarsThatUseStatementsRunAmongThem(t *testing.T) {
 		{"count := 3\nvar total = count\nvar fixed = 2", "var fixed = 2", "count := 3\nvar total = count"},
 		{"n := 1\nvar a = n\nvar b = a + 1", "", "n := 1\nvar a = n\nvar b = a + 1"},
 		{"var early = 1\nx := early", "var early = 1", "x := early"},
+		// Parameters, field names and struct keys are not the statements' names.
+		{"a := 5\nvar less = func(a, b int) bool { return a < b }\nvar c = cfg{a: 1}.a", "var less = func(a, b int) bool { return a < b }\nvar c = cfg{a: 1}.a", "a := 5"},
+		// A function of the cell uses it: it stays a declaration.
+		{"n := 2\nvar limit = n\nfunc over(x int) bool { return x > limit }", "var limit = n\nfunc over(x int) bool { return x > limit }", "n := 2"},
 	}
 	for _, tt := range tests {
 		plan, err := Split(tt.src)

@@ -54,10 +54,10 @@ func (r *rewriter) selectOperands(n *ast.SelectStmt, stack []ast.Node) {
 			if !isName(comm.Chan) {
 				hoist(comm.Chan, cc.Colon)
 			}
-			if !isName(comm.Value) {
-				if _, literal := comm.Value.(*ast.BasicLit); !literal {
-					hoist(comm.Value, cc.Colon)
-				}
+			// A constant keeps its place: evaluated into a variable it
+			// would take its default type (case c <- -1: on a chan float64).
+			if !isName(comm.Value) && !constantLooking(comm.Value) {
+				hoist(comm.Value, cc.Colon)
 			}
 		case *ast.AssignStmt:
 			recv, ok := unparen(comm.Rhs[0]).(*ast.UnaryExpr)
@@ -115,9 +115,9 @@ func isName(e ast.Expr) bool {
 }
 
 // movableText is an expression's source as one line, when it can be moved
-// elsewhere: no comments (joining lines would swallow what follows them)
-// and no function literals (whose statements need their line breaks, and
-// which other passes rewrite in place).
+// elsewhere: no comments (joining lines would swallow what follows them),
+// and nothing other passes rewrite in place (rewrittenInPlace), whose edits
+// a moved copy would lose.
 func (r *rewriter) movableText(e ast.Expr) (string, bool) {
 	start, end := r.off(e.Pos()), r.off(e.End())
 	if start < 0 || end > len(r.src) || start > end {
@@ -127,7 +127,7 @@ func (r *rewriter) movableText(e ast.Expr) (string, bool) {
 	if strings.Contains(text, "//") || strings.Contains(text, "/*") || strings.Contains(text, "`") {
 		return "", false
 	}
-	if contains(e, false, func(n ast.Node) bool { _, lit := n.(*ast.FuncLit); return lit }) {
+	if contains(e, false, rewrittenInPlace) {
 		return "", false
 	}
 	lines := strings.Split(text, "\n")
@@ -147,4 +147,27 @@ func (r *rewriter) mainCall(call *ast.CallExpr) {
 		return
 	}
 	r.replace(id.Pos(), id.End(), MainFunc)
+}
+
+// rewrittenInPlace reports whether other passes edit a node where it is:
+// a function literal (whose statements also need their line breaks), the
+// builtins min, max, clear and new, and calls of the generic standard
+// packages.
+func rewrittenInPlace(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.FuncLit:
+		return true
+	case *ast.CallExpr:
+		switch f := unparen(n.Fun).(type) {
+		case *ast.Ident:
+			switch f.Name {
+			case "min", "max", "clear", "new":
+				return f.Obj == nil
+			}
+		case *ast.SelectorExpr:
+			pkg, ok := f.X.(*ast.Ident)
+			return ok && pkg.Obj == nil && genericPackages[pkg.Name]
+		}
+	}
+	return false
 }

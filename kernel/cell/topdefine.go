@@ -1,9 +1,11 @@
 package cell
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"strings"
 	"unicode"
 )
@@ -315,4 +317,48 @@ func DefineInFunction(piece string, d *TopDefine, holder string) string {
 		before += open
 	}
 	return before + piece[d.Start:d.End] + end + piece[d.End:]
+}
+
+// StaticTypes type-checks one statement that defines names (a TopDefine's
+// Text) with the notebook's declarations, and returns the type go/types
+// gives each name, written as a cell writes it. A name whose type it
+// cannot tell, or not write, is missing. The interpreter's own type of a
+// value cannot tell int from a cell's `type Weekday int`; the statement's
+// static types can.
+func StaticTypes(stmt string, names []string, ctx TypeContext) map[string]string {
+	fset := token.NewFileSet()
+	head := "package p\nimport (\n" + strings.Join(ctx.Imports, "\n") + "\n)\n"
+	own, err := parser.ParseFile(fset, "stmt.go", head+"func __golab_static() {\n"+stmt+"\n}\n", 0)
+	if err != nil {
+		return nil
+	}
+	files := []*ast.File{own}
+	for i, src := range ctx.Decls {
+		if f, err := parser.ParseFile(fset, fmt.Sprintf("context%d.go", i), head+src, 0); err == nil {
+			files = append(files, f)
+		}
+	}
+	info := &types.Info{Defs: map[*ast.Ident]types.Object{}}
+	conf := types.Config{Importer: emptyPackages{}, Error: func(error) {}}
+	pkg, _ := conf.Check("p", fset, files, info) // errors leave some types unknown
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	qualify := func(p *types.Package) string {
+		if p == pkg {
+			return ""
+		}
+		return p.Name()
+	}
+	out := map[string]string{}
+	for id, obj := range info.Defs {
+		if obj == nil || !want[id.Name] || fset.File(id.Pos()).Name() != "stmt.go" {
+			continue
+		}
+		if _, isVar := obj.(*types.Var); isVar && writable(obj.Type(), pkg) {
+			out[id.Name] = types.TypeString(obj.Type(), qualify)
+		}
+	}
+	return out
 }

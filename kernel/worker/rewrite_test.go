@@ -314,8 +314,13 @@ for i := range 2 {
 got`, `"{1 42} 9 true 7 true {0 42} {1 43}"`},
 		// Comma-ok definitions at a cell's top level crashed the interpreter
 		// ("nil type"); they now run inside a function (cell.SplitTopDefines).
+		// With a cell type over int or bool in the notebook, the
+		// interpreter's type of the values is ambiguous: go/types tells.
 		{"comma-ok receive, map lookup and type assertion at a cell's top level", `func get(c chan int) chan int { return c }
-type P struct{ X int }`, `d := make(chan int, 1)
+type P struct{ X int }
+type Weekday int
+func (d Weekday) String() string { return "day" }
+type Flag bool`, `d := make(chan int, 1)
 d <- 9
 v, ok := <-get(d)
 c := make(chan P, 1)
@@ -326,7 +331,9 @@ m := map[string]int{"a": 1}
 a, found := m["a"]
 var x any = 3
 n, isInt := x.(int)
-fmt.Sprint(v, ok, p, more, a, found, n, isInt)`, `"9 true {8} true 1 true 3 true"`},
+days := map[string]Weekday{"mon": 1}
+day, isDay := days["mon"]
+fmt.Sprint(v, ok, p, more, a, found, n, isInt, " ", day, isDay)`, `"9 true {8} true 1 true 3 true day true"`},
 		// Found by a helper trying textbook loop-variable programs: an
 		// address of the variable, and a body that changes it (Go 1.22
 		// gives "0 1 2 1 2 3 0 1 2 1 4 6" for the same code).
@@ -366,6 +373,10 @@ for i := 0; i < 2; i++ {
 	main()
 }
 calls`, "4"},
+		// A cell that declares main and calls it runs it once, not twice.
+		{"a cell declares main and calls it", "var runs int", `func main() { runs++ }
+main()
+runs`, "1"},
 		// Declarations ran before the cell's statements: "constant
 		// definition loop" (found by a helper with a textbook counter).
 		{"var declarations that use the cell's own := variables", "", `var wg sync.WaitGroup

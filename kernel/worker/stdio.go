@@ -47,6 +47,9 @@ func (s stdio) reopen() string {
 		if (*std.file).Fd() != ^uintptr(0) {
 			continue // still open
 		}
+		if _, err := unix.FcntlInt(uintptr(std.fd), unix.F_GETFD, 0); err == nil {
+			continue // the number was given to a file the cell opened since: leave it be
+		}
 		if err := unix.Dup2(std.saved, std.fd); err != nil {
 			continue // it stays closed; nothing better to do than before
 		}

@@ -74,6 +74,7 @@ func (w *Worker) defineFromFunction(p cell.StmtPiece, src string) *protocol.Erro
 		return w.cannotDefine(d, src, "", fmt.Sprintf("the interpreter handed back %v", held.Kind()))
 	}
 	var decls, assigns []string
+	var static map[string]string // go/types' types of the names, when needed
 	for i, name := range d.Names {
 		if name == "_" {
 			continue
@@ -87,7 +88,16 @@ func (w *Worker) defineFromFunction(p cell.StmtPiece, src string) *protocol.Erro
 		}
 		typ, ok := w.types.TypeSource(ptr.Type().Elem())
 		if !ok {
-			return w.cannotDefine(d, src, name, "its type is "+typ+" to the interpreter, which does not tell which type of the cells it is")
+			// A cell type shares the interpreter's type (type Weekday
+			// int): the statement's static type tells which it is.
+			if static == nil {
+				static = cell.StaticTypes(d.Text, d.Names, w.typeContext())
+			}
+			st, found := static[name]
+			if !found {
+				return w.cannotDefine(d, src, name, "its type is "+typ+" to the interpreter, which does not tell which type of the cells it is")
+			}
+			typ = st
 		}
 		decls = append(decls, fmt.Sprintf("var %s %s", name, typ))
 		assigns = append(assigns, fmt.Sprintf("%s = *%s.([]any)[%d].(*%s)", name, definedHolder, i, typ))

@@ -564,7 +564,7 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 	if e != nil {
 		return "", e
 	}
-	if plan.RunMain {
+	if plan.RunMain && !cell.CallsMain(plan.Stmts+"\n"+plan.Trailing) {
 		if e := w.eval(cell.MainFunc+"()", src); e != nil {
 			return "", e
 		}
