@@ -75,7 +75,8 @@ func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
 		d, key, ok := w.sample()
 		// While something runs, samples are spaced out so as not to slow
 		// it; while everything is blocked, nothing is slowed.
-		t.Reset(nextSample(w.Every, time.Since(began), ok))
+		took := time.Since(began)
+		t.Reset(nextSample(w.Every, took, ok))
 		if !ok {
 			same, last = 0, ""
 			continue
@@ -89,9 +90,10 @@ func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
 		if d.Outsiders > 0 && w.Patience > needed {
 			needed = w.Patience
 		}
-		// Samples that take long (thousands of goroutines) need not be as
-		// many: two the same, as far apart as the needed ones would be.
-		if same >= needed || (same >= 2 && time.Since(since) >= time.Duration(needed-1)*w.Every) {
+		// Samples that take longer than the time between them (thousands
+		// of goroutines) need not be as many: two the same, as far apart
+		// as the needed ones would be.
+		if same >= needed || (took > w.Every && same >= 2 && time.Since(since) >= time.Duration(needed-1)*w.Every) {
 			found(d)
 			return
 		}
@@ -105,12 +107,14 @@ func (w *Watcher) Watch(stop <-chan struct{}, found func(Deadlock)) {
 // enough that the recursion, running between samples, never reached Go's
 // stack limit (the cell hung instead of ending with "stack overflow").
 // Waiting 20 times as long as a sample took keeps the world stopped for at
-// most 5% of the time. When the sample found every goroutine blocked,
-// nothing runs to be slowed, and the next sample comes after every: a
-// deadlock among 10,000 goroutines (a sample takes about a second) took
-// 85 s to report with the long waits.
+// most 5% of the time. When a sample that took longer than every found
+// every goroutine blocked (thousands of them), nothing runs to be slowed,
+// and the next sample comes after every: a deadlock among 10,000
+// goroutines (a sample takes about a second) took 85 s to report with the
+// long waits. Faster samples keep the long waits, which also give a
+// blocked state time to change before it is called a deadlock.
 func nextSample(every, took time.Duration, allBlocked bool) time.Duration {
-	if allBlocked {
+	if allBlocked && took > every {
 		return every
 	}
 	return max(every, 20*took)

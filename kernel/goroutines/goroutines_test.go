@@ -117,6 +117,7 @@ func TestSamplingBacksOffWhenSamplesAreSlow(t *testing.T) {
 		{2 * time.Millisecond, false, 100 * time.Millisecond},
 		{50 * time.Millisecond, false, time.Second},
 		{300 * time.Millisecond, false, 6 * time.Second},
+		{50 * time.Millisecond, true, time.Second},
 		{300 * time.Millisecond, true, 100 * time.Millisecond},
 	}
 	for _, tt := range tests {
