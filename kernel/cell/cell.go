@@ -109,6 +109,20 @@ func renameMain(fset *token.FileSet, file *ast.File, decls string, prefixLen int
 	return decls
 }
 
+// stmtsPrefix makes a cell's statements a function body go/parser takes;
+// positions in the file are len(stmtsPrefix) bytes past the statements'.
+const stmtsPrefix = "package p;func _(){"
+
+// parseStmts parses a cell's statements (cell text, the rest blanked) as
+// the body of a function, and returns the file and the statements.
+func parseStmts(fset *token.FileSet, stmts string) (*ast.File, []ast.Stmt, error) {
+	file, err := parser.ParseFile(fset, "cell.go", stmtsPrefix+stmts+"\n}", 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return file, file.Decls[0].(*ast.FuncDecl).Body.List, nil
+}
+
 // CallsMain reports whether statements (a Plan's Stmts and Trailing) call
 // the notebook's main function themselves: a cell that declares func main
 // and calls it must not have it run a second time.
@@ -116,8 +130,7 @@ func CallsMain(stmts string) bool {
 	if strings.TrimSpace(stmts) == "" || !strings.Contains(stmts, "main(") {
 		return false
 	}
-	const prefix = "package p;func _(){"
-	file, err := parser.ParseFile(token.NewFileSet(), "cell.go", prefix+stmts+"\n}", 0)
+	file, _, err := parseStmts(token.NewFileSet(), stmts)
 	if err != nil {
 		return false
 	}
@@ -258,20 +271,16 @@ func Split(src string) (*Plan, error) {
 
 	var own map[string]bool // names the cell's statements declare at top level
 	if len(stmts) > 0 {
-		body := mask(src, stmts)
-		const prefix = "package p;func _(){"
-		file, err := parser.ParseFile(fset, "cell.go", prefix+body+"\n}", 0)
+		file, list, err := parseStmts(fset, mask(src, stmts))
 		if err != nil {
-			return nil, cellErrors(err, len(prefix))
+			return nil, cellErrors(err, len(stmtsPrefix))
 		}
-		fn := file.Decls[0].(*ast.FuncDecl)
-		list := fn.Body.List
-		plan.Free = append(plan.Free, unresolved(fset, file, len(prefix))...)
+		plan.Free = append(plan.Free, unresolved(fset, file, len(stmtsPrefix))...)
 		own = topLevelNames(list)
 		if n := len(list); n > 0 {
 			if es, ok := list[n-1].(*ast.ExprStmt); ok {
-				start := fset.Position(es.Pos()).Offset - len(prefix)
-				end := fset.Position(es.End()).Offset - len(prefix)
+				start := fset.Position(es.Pos()).Offset - len(stmtsPrefix)
+				end := fset.Position(es.End()).Offset - len(stmtsPrefix)
 				plan.Trailing = mask(src, []segment{{start: start, end: end}})
 				stmts = cut(stmts, start, end)
 			}
@@ -319,23 +328,27 @@ func unresolved(fset *token.FileSet, file *ast.File, prefixLen int) []Ident {
 // interpreter then said "constant definition loop" or "undefined". In the
 // statements they run in their place, as in a function body.
 func varsAfterStatements(src string, decls, stmts []segment) ([]segment, []segment) {
-	if len(stmts) == 0 {
-		return decls, stmts
+	hasVar := false
+	for _, d := range decls {
+		hasVar = hasVar || strings.HasPrefix(strings.TrimSpace(src[d.start:d.end]), "var")
 	}
-	const prefix = "package p;func _(){"
-	file, err := parser.ParseFile(token.NewFileSet(), "cell.go", prefix+mask(src, append([]segment(nil), stmts...))+"\n}", 0)
+	if len(stmts) == 0 || !hasVar {
+		return decls, stmts // the common case: no parse
+	}
+	_, list, err := parseStmts(token.NewFileSet(), mask(src, append([]segment(nil), stmts...)))
 	if err != nil {
 		return decls, stmts // Split reports it
 	}
-	own := topLevelNames(file.Decls[0].(*ast.FuncDecl).Body.List)
+	own := topLevelNames(list)
 	// Names the cell's functions and methods use: a var they use must stay
 	// a declaration, or they would be compiled before it exists.
 	usedByFuncs := map[string]bool{}
 	for _, d := range decls {
 		if text := strings.TrimSpace(src[d.start:d.end]); strings.HasPrefix(text, "func") {
-			if f, err := parser.ParseFile(token.NewFileSet(), "func.go", "package p;"+text, 0); err == nil {
-				for _, u := range freeNames(f) {
-					usedByFuncs[u] = true
+			fset := token.NewFileSet()
+			if f, err := parser.ParseFile(fset, "func.go", "package p;"+text, 0); err == nil {
+				for _, u := range unresolved(fset, f, 0) {
+					usedByFuncs[u.Name] = true
 				}
 			}
 		}
@@ -365,7 +378,8 @@ func varUses(text string) (names []string, uses map[string]bool) {
 	if !strings.HasPrefix(strings.TrimSpace(text), "var") {
 		return nil, nil
 	}
-	file, err := parser.ParseFile(token.NewFileSet(), "var.go", "package p;"+text, 0)
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "var.go", "package p;"+text, 0)
 	if err != nil || len(file.Decls) != 1 {
 		return nil, nil
 	}
@@ -379,37 +393,13 @@ func varUses(text string) (names []string, uses map[string]bool) {
 		}
 	}
 	uses = map[string]bool{}
-	for _, u := range freeNames(file) {
-		uses[u] = true
+	for _, u := range unresolved(fset, file, 0) {
+		uses[u.Name] = true
 	}
 	for _, n := range names {
 		delete(uses, n)
 	}
 	return names, uses
-}
-
-// freeNames lists the names a parsed file uses without declaring them:
-// not field or method names after a dot, not struct literal keys, not a
-// function's own parameters and variables (the parser resolves those).
-func freeNames(file *ast.File) []string {
-	var out []string
-	skip := map[*ast.Ident]bool{}
-	ast.Inspect(file, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.SelectorExpr:
-			skip[n.Sel] = true
-		case *ast.KeyValueExpr:
-			if id, ok := n.Key.(*ast.Ident); ok {
-				skip[id] = true
-			}
-		case *ast.Ident:
-			if n.Obj == nil && !skip[n] && n.Name != "_" {
-				out = append(out, n.Name)
-			}
-		}
-		return true
-	})
-	return out
 }
 
 func anyIn(names []string, set map[string]bool) bool {

@@ -2238,14 +2238,7 @@ func (r *rewriter) typeOf(e ast.Expr) types.Type {
 				names[name] = true
 			}
 		}
-		head := "package p\nimport (\n" + strings.Join(ctx.Imports, "\n") + "\n)\n"
-		for i, src := range ctx.Decls {
-			f, err := parser.ParseFile(r.fset, fmt.Sprintf("context%d.go", i), head+src, 0)
-			if err != nil || len(f.Decls) != 2 || names[declName(f.Decls[1])] {
-				continue // the source declares it again, or it does not parse on its own
-			}
-			files = append(files, f)
-		}
+		files = append(files, contextFiles(r.fset, ctx, names)...)
 		conf := types.Config{Importer: emptyPackages{}, Error: func(error) {}}
 		r.pkg, _ = conf.Check("p", r.fset, files, r.facts) // errors leave some types unknown
 	}
@@ -2254,6 +2247,24 @@ func (r *rewriter) typeOf(e ast.Expr) types.Type {
 		return nil
 	}
 	return tv.Type
+}
+
+// contextFiles parses the notebook's earlier declarations, each with the
+// notebook's imports, as files for go/types. With redeclared set, a
+// declaration whose name it holds (the source declares it again), or that
+// is not one declaration on its own, is left out; one that does not parse
+// always is.
+func contextFiles(fset *token.FileSet, ctx TypeContext, redeclared map[string]bool) []*ast.File {
+	head := "package p\nimport (\n" + strings.Join(ctx.Imports, "\n") + "\n)\n"
+	var files []*ast.File
+	for i, src := range ctx.Decls {
+		f, err := parser.ParseFile(fset, fmt.Sprintf("context%d.go", i), head+src, 0)
+		if err != nil || redeclared != nil && (len(f.Decls) != 2 || redeclared[declName(f.Decls[1])]) {
+			continue
+		}
+		files = append(files, f)
+	}
+	return files
 }
 
 // intTypeName is how a cell writes an integer type go/types found: "int64",

@@ -119,12 +119,8 @@ func isName(e ast.Expr) bool {
 // and nothing other passes rewrite in place (rewrittenInPlace), whose edits
 // a moved copy would lose.
 func (r *rewriter) movableText(e ast.Expr) (string, bool) {
-	start, end := r.off(e.Pos()), r.off(e.End())
-	if start < 0 || end > len(r.src) || start > end {
-		return "", false
-	}
-	text := r.src[start:end]
-	if strings.Contains(text, "//") || strings.Contains(text, "/*") || strings.Contains(text, "`") {
+	text, _ := r.text(e)
+	if text == "" || strings.Contains(text, "//") || strings.Contains(text, "/*") || strings.Contains(text, "`") {
 		return "", false
 	}
 	if contains(e, false, rewrittenInPlace) {

@@ -1,7 +1,6 @@
 package cell
 
 import (
-	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -53,16 +52,15 @@ func SplitTopDefines(stmts string, isGeneric func(name string) bool) []StmtPiece
 	if blank(stmts) {
 		return whole
 	}
-	const prefix = "package p;func _(){"
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, "cell.go", prefix+stmts+"\n}", 0)
+	_, list, err := parseStmts(fset, stmts)
 	if err != nil {
 		return whole
 	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset - len(prefix) }
+	off := func(p token.Pos) int { return fset.Position(p).Offset - len(stmtsPrefix) }
 	var pieces []StmtPiece
 	at := 0 // the start of the statements not yet in a piece
-	for _, st := range file.Decls[0].(*ast.FuncDecl).Body.List {
+	for _, st := range list {
 		names, values := definedBy(st)
 		if len(names) == 0 || !(callsGeneric(values, isGeneric) || commaOk(st)) {
 			continue
@@ -145,8 +143,6 @@ func commaOk(st ast.Stmt) bool {
 	return false
 }
 
-// definedBy returns the names a statement defines (x, y := …; var x, y = …)
-// and the expressions that give them their values.
 // DefineDecls returns, for each variable that a top-level `a, b := f()`
 // of stmts (a Plan's Stmts) defines, that statement as a package-level
 // declaration, `var a, b = f()`: what go/types needs to know the variable
@@ -157,14 +153,13 @@ func DefineDecls(stmts string) map[string]string {
 	if blank(stmts) {
 		return out
 	}
-	const prefix = "package p;func _(){"
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, "cell.go", prefix+stmts+"\n}", 0)
+	_, list, err := parseStmts(fset, stmts)
 	if err != nil {
 		return out
 	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset - len(prefix) }
-	for _, st := range file.Decls[0].(*ast.FuncDecl).Body.List {
+	off := func(p token.Pos) int { return fset.Position(p).Offset - len(stmtsPrefix) }
+	for _, st := range list {
 		as, ok := st.(*ast.AssignStmt)
 		if !ok || as.Tok != token.DEFINE {
 			continue
@@ -187,6 +182,8 @@ func DefineDecls(stmts string) map[string]string {
 	return out
 }
 
+// definedBy returns the names a statement defines (x, y := …; var x, y = …)
+// and the expressions that give them their values.
 func definedBy(st ast.Stmt) (names []string, values []ast.Expr) {
 	switch st := st.(type) {
 	case *ast.AssignStmt:
@@ -332,12 +329,7 @@ func StaticTypes(stmt string, names []string, ctx TypeContext) map[string]string
 	if err != nil {
 		return nil
 	}
-	files := []*ast.File{own}
-	for i, src := range ctx.Decls {
-		if f, err := parser.ParseFile(fset, fmt.Sprintf("context%d.go", i), head+src, 0); err == nil {
-			files = append(files, f)
-		}
-	}
+	files := append([]*ast.File{own}, contextFiles(fset, ctx, nil)...)
 	info := &types.Info{Defs: map[*ast.Ident]types.Object{}}
 	conf := types.Config{Importer: emptyPackages{}, Error: func(error) {}}
 	pkg, _ := conf.Check("p", fset, files, info) // errors leave some types unknown
