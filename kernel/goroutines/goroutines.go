@@ -214,33 +214,27 @@ func Leaked(m Mark, settle time.Duration) []Goroutine {
 		return nil
 	}
 	self := currentID()
+	var candidates map[int]bool
 	if m.ids == nil {
-		time.Sleep(settle)
-		if own = startedIn(m.cell); len(own) == 0 { // (a goroutine registers once it runs)
-			return nil
-		}
-		var out []Goroutine
+		time.Sleep(settle) // (and a goroutine registers once it runs)
+		candidates = startedIn(m.cell)
+	} else {
+		candidates = map[int]bool{}
 		for _, g := range Dump() {
-			if g.Interpreted && g.ID != self && own[g.ID] {
-				out = append(out, g)
+			if g.Interpreted && g.ID != self && !m.ids[g.ID] {
+				candidates[g.ID] = true
 			}
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-		return out
-	}
-	candidates := map[int]bool{}
-	for _, g := range Dump() {
-		if g.Interpreted && g.ID != self && !m.ids[g.ID] {
-			candidates[g.ID] = true
+		if len(candidates) > 0 {
+			time.Sleep(settle)
 		}
 	}
 	if len(candidates) == 0 {
 		return nil
 	}
-	time.Sleep(settle)
 	var out []Goroutine
 	for _, g := range Dump() {
-		if g.Interpreted && candidates[g.ID] {
+		if g.Interpreted && g.ID != self && candidates[g.ID] {
 			out = append(out, g)
 		}
 	}
