@@ -199,12 +199,18 @@ type frame struct {
 	fn        string
 }
 
-func (f frame) where() string {
-	fn := strings.TrimSuffix(f.fn, "(...)")
-	fn = strings.TrimPrefix(fn, "main.")
+// function is the name of the frame's function as the cell wrote it
+// ("main" for the renamed main, "func1…" for a literal).
+func (f frame) function() string {
+	fn := strings.TrimPrefix(strings.TrimSuffix(f.fn, "(...)"), "main.")
 	if fn == cell.MainFunc {
 		fn = "main"
 	}
+	return fn
+}
+
+func (f frame) where() string {
+	fn := f.function()
 	switch {
 	case fn == "" || fn == "main":
 		return ""

@@ -44,16 +44,9 @@ func refineFrames(frames []frame, src string, explicit bool, value string) []fra
 			funcs[fd.Name.Name] = fd
 		}
 	}
-	name := func(f frame) string {
-		fn := strings.TrimPrefix(strings.TrimSuffix(f.fn, "(...)"), "main.")
-		if fn == cell.MainFunc {
-			fn = "main"
-		}
-		return fn
-	}
 	out := append([]frame(nil), frames...)
 	for i, f := range frames {
-		fd := funcs[name(f)]
+		fd := funcs[f.function()]
 		if fd == nil {
 			continue
 		}
@@ -64,7 +57,7 @@ func refineFrames(frames []frame, src string, explicit bool, value string) []fra
 		if i == 0 {
 			match = failsAs(explicit, value)
 		} else {
-			callee := name(frames[i-1])
+			callee := frames[i-1].function()
 			match = func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)
 				if !ok {
