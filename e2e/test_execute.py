@@ -36,6 +36,44 @@ def test_stop_on_error_aborts_queued_cells():
         assert reply["status"] == "ok"
 
 
+def test_a_failing_silent_cell_aborts_nothing():
+    """ipykernel aborts the queue only after a non-silent error: a silent
+    request is a front end's probe, not the learner's cell."""
+    with kernel() as (km, kc):
+        first = kc.execute('panic("probe fails")', silent=True)
+        queued = [kc.execute(f"{n} + 1") for n in range(3)]
+        replies = {}
+        deadline = time.time() + 30
+        while len(replies) < 4 and time.time() < deadline:
+            msg = kc.get_shell_msg(timeout=30)
+            replies[msg["parent_header"]["msg_id"]] = msg["content"]["status"]
+        assert replies[first] == "error"
+        assert [replies[q] for q in queued] == ["ok", "ok", "ok"]
+
+
+def test_each_user_expression_stands_alone():
+    with kernel() as (km, kc):
+        queued_after = None
+        msg_id = kc.execute("x := 5", user_expressions={
+            "boom": 'panic("ue")', "ok": "1+1", "bad": "undefinedName", "double": "x * 2", "notexpr": "for {}"})
+        queued_after = kc.execute("x + 1")
+        replies = {}
+        deadline = time.time() + 30
+        while len(replies) < 2 and time.time() < deadline:
+            msg = kc.get_shell_msg(timeout=30)
+            replies[msg["parent_header"]["msg_id"]] = msg["content"]
+        reply = replies[msg_id]
+        assert reply["status"] == "ok", reply
+        ue = reply["user_expressions"]
+        assert ue["ok"] == {"status": "ok", "data": {"text/plain": "2"}, "metadata": {}}
+        assert ue["double"]["data"]["text/plain"] == "10"
+        assert ue["boom"]["status"] == "error" and ue["boom"]["ename"] == "panic" and "ue" in ue["boom"]["evalue"]
+        assert ue["bad"]["status"] == "error" and "undefined: undefinedName" in ue["bad"]["evalue"], ue["bad"]
+        assert ue["notexpr"]["status"] == "error" and "not a Go expression" in ue["notexpr"]["evalue"]
+        # Nothing queued behind it was aborted.
+        assert replies[queued_after]["status"] == "ok", replies[queued_after]
+
+
 def test_user_expressions():
     with kernel() as (km, kc):
         reply, _ = execute(kc, "n := 21", user_expressions={"double": "n * 2", "bad": "nosuchname"})

@@ -168,7 +168,9 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 	}
 	failedAt := time.Now()
 	k.reply(s, msg, "execute_reply", reply)
-	if res.Status == "error" && orDefault(req.StopOnError, true) {
+	// As ipykernel: a silent cell (a front end's own probe) that fails
+	// does not abort the learner's queued cells.
+	if res.Status == "error" && !req.Silent && orDefault(req.StopOnError, true) {
 		k.abortQueued(failedAt)
 	}
 }

@@ -5,8 +5,11 @@ package wire
 import (
 	"bytes"
 	"crypto/hmac"
+	"crypto/md5"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -29,7 +32,7 @@ type ConnectionInfo struct {
 	StdinPort       int    `json:"stdin_port"`
 	ControlPort     int    `json:"control_port"`
 	HBPort          int    `json:"hb_port"`
-	SignatureScheme string `json:"signature_scheme"` // "hmac-sha256", or "" with an empty key
+	SignatureScheme string `json:"signature_scheme"` // "hmac-sha256" (or another of SignatureSchemes), or "" with an empty key
 	Key             string `json:"key"`
 	KernelName      string `json:"kernel_name"`
 }
@@ -61,10 +64,33 @@ func ReadConnectionFile(path string) (ConnectionInfo, error) {
 	if c.IP == "" {
 		return c, fmt.Errorf("connection file %s: no ip", path)
 	}
-	if c.Key != "" && c.SignatureScheme != "hmac-sha256" {
-		return c, fmt.Errorf("connection file %s: signature scheme %q, golab supports hmac-sha256", path, c.SignatureScheme)
+	if c.Key != "" {
+		if _, err := hashFor(c.SignatureScheme); err != nil {
+			return c, fmt.Errorf("connection file %s: %w", path, err)
+		}
 	}
 	return c, nil
+}
+
+// signatureHashes are the HMAC schemes a connection file may name, as
+// jupyter_client writes them ("hmac-" and a hashlib name); hmac-sha256 is
+// its default.
+var signatureHashes = map[string]func() hash.Hash{
+	"hmac-sha256": sha256.New,
+	"hmac-sha224": sha256.New224,
+	"hmac-sha384": sha512.New384,
+	"hmac-sha512": sha512.New,
+	"hmac-sha1":   sha1.New,
+	"hmac-md5":    md5.New,
+}
+
+// hashFor returns the hash of a signature scheme, or an error naming the
+// schemes golab accepts.
+func hashFor(scheme string) (func() hash.Hash, error) {
+	if h, ok := signatureHashes[scheme]; ok {
+		return h, nil
+	}
+	return nil, fmt.Errorf("signature scheme %q: golab supports hmac-sha256, hmac-sha224, hmac-sha384, hmac-sha512, hmac-sha1 and hmac-md5", scheme)
 }
 
 // Endpoint is the ZeroMQ address of one of the kernel's ports.
@@ -132,10 +158,11 @@ type Session struct {
 func NewSession(scheme, key, username string) (*Session, error) {
 	s := &Session{id: newID(), username: username, key: []byte(key)}
 	if key != "" {
-		if scheme != "hmac-sha256" {
-			return nil, fmt.Errorf("signature scheme %q: golab supports hmac-sha256", scheme)
+		h, err := hashFor(scheme)
+		if err != nil {
+			return nil, err
 		}
-		s.mac = hmac.New(sha256.New, s.key)
+		s.mac = hmac.New(h, s.key)
 	}
 	return s, nil
 }

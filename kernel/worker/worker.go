@@ -768,21 +768,25 @@ func constIsInt(decl, name string) bool {
 }
 
 // userExpression evaluates an expression from an execute request's
-// user_expressions, in the shape Jupyter expects.
-func (w *Worker) userExpression(expr string) map[string]any {
-	w.shown++
-	tmp := fmt.Sprintf("__golab_v%d", w.shown)
-	_, err := w.try(tmp + " := " + expr)
-	var v reflect.Value
-	if err == nil {
-		v, err = w.try("__golab_show(" + tmp + ")")
+// user_expressions, in the shape Jupyter expects. Each expression stands
+// alone, as in ipykernel: its failure (an undefined name, a panic) is its
+// own entry's error and touches neither the cell nor the other entries.
+func (w *Worker) userExpression(expr string) (entry map[string]any) {
+	failed := func(name, value string) map[string]any {
+		return map[string]any{"status": "error", "ename": name, "evalue": value, "traceback": []string{value}}
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			entry = failed("internal error", fmt.Sprintf("the Go interpreter failed on this expression: %v", r))
+		}
+	}()
+	if _, err := parser.ParseExpr(expr); err != nil {
+		return failed("SyntaxError", fmt.Sprintf("%q is not a Go expression: %v", expr, err))
+	}
+	// Checked and evaluated as a cell whose only line is the expression.
+	text, err := w.run(expr)
 	if err != nil {
-		return map[string]any{"status": "error", "ename": "error", "evalue": err.Error(), "traceback": []string{err.Error()}}
-	}
-	text := ""
-	if v.IsValid() && v.Kind() == reflect.String {
-		text = v.String()
+		return failed(err.Name, err.Value)
 	}
 	return map[string]any{"status": "ok", "data": map[string]any{"text/plain": text}, "metadata": map[string]any{}}
 }
