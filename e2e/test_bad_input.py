@@ -81,3 +81,38 @@ def test_sockets_bind_only_the_connection_file_address():
         bound = {c.laddr.port: c.laddr.ip for c in listening}
         assert ports <= set(bound), (ports, bound)
         assert all(bound[p] == km.ip for p in ports), bound
+
+
+@pytest.mark.parametrize("scheme", ["hmac-sha512", "hmac-sha384", "hmac-sha224", "hmac-sha1", "hmac-md5"])
+def test_every_signature_scheme_jupyter_client_writes(scheme):
+    """jupyter_client writes "hmac-" and any hashlib name into the connection
+    file; the kernel signs and checks with that hash (it exited before)."""
+    import jupyter_client
+
+    km = jupyter_client.KernelManager(kernel_name="golab")
+    km.session.signature_scheme = scheme
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply, _ = execute(kc, "6 * 7")
+        assert reply["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+@pytest.mark.parametrize("tmpdir", ["missing", "a regular file"])
+def test_a_kernel_starts_whatever_tmpdir_is(tmp_path, tmpdir):
+    """As ipykernel (Python's tempfile): a TMPDIR that is missing or a
+    regular file falls back to /tmp and the like; the kernel starts."""
+    import os
+
+    bad = tmp_path / "tmp"
+    if tmpdir == "a regular file":
+        bad.write_text("not a directory")
+    with kernel(env=dict(os.environ, TMPDIR=str(bad))) as (km, kc):
+        reply, msgs = execute(kc, 'import "os"\nf, err := os.CreateTemp("", "x")\nerr == nil && f.Close() == nil')
+        assert reply["status"] == "ok", reply
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "true"

@@ -17,13 +17,38 @@ const privateDirPrefix = "golab-kernel-"
 
 // makePrivateDir makes the kernel's private directory (mode 0700, an
 // unpredictable name), after removing those of kernels no longer running.
+// Like Python's tempfile (and so ipykernel), it takes the first usable
+// place of $TMPDIR, /tmp, /var/tmp, /usr/tmp and the working directory: a
+// TMPDIR that is missing or a regular file must not keep the kernel from
+// starting.
 func makePrivateDir() (string, error) {
-	removeStaleDirs(os.TempDir())
-	dir, err := os.MkdirTemp("", privateDirPrefix+strconv.Itoa(os.Getpid())+"-")
-	if err != nil {
-		return "", fmt.Errorf("make the kernel's private directory: %w", err)
+	var tried []error
+	for _, parent := range tempParents() {
+		removeStaleDirs(parent)
+		dir, err := os.MkdirTemp(parent, privateDirPrefix+strconv.Itoa(os.Getpid())+"-")
+		if err == nil {
+			return dir, nil
+		}
+		tried = append(tried, err)
 	}
-	return dir, nil
+	return "", fmt.Errorf("make the kernel's private directory: %w", errors.Join(tried...))
+}
+
+// tempParents lists the places a private directory may go, best first.
+func tempParents() []string {
+	places := []string{os.TempDir(), "/tmp", "/var/tmp", "/usr/tmp"}
+	if wd, err := os.Getwd(); err == nil {
+		places = append(places, wd)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range places {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // removeStaleDirs removes the private directories, in parent, of golab
