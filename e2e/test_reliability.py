@@ -226,6 +226,31 @@ def test_a_worker_killed_from_outside_is_named():
         answers_quickly(kc)
 
 
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_an_idle_worker_killed_from_outside_is_not_blamed_on_a_goroutine(sig):
+    """No cell runs and no goroutine is left: the note says the worker was
+    stopped from outside, not that a goroutine of an earlier cell did it."""
+    with kernel() as (km, kc):
+        reply, _ = execute(kc, "x := 7")
+        msg_id = kc.execute("x + 1")
+        collect(kc, msg_id, timeout=30)
+        worker = [p for p in family(km) if "worker" in p.cmdline()][0]
+        worker.send_signal(sig)
+        deadline = time.time() + 20
+        note = ""
+        while time.time() < deadline and "[golab]" not in note:
+            try:
+                m = kc.get_iopub_msg(timeout=1)
+            except Exception:
+                continue
+            if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg_id:
+                note += m["content"]["text"]
+        assert "[golab] While no cell was running, the Go worker was stopped from outside" in note, note
+        assert "goroutine left running" not in note and "while the cell ran" not in note, note
+        assert sig.name in note, note
+        answers_quickly(kc)
+
+
 def test_idle_memory(capsys):
     """Reports the idle resident memory of the kernel and its worker."""
     with kernel() as (km, kc):

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/limits"
 
@@ -24,6 +26,15 @@ type workerEnd struct {
 	killedBySignal syscall.Signal // the signal that ended it, or 0
 	overMemory     bool           // the supervisor ended it for its memory
 	limit, peak    int64          // the memory limit and the most resident memory seen
+	idle           bool           // it ended while no cell ran
+}
+
+// when says when the worker ended, for the learner.
+func (e workerEnd) when() string {
+	if e.idle {
+		return "while no cell was running"
+	}
+	return "while the cell ran"
 }
 
 // explain says why the worker ended, as an error output.
@@ -35,10 +46,18 @@ func (e workerEnd) explain() Result {
 		return e.crashResult()
 	case e.killedBySignal == syscall.SIGKILL:
 		tb := []string{
-			"\x1b[31mThe Go worker was killed\x1b[0m (SIGKILL) while the cell ran, and not by golab.",
+			"\x1b[31mThe Go worker was killed\x1b[0m (SIGKILL) " + e.when() + ", and not by golab.",
 			fmt.Sprintf("The usual cause is the system's out-of-memory killer (a container's or JupyterHub's memory limit): the worker had %s of memory at golab's last look, every 50 ms.", limits.MiB(e.peak)),
 		}
+		if e.idle {
+			tb = append(tb, "Or someone ran kill on it. No cell was running: nothing you wrote is to blame.")
+		}
 		return errorResult("killed", "the Go worker was killed (SIGKILL), most likely for lack of memory", tb)
+	case e.killedBySignal != 0:
+		tb := []string{
+			fmt.Sprintf("\x1b[31mThe Go worker was killed\x1b[0m by signal %s %s, with no report of its own: the signal came from outside golab (kill, a process manager), or from code that signalled its own process.", unix.SignalName(e.killedBySignal), e.when()),
+		}
+		return errorResult("killed", "the Go worker was killed by signal "+unix.SignalName(e.killedBySignal), append(tb, mentions(e.code, "syscall.Kill(", ".Signal(")...))
 	}
 	tb := []string{
 		"\x1b[31mThe Go worker exited\x1b[0m while the cell ran (" + e.exit + ").",

@@ -231,7 +231,7 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 	s.mu.Lock()
 	interrupted := s.interrupted
 	s.mu.Unlock()
-	res := s.explainEnd(p, code, interrupted)
+	res := s.explainEnd(p, code, interrupted, false)
 	// The cell's own declarations ran before it crashed: keep them.
 	s.mu.Lock()
 	s.history = append(s.history, ranCell{code: code, failed: true})
@@ -248,14 +248,15 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 }
 
 // explainEnd collects what a dead worker left (its crash report, its exit
-// status, its memory) and says in the learner's words why it ended.
-func (s *Supervisor) explainEnd(p *process, code string, interrupted bool) Result {
+// status, its memory) and says in the learner's words why it ended, during
+// the cell code or, when idle, between cells.
+func (s *Supervisor) explainEnd(p *process, code string, interrupted, idle bool) Result {
 	p.output.waitEOF(300 * time.Millisecond)
 	crash, frames := p.output.workerEnded()
 	end := workerEnd{
 		crash: crash, frames: frames, code: code, earlier: s.cellSources(),
 		exit: p.exitDescription(), killedBySignal: p.killedBySignal(),
-		overMemory: p.overMemory.Load(), limit: p.memLimit, peak: p.peakRSS.Load(),
+		overMemory: p.overMemory.Load(), limit: p.memLimit, peak: p.peakRSS.Load(), idle: idle,
 	}
 	switch {
 	case interrupted && !end.overMemory:
@@ -550,9 +551,13 @@ func (s *Supervisor) watch(p *process) {
 		return
 	}
 	sink := p.output.currentSink()
-	res := s.explainEnd(p, "", false)
+	res := s.explainEnd(p, "", false, true)
 	_, report, err := s.restart()
-	lines := append([]string{"\n[golab] While no cell was running, a goroutine left running by an earlier cell stopped the Go worker:"}, res.Error.Traceback...)
+	header := "\n[golab] While no cell was running, a goroutine left running by an earlier cell stopped the Go worker:"
+	if res.Error.Name == "killed" {
+		header = "\n[golab] While no cell was running, the Go worker was stopped from outside:"
+	}
+	lines := append([]string{header}, res.Error.Traceback...)
 	if err != nil {
 		lines = append(lines, "golab could not start a new Go worker: "+err.Error())
 	} else {
