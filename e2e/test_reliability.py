@@ -251,6 +251,38 @@ def test_an_idle_worker_killed_from_outside_is_not_blamed_on_a_goroutine(sig):
         answers_quickly(kc)
 
 
+def test_a_worker_that_stops_itself_is_continued_and_said():
+    """A goroutine SIGSTOPs its own worker: completion and the next cell
+    answer within a bound, the note names SIGSTOP, and nothing is lost."""
+    with kernel() as (km, kc):
+        execute(kc, "kept := 41")
+        reply, _ = execute(kc, 'import ("os"; "syscall"; "time")\n'
+                               'go func() { time.Sleep(300 * time.Millisecond); syscall.Kill(os.Getpid(), syscall.SIGSTOP) }()')
+        assert reply["status"] == "ok", reply
+        time.sleep(1)
+        worker = [p for p in family(km) if "worker" in p.cmdline()][0]
+        assert worker.status() == psutil.STATUS_STOPPED
+        start = time.time()
+        complete = kc.complete("kep", 3, reply=True, timeout=15)
+        assert "kept" in complete["content"]["matches"], complete
+        reply, msgs = execute(kc, "kept + 1", timeout=15)
+        took = time.time() - start
+        assert reply["status"] == "ok", reply
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "42"
+        assert took < 10, f"completion and the next cell took {took:.1f} s"
+        assert worker.status() != psutil.STATUS_STOPPED
+        said = ""
+        while True:
+            try:
+                m = kc.get_iopub_msg(timeout=1)
+            except Exception:
+                break
+            if m["msg_type"] == "stream":
+                said += m["content"]["text"]
+        said += stream_text(msgs, "stderr")
+        assert "stopped (SIGSTOP" in said and "continued it" in said, said
+
+
 def test_idle_memory(capsys):
     """Reports the idle resident memory of the kernel and its worker."""
     with kernel() as (km, kc):

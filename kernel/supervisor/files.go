@@ -102,3 +102,16 @@ func rssBytes(pid int) (int64, bool) {
 	}
 	return pages * int64(os.Getpagesize()), true
 }
+
+// processStopped reports whether a process is stopped by a signal (state
+// T in /proc), as SIGSTOP leaves it.
+func processStopped(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// The state follows the command name, which is in parentheses and may
+	// itself contain spaces or parentheses.
+	i := strings.LastIndexByte(string(b), ')')
+	return i >= 0 && i+2 < len(b) && b[i+2] == 'T'
+}

@@ -92,6 +92,8 @@ type Supervisor struct {
 	proc        *process
 	interrupted bool
 	history     []ranCell // cells run so far, whose declarations a new worker restores
+	pendingNote string    // said at the start of the next cell: what happened between cells
+	running     *Sink     // the sink of the cell running, or nil between cells
 }
 
 // ranCell is a cell the current worker ran.
@@ -157,7 +159,18 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	limit := &limiter{max: s.opts.Limits.OutputShown, saveMax: s.opts.Limits.OutputSaved, dir: s.dir}
 	s.mu.Lock()
 	s.interrupted = false
+	note := s.pendingNote
+	s.pendingNote = ""
+	s.running = sink
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.running = nil
+		s.mu.Unlock()
+	}()
+	if note != "" {
+		s.tell(sink, note)
+	}
 
 	req := protocol.Request{Op: protocol.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
 	ev, alive := p.callCell(req, sink, limit)
@@ -317,6 +330,14 @@ func (s *Supervisor) Inspect(code string, cursor, detail int) (bool, map[string]
 	return ev.Found, ev.Data
 }
 
+// answerWithin bounds how long a completion or inspection waits for the
+// worker. The worker answers them between cells in milliseconds, even
+// beside goroutines that spin; one that does not answer in this time is
+// wedged and is replaced.
+const answerWithin = 10 * time.Second
+
+// ask sends a request that is not a cell and waits for its answer, at most
+// answerWithin.
 func (s *Supervisor) ask(req protocol.Request) (protocol.Event, bool) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
@@ -324,9 +345,25 @@ func (s *Supervisor) ask(req protocol.Request) (protocol.Event, bool) {
 	if err != nil {
 		return protocol.Event{}, false
 	}
-	ev, alive := p.call(req)
-	if !alive {
+	ev, outcome := p.callWithin(req, answerWithin)
+	switch outcome {
+	case died:
 		_, _, _ = s.restart()
+		return protocol.Event{}, false
+	case timedOut:
+		why := fmt.Sprintf("the Go worker did not answer a %s request within %v", req.Op, answerWithin)
+		s.opts.Log.Printf("%s: replacing it", why)
+		p.kill()
+		_, report, err := s.restart()
+		note := "golab: " + why + ", so it was replaced by a fresh one.\n"
+		if err != nil {
+			note += "golab could not start a new Go worker: " + err.Error() + "\n"
+		} else {
+			note += report.message() + "\n"
+		}
+		s.mu.Lock()
+		s.pendingNote += note
+		s.mu.Unlock()
 		return protocol.Event{}, false
 	}
 	return ev, ev.Status == "ok"
@@ -435,6 +472,8 @@ type process struct {
 	done    chan struct{} // closed when the process has exited
 	waitErr error
 
+	notify func(text string) // says a supervisor's note to the running cell, or the next one
+
 	inFlightID int64        // the request whose answer is awaited (under reqMu)
 	peakRSS    atomic.Int64 // the most resident memory seen, in bytes
 	overMemory atomic.Bool  // ended for using more than memLimit
@@ -505,6 +544,17 @@ func (s *Supervisor) start() (*process, error) {
 		output:   newRouter(token, &s.sinkMu),
 		waiting:  make(chan protocol.Event, 1),
 		done:     make(chan struct{}),
+	}
+	p.notify = func(text string) {
+		s.mu.Lock()
+		sink := s.running
+		if sink == nil {
+			s.pendingNote += text // said with the next cell, the first thing it affected
+		}
+		s.mu.Unlock()
+		if sink != nil {
+			s.tell(sink, text)
+		}
 	}
 	go p.output.read(stdout, outR)
 	go p.output.read(stderr, errR)
@@ -799,15 +849,48 @@ func (p *process) exitDescription() string {
 	return "exit status 0"
 }
 
-// watchLoop watches the worker's memory until it exits, then lets the
-// rest of its output go out.
+// stoppedFor is how long a worker may stay stopped (SIGSTOP, Ctrl-Z's
+// signal) before golab continues it: a stopped worker answers nothing, so
+// the next cell and every completion would wait for good.
+const stoppedFor = time.Second
+
+// watchStopped continues a worker that something stopped, and says so to
+// the cell running, or to the last cell's output when none runs.
+func (p *process) watchStopped(since *time.Time) {
+	if !processStopped(p.cmd.Process.Pid) {
+		*since = time.Time{}
+		return
+	}
+	if since.IsZero() {
+		*since = time.Now()
+		return
+	}
+	if time.Since(*since) < stoppedFor {
+		return
+	}
+	*since = time.Time{}
+	if err := syscall.Kill(p.cmd.Process.Pid, syscall.SIGCONT); err != nil {
+		p.log.Printf("continue the stopped worker: %v", err)
+		return
+	}
+	p.log.Printf("the worker was stopped for %v: continued it (SIGCONT)", stoppedFor)
+	if p.notify != nil {
+		p.notify("golab: the Go worker was stopped (SIGSTOP: a cell signalled its own process, or someone ran kill -STOP), " +
+			"so it could run nothing; golab continued it (SIGCONT) after " + stoppedFor.String() + ".\n")
+	}
+}
+
+// watchLoop watches the worker's memory, and whether it is stopped, until
+// it exits, then lets the rest of its output go out.
 func (p *process) watchLoop() {
 	t := time.NewTicker(50 * time.Millisecond)
 	defer t.Stop()
+	var stoppedSince time.Time
 	for {
 		select {
 		case <-t.C:
 			p.watchMemory()
+			p.watchStopped(&stoppedSince)
 		case <-p.done:
 			p.output.waitEOF(300 * time.Millisecond)
 			p.output.release()
