@@ -317,6 +317,27 @@ def test_overflow_output_is_bounded_private_and_removed():
     assert not os.path.exists(path), "the overflow file outlived the kernel"
 
 
+def test_displays_are_capped_with_text_and_said():
+    """100 displays of 1 MB: the notebook gets at most the per-cell limit
+    (8 MiB, text and displays together), the cell says how many were held
+    back and where they are; the kernel serves on."""
+    with kernel() as (km, kc):
+        code = ('import ("strings"; "golab/display")\n'
+                'big := strings.Repeat("x", 1<<20)\n'
+                'for i := 0; i < 100; i++ { display.HTML("<p>" + big + "</p>") }')
+        reply, msgs = execute(kc, code, timeout=120)
+        assert reply["status"] == "ok", reply
+        shown = of_type(msgs, "display_data")
+        total = sum(len(json.dumps(m["content"]["data"])) for m in shown)
+        assert 0 < len(shown) < 100
+        assert total <= 8 << 20, total
+        note = stream_text(msgs, "stderr")
+        assert f"{100 - len(shown)} display(s)" in note and "were not shown" in note, note
+        path = re.search(r"(/\S+golab-output-\S+\.txt)", note).group(1)
+        assert os.path.getsize(path) > 1 << 20
+        answers_quickly(kc)
+
+
 def test_stderr_written_as_a_cell_ends_arrives_before_idle():
     """1,000 cells, each ending with a stderr write: every line is published
     before its cell's idle, so nbclient and papermill keep it."""

@@ -2,13 +2,16 @@ package supervisor
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
-// limiter caps how much of a cell's output is sent to the notebook; the
-// rest goes to a file in the kernel's private directory, and a notice says
-// where, so nothing is lost silently. The file is bounded too: it keeps the
+// limiter caps how much of a cell's output is sent to the notebook, text
+// and displays together; the rest goes to a file in the kernel's private
+// directory, and a notice says where, so nothing is lost silently. The file is bounded too: it keeps the
 // first and the last part of the rest, and says how much was dropped
 // between them.
 type limiter struct {
@@ -24,6 +27,48 @@ type limiter struct {
 	skipped int64 // bytes neither shown nor saved
 	file    *os.File
 	fileErr error
+
+	displaysHeld int   // displays (display_data) not shown
+	displayBytes int64 // their size, counted in dropped too
+}
+
+// admitDisplay reports whether a display may go to the notebook. A new
+// display (display_data) counts against the cell's limit as text does, and
+// after the first that does not fit none is shown: the notebook keeps each
+// one. An update replaces a display in place, so it only has to fit the
+// limit itself; a clear always goes. A display held back is saved to the
+// overflow file as JSON.
+func (l *limiter) admitDisplay(out protocol.Output) bool {
+	if l == nil || out.Kind == "clear" {
+		return true
+	}
+	raw, err := json.Marshal(out.Data)
+	if err != nil {
+		raw = []byte(fmt.Sprintf("%q", fmt.Sprint(out.Data)))
+	}
+	n := int64(len(raw))
+	if out.Kind == "update" {
+		if n <= l.max {
+			return true
+		}
+	} else if room := l.max - l.shown; n <= room {
+		l.shown += n
+		return true
+	} else {
+		l.max = l.shown // nothing more after the first overflow
+	}
+	l.displaysHeld++
+	l.displayBytes += n
+	l.dropped += n
+	l.save(fmt.Appendf(nil, "\n[golab: a %s of %s not shown: %s]\n", displayKind(out.Kind), size(n), raw))
+	return false
+}
+
+func displayKind(kind string) string {
+	if kind == "update" {
+		return "display update"
+	}
+	return "display"
 }
 
 func (l *limiter) admit(b []byte) []byte {
@@ -92,6 +137,10 @@ func (l *limiter) notice() string {
 	}
 	msg := fmt.Sprintf("\n[golab] This cell printed %s more than the notebook shows (the limit is %s per cell).",
 		size(l.dropped), size(l.shown))
+	if l.displaysHeld > 0 {
+		msg = fmt.Sprintf("\n[golab] This cell's output came to %s more than the notebook shows (the limit is %s per cell, text and displays together): %d display(s) of %s were not shown.",
+			size(l.dropped), size(l.shown), l.displaysHeld, size(l.displayBytes))
+	}
 	if l.file != nil {
 		tail := append(append([]byte(nil), l.tail[l.tailAt:]...), l.tail[:l.tailAt]...)
 		if l.skipped > 0 {

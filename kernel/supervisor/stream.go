@@ -74,7 +74,7 @@ type routedEvent struct {
 	// releaseHeld lets held-back stderr text go out first: the worker
 	// answered a request, so it is alive.
 	releaseHeld bool
-	give        func(*Sink) // gives the event to the current sink, or nil
+	give        func(*Sink, *limiter) // gives the event to the current sink, within the cell's limit, or nil
 	then        func()      // runs after the event went out, or nil
 }
 
@@ -539,7 +539,7 @@ func (o *output) deliver(ev routedEvent) {
 	}
 	o.flush()
 	if ev.give != nil && o.sink != nil {
-		o.withSinks(func() { ev.give(o.sink) })
+		o.withSinks(func() { ev.give(o.sink, o.limit) })
 	}
 	if ev.seq > o.delivered {
 		o.delivered = ev.seq

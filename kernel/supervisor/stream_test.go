@@ -96,7 +96,7 @@ func TestRouterKeepsTextAndEventsInOrder(t *testing.T) {
 			go r.read(stderr, errR)
 			marker := protocol.SyncMarker(token, 1)
 			event := func() {
-				r.event(routedEvent{seq: 1, give: func(s *Sink) { s.Display(protocol.Output{Kind: "shown"}) }})
+				r.event(routedEvent{seq: 1, give: func(s *Sink, _ *limiter) { s.Display(protocol.Output{Kind: "shown"}) }})
 			}
 			if c.eventsFirst {
 				event()
@@ -137,7 +137,7 @@ func TestRouterEventWaitsOutASlowSink(t *testing.T) {
 		},
 		Display: base.Display,
 	}, nil)
-	r.event(routedEvent{seq: 1, give: func(s *Sink) { s.Display(protocol.Output{Kind: "event"}) }})
+	r.event(routedEvent{seq: 1, give: func(s *Sink, _ *limiter) { s.Display(protocol.Output{Kind: "event"}) }})
 	time.Sleep(2 * flushEvery) // the router holds the event, waiting for its marker
 	r.pieces <- streamPiece{which: stdout, piece: piece{text: []byte("first\n")}}
 	<-stalled // the router is in the slow call now

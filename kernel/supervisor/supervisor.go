@@ -663,8 +663,8 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 		case protocol.EvOutput:
 			if ev.Output != nil {
 				out := *ev.Output
-				routed.give = func(sink *Sink) {
-					if sink.Display != nil {
+				routed.give = func(sink *Sink, limit *limiter) {
+					if sink.Display != nil && limit.admitDisplay(out) {
 						sink.Display(out)
 					}
 				}
