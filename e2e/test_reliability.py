@@ -283,6 +283,43 @@ def test_a_worker_that_stops_itself_is_continued_and_said():
         assert "stopped (SIGSTOP" in said and "continued it" in said, said
 
 
+def test_big_cells_do_not_grow_the_kernel_process(capsys):
+    """The kernel process is outside the worker's memory limit: 40 cells of
+    4 MB must not stay in it (25 such cells took it from 24 to 340 MB). The
+    journal of cells goes to disk past 4 MiB and still restores them."""
+    with kernel() as (km, kc):
+        kernel_proc = psutil.Process(km.provisioner.process.pid)
+        before = kernel_proc.memory_info().rss
+        rss = []
+        for i in range(40):
+            reply, _ = execute(kc, f"const c{i} = {i} // " + "a" * (4 << 20), timeout=60)
+            assert reply["status"] == "ok", reply
+            if i in (19, 39):
+                rss.append(kernel_proc.memory_info().rss)
+        with capsys.disabled():
+            print(f"\nkernel process RSS: {before >> 20} MiB at start, {rss[0] >> 20} MiB after 20 cells of 4 MB, {rss[1] >> 20} MiB after 40")
+        assert rss[1] < 150 << 20, rss
+        # History keeps the newest cells within its bound.
+        hist = kc.history(hist_access_type="tail", n=100, reply=True, timeout=10)["content"]["history"]
+        assert hist and hist[-1][2].startswith("const c39 = 39"), hist[-1][:2]
+        assert 0 < sum(len(h[2]) for h in hist) <= 8 << 20
+
+
+def test_cells_journaled_on_disk_are_restored():
+    """Past 4 MiB the journal of cells is on disk; a new worker still gets
+    every cell's declarations from it."""
+    with kernel() as (km, kc):
+        for i in range(12):
+            reply, _ = execute(kc, f"const c{i} = {i} // " + "a" * (1 << 20), timeout=60)
+            assert reply["status"] == "ok", reply
+        reply, msgs = execute(kc, 'import "time"\ngo func() { panic("boom") }()\ntime.Sleep(time.Second)', timeout=60)
+        assert reply["status"] == "error"
+        assert "const c0, const c1" in error_text(msgs) and "const c11" in error_text(msgs), error_text(msgs)
+        reply, msgs = execute(kc, "c0 + c11", timeout=60)
+        assert reply["status"] == "ok", reply
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "11"
+
+
 def test_idle_memory(capsys):
     """Reports the idle resident memory of the kernel and its worker."""
     with kernel() as (km, kc):

@@ -146,9 +146,7 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 		if t, ok := res.Data["text/plain"].(string); ok {
 			entry.output = t
 		}
-		k.mu.Lock()
-		k.history = append(k.history, entry)
-		k.mu.Unlock()
+		k.remember(entry)
 	}
 	if res.UserExpressions == nil {
 		res.UserExpressions = map[string]any{}
@@ -221,7 +219,8 @@ func (k *Kernel) count() int {
 }
 
 // sinkFor publishes a cell's outputs on iopub with the request as parent.
-func (k *Kernel) sinkFor(parent *wire.Message, silent, allowStdin bool) *supervisor.Sink {
+func (k *Kernel) sinkFor(request *wire.Message, silent, allowStdin bool) *supervisor.Sink {
+	parent := request.AsParent()
 	sink := &supervisor.Sink{
 		Stream: func(name, text string) {
 			if !silent {

@@ -57,7 +57,8 @@ type Kernel struct {
 	mu             sync.Mutex
 	input          *pendingInput // the input request waiting for its reply, if any
 	executionCount int
-	history        []historyEntry
+	history        []historyEntry // the newest cells, at most historyBytes of them
+	historyBytes   int
 
 	stop     context.CancelFunc
 	stopOnce sync.Once
@@ -67,6 +68,28 @@ type historyEntry struct {
 	line   int
 	input  string
 	output string
+}
+
+// historyLimit bounds the bytes of input and output the kernel keeps for
+// history requests; the oldest entries go first. (The kernel process is
+// outside the worker's memory limit: it must not keep every cell for good.)
+const historyLimit = 8 << 20
+
+// remember adds a cell to the history and drops the oldest entries past
+// historyLimit, keeping at least the newest.
+func (k *Kernel) remember(e historyEntry) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.history = append(k.history, e)
+	k.historyBytes += len(e.input) + len(e.output)
+	drop := 0
+	for k.historyBytes > historyLimit && drop < len(k.history)-1 {
+		k.historyBytes -= len(k.history[drop].input) + len(k.history[drop].output)
+		drop++
+	}
+	if drop > 0 {
+		k.history = append([]historyEntry(nil), k.history[drop:]...)
+	}
 }
 
 // socket is a ZeroMQ socket with a lock: zmq4 sockets are not safe for

@@ -91,15 +91,9 @@ type Supervisor struct {
 	mu          sync.Mutex
 	proc        *process
 	interrupted bool
-	history     []ranCell // cells run so far, whose declarations a new worker restores
+	history     journal   // cells run so far, whose declarations a new worker restores
 	pendingNote string    // said at the start of the next cell: what happened between cells
 	running     *Sink     // the sink of the cell running, or nil between cells
-}
-
-// ranCell is a cell the current worker ran.
-type ranCell struct {
-	code   string
-	failed bool
 }
 
 // New makes a supervisor and starts its first worker.
@@ -119,7 +113,7 @@ func New(opts Options) (*Supervisor, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Supervisor{opts: opts, dir: dir, firstStart: make(chan struct{})}
+	s := &Supervisor{opts: opts, dir: dir, firstStart: make(chan struct{}), history: journal{dir: dir}}
 	if opts.Background {
 		go s.startFirst()
 		return s, nil
@@ -187,7 +181,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		p.output.forgetFrames()
 		res = Result{Status: ev.Status, Data: ev.Result, Error: ev.Error, UserExpressions: ev.UserExpressions}
 		s.mu.Lock()
-		s.history = append(s.history, ranCell{code: code, failed: ev.Status != "ok"})
+		s.history.add(code, ev.Status != "ok")
 		s.mu.Unlock()
 	} else {
 		res = s.workerDied(p, code)
@@ -247,7 +241,7 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 	res := s.explainEnd(p, code, interrupted, false)
 	// The cell's own declarations ran before it crashed: keep them.
 	s.mu.Lock()
-	s.history = append(s.history, ranCell{code: code, failed: true})
+	s.history.add(code, true)
 	s.mu.Unlock()
 	_, report, err := s.restart()
 	tb := res.Error.Traceback
@@ -290,11 +284,11 @@ func (s *Supervisor) explainEnd(p *process, code string, interrupted, idle bool)
 func (s *Supervisor) cellSources() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
-	for _, c := range s.history {
-		out = append(out, c.code)
+	codes, _, err := s.history.cells()
+	if err != nil {
+		s.opts.Log.Printf("%v", err)
 	}
-	return out
+	return codes
 }
 
 // Interrupt stops the running cell, if any, by ending the worker with all
@@ -407,16 +401,12 @@ func (s *Supervisor) restart(also ...string) (*process, restoreReport, error) {
 	s.mu.Lock()
 	old := s.proc
 	s.proc = nil
-	var cells []string
-	var failed []int
-	for i, c := range s.history {
-		cells = append(cells, c.code)
-		if c.failed {
-			failed = append(failed, i)
-		}
-	}
+	cells, failed, err := s.history.cells()
 	cells = append(cells, also...)
 	s.mu.Unlock()
+	if err != nil {
+		s.opts.Log.Printf("%v", err)
+	}
 	if old != nil {
 		old.kill()
 		old.wait(2 * time.Second)
@@ -439,7 +429,7 @@ func (s *Supervisor) restart(also ...string) (*process, restoreReport, error) {
 			p.kill()
 			p.wait(2 * time.Second)
 			s.mu.Lock()
-			s.history = nil
+			s.history.reset()
 			s.mu.Unlock()
 			if p, err = s.start(); err != nil {
 				return nil, restoreReport{}, err

@@ -121,6 +121,14 @@ type Message struct {
 	Buffers      [][]byte
 }
 
+// AsParent returns what replies and outputs need of m as their parent: its
+// header and routing identities, without its content. A cell's output
+// sinks outlive the cell (goroutines it left print later), so they keep
+// this, not the request with the cell's whole code.
+func (m *Message) AsParent() *Message {
+	return &Message{Identities: m.Identities, Header: m.Header}
+}
+
 // DecodeContent unmarshals the message content into v.
 func (m *Message) DecodeContent(v any) error {
 	content := m.Content

@@ -1,0 +1,78 @@
+package supervisor
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// journal is the code of the cells the current worker ran, in order, whose
+// declarations a new worker restores. The kernel process must not hold
+// every cell's source for good (25 cells of 4 MB took it to 340 MB, outside
+// the worker's memory limit): the first journalInMemory bytes stay in
+// memory, and every cell past them is written to a file in the kernel's
+// private directory, read back only when a worker is replaced.
+type journal struct {
+	dir     string // where cells past the memory budget go
+	entries []journalEntry
+	inMem   int   // bytes of code held in memory
+	written int64 // files written so far, to name them
+}
+
+// journalEntry is one cell: its code, or the file that holds it.
+type journalEntry struct {
+	code   string
+	file   string
+	failed bool
+}
+
+// journalInMemory is how many bytes of cell code the journal keeps in
+// memory; the rest is on disk.
+const journalInMemory = 4 << 20
+
+// add records a cell. A cell that cannot be written to disk is kept in
+// memory rather than lost.
+func (j *journal) add(code string, failed bool) {
+	e := journalEntry{code: code, failed: failed}
+	if j.inMem+len(code) > journalInMemory && j.dir != "" {
+		j.written++
+		name := filepath.Join(j.dir, fmt.Sprintf("cell-%d.go", j.written))
+		if err := os.WriteFile(name, []byte(code), 0o600); err == nil {
+			e = journalEntry{file: name, failed: failed}
+		}
+	}
+	if e.file == "" {
+		j.inMem += len(code)
+	}
+	j.entries = append(j.entries, e)
+}
+
+// cells returns every cell's code and the indexes of those that failed.
+// A cell whose file cannot be read is returned empty, with the error.
+func (j *journal) cells() (codes []string, failed []int, err error) {
+	for i, e := range j.entries {
+		code := e.code
+		if e.file != "" {
+			b, readErr := os.ReadFile(e.file)
+			if readErr != nil && err == nil {
+				err = fmt.Errorf("read cell %d of the notebook's journal: %w", i+1, readErr)
+			}
+			code = string(b)
+		}
+		codes = append(codes, code)
+		if e.failed {
+			failed = append(failed, i)
+		}
+	}
+	return codes, failed, err
+}
+
+// reset forgets every cell and removes their files.
+func (j *journal) reset() {
+	for _, e := range j.entries {
+		if e.file != "" {
+			_ = os.Remove(e.file)
+		}
+	}
+	*j = journal{dir: j.dir, written: j.written}
+}
