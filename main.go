@@ -78,16 +78,64 @@ func main() {
 		fmt.Fprintf(os.Stderr, "golab: unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
 	}
+	if errors.Is(err, errHelpShown) {
+		return
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "golab:", err)
 		os.Exit(1)
 	}
 }
 
+// errHelpShown ends a command whose -h printed its usage: golab exits 0.
+var errHelpShown = errors.New("help shown")
+
+// parseArgs parses flags wherever they stand among the arguments (Go's
+// flag package stops at the first argument that is not a flag, so
+// "golab run -q NB -o OUT" lost -o) and returns the other arguments, in
+// order. "--" ends the flags.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard) // the error returned says what was wrong
+	defer fs.SetOutput(os.Stderr)
+	var positional []string
+	for {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stdout)
+			fs.Usage()
+			return nil, errHelpShown
+		} else if err != nil {
+			return nil, fmt.Errorf("%s: %w", fs.Name(), err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// atMost refuses arguments past the n a command takes, with its usage.
+func atMost(n int, positional []string, usageLine string) error {
+	if len(positional) > n {
+		return fmt.Errorf("unexpected argument %q; usage: %s", positional[n], usageLine)
+	}
+	return nil
+}
+
 func runKernel(args []string) error {
-	fs := flag.NewFlagSet("kernel", flag.ExitOnError)
+	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
 	file := fs.String("f", "", "connection file written by Jupyter")
-	_ = fs.Parse(args)
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := atMost(0, positional, "golab kernel -f CONNECTION_FILE"); err != nil {
+		return err
+	}
 	if *file == "" {
 		return errors.New("kernel: -f CONNECTION_FILE is required (Jupyter passes it)")
 	}
@@ -103,14 +151,20 @@ func runKernel(args []string) error {
 }
 
 func install(args []string) error {
-	fs := flag.NewFlagSet("install", flag.ExitOnError)
+	fs := flag.NewFlagSet("install", flag.ContinueOnError)
 	user := fs.Bool("user", false, "install for the current user (default)")
 	sysPrefix := fs.Bool("sys-prefix", false, "install into the active Python environment")
 	prefix := fs.String("prefix", "", "install into PREFIX/share/jupyter/kernels")
 	name := fs.String("name", "golab", "kernelspec name")
 	display := fs.String("display-name", "Go (golab)", "name shown in the kernel menu")
 	mode := fs.String("interrupt-mode", "signal", "how Jupyter interrupts: signal or message")
-	_ = fs.Parse(args)
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := atMost(0, positional, "golab install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name NAME] [--interrupt-mode signal|message]"); err != nil {
+		return err
+	}
 	if (*user && (*sysPrefix || *prefix != "")) || (*sysPrefix && *prefix != "") {
 		return errors.New("install: choose one of --user, --sys-prefix and --prefix")
 	}
@@ -137,22 +191,22 @@ func install(args []string) error {
 }
 
 func run(args []string) error {
-	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	const runUsage = "golab run NOTEBOOK.ipynb [-o OUT.ipynb] [-q] [-allow-fail]"
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	out := fs.String("o", "", "write the executed notebook here instead of in place")
 	quiet := fs.Bool("q", false, "do not print progress")
 	allowFail := fs.Bool("allow-fail", false, "exit 0 even when an exercise check fails (a student's notebook)")
-	// Accept the notebook before or after the flags.
-	var path string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		path, args = args[0], args[1:]
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return fmt.Errorf("%w; usage: %s", err, runUsage)
 	}
-	_ = fs.Parse(args)
-	if path == "" && fs.NArg() > 0 {
-		path = fs.Arg(0)
+	if len(positional) == 0 {
+		return errors.New("run: which notebook? usage: " + runUsage)
 	}
-	if path == "" {
-		return errors.New("run: which notebook? usage: golab run NOTEBOOK.ipynb [-o OUT.ipynb] [-allow-fail]")
+	if err := atMost(1, positional, runUsage); err != nil {
+		return fmt.Errorf("run: %w", err)
 	}
+	path := positional[0]
 	nb, err := notebook.Read(path)
 	if err != nil {
 		return err
@@ -210,11 +264,17 @@ func lessonCommand(args []string) error {
 	if len(args) == 0 || (args[0] != "build" && args[0] != "check") {
 		return errors.New("lesson: build or check? usage: golab lesson build|check [-lessons DIR] [-out DIR]")
 	}
-	fs := flag.NewFlagSet("lesson "+args[0], flag.ExitOnError)
+	fs := flag.NewFlagSet("lesson "+args[0], flag.ContinueOnError)
 	dir := fs.String("lessons", "lessons", "the folder of lesson sources (NN-name.md)")
 	out := fs.String("out", "notebooks", "where build writes the notebooks")
 	nbgrader := fs.String("nbgrader", "", "build: write an nbgrader course directory (source notebooks, nbgrader_config.py) here instead")
-	_ = fs.Parse(args[1:])
+	positional, err := parseArgs(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if err := atMost(0, positional, "golab lesson build|check [-lessons DIR] [-out DIR | -nbgrader COURSE_DIR]"); err != nil {
+		return fmt.Errorf("lesson: %w", err)
+	}
 	lessons, err := lesson.ReadAll(*dir)
 	if err != nil {
 		return err
@@ -245,7 +305,7 @@ func lessonCommand(args []string) error {
 }
 
 func gradeCommand(args []string) error {
-	fs := flag.NewFlagSet("grade", flag.ExitOnError)
+	fs := flag.NewFlagSet("grade", flag.ContinueOnError)
 	dir := fs.String("lessons", "lessons", "the folder of lesson sources")
 	jobs := fs.Int("j", runtime.NumCPU(), "how many submissions run at once")
 	out := fs.String("o", "grades", "where grades.csv and feedback/ go")
@@ -256,14 +316,10 @@ func gradeCommand(args []string) error {
 		fs.PrintDefaults()
 	}
 	// Flags may come after the lesson and the submissions.
-	var positional []string
-	for rest := args; len(rest) > 0; {
-		_ = fs.Parse(rest)
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		fs.Usage()
+		return err
 	}
 	if len(positional) < 2 {
 		fs.Usage()

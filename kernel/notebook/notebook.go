@@ -118,6 +118,14 @@ func Read(path string) (*Notebook, error) {
 	if nb.NBFormat != 4 {
 		return nil, fmt.Errorf("notebook %s has nbformat %d; golab reads version 4", path, nb.NBFormat)
 	}
+	for i, c := range nb.Cells {
+		switch {
+		case c == nil:
+			return nil, fmt.Errorf("notebook %s: cell %d is null, not a cell (the file is damaged: open it in Jupyter and save it again, or restore it)", path, i+1)
+		case c.CellType != "code" && c.CellType != "markdown" && c.CellType != "raw":
+			return nil, fmt.Errorf("notebook %s: cell %d has cell_type %q; a notebook's cells are code, markdown or raw", path, i+1, c.CellType)
+		}
+	}
 	return &nb, nil
 }
 
