@@ -75,7 +75,7 @@ type routedEvent struct {
 	// answered a request, so it is alive.
 	releaseHeld bool
 	give        func(*Sink, *limiter) // gives the event to the current sink, within the cell's limit, or nil
-	then        func()      // runs after the event went out, or nil
+	then        func()                // runs after the event went out, or nil
 }
 
 // newRouter starts a router for the worker with this marker token; its

@@ -91,9 +91,9 @@ type Supervisor struct {
 	mu          sync.Mutex
 	proc        *process
 	interrupted bool
-	history     journal   // cells run so far, whose declarations a new worker restores
-	pendingNote string    // said at the start of the next cell: what happened between cells
-	running     *Sink     // the sink of the cell running, or nil between cells
+	history     journal // cells run so far, whose declarations a new worker restores
+	pendingNote string  // said at the start of the next cell: what happened between cells
+	running     *Sink   // the sink of the cell running, or nil between cells
 }
 
 // New makes a supervisor and starts its first worker.
