@@ -8,9 +8,14 @@ import sys
 
 import pytest
 
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / "bin" / "golab"
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
+
+# The kernel watch: no test waits on a dead or wedged kernel for good, and a
+# failed test's report carries its kernels' stderr (see kernel_watch.py).
+from kernel_watch import pytest_configure, pytest_runtest_makereport, pytest_runtest_protocol  # noqa: F401
 
 
 def _build():

@@ -1,5 +1,7 @@
 """A cell that kills the interpreter's process is an error, not a dead kernel."""
 
+import pytest
+
 from kernel_helpers import execute, kernel, of_type
 
 CASES = [
@@ -23,6 +25,7 @@ def test_crashes_are_cell_errors_and_declarations_survive():
             assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"still here"'
 
 
+@pytest.mark.kernel_dies
 def test_worker_does_not_outlive_a_killed_kernel():
     import signal
     import time

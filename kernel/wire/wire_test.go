@@ -21,7 +21,7 @@ func TestReadConnectionFile(t *testing.T) {
 		{file: "ipc.json", endpoint: "ipc:///tmp/golab-kernel-1"},
 		{file: "missing.json", errPart: "read connection file"},
 		{file: "broken.json", errPart: "not valid JSON"},
-		{file: "md5.json", errPart: "signature scheme"},
+		{file: "whirlpool.json", errPart: "signature scheme"},
 		{file: "zeroport.json", errPart: "shell_port is 0"},
 	}
 	for _, tt := range tests {
