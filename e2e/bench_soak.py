@@ -1,11 +1,12 @@
-"""Soak benchmark: 300 cells that each start 50 goroutines, through
-jupyter_client against the real kernel. Prints the supervisor's and the
+"""Soak benchmark: 3,000 cells that each start 50 goroutines and show a
+value, through jupyter_client against the real kernel. Prints the curve of
+the worker's resident memory every 300 cells, then the supervisor's and the
 worker's resident memory, open file descriptors and threads, and the
 worker's goroutines, before and after, and fails if any grows without bound
 (memory more than 3x, or fds/goroutines by more than 20).
 
-Run: .venv/bin/python e2e/bench_soak.py  (needs the kernelspec installed,
-as scripts/test does)."""
+Run: .venv/bin/python e2e/bench_soak.py [CELLS]  (needs the kernelspec
+installed, as scripts/test does)."""
 
 import os
 import sys
@@ -16,7 +17,8 @@ import psutil
 sys.path.insert(0, os.path.dirname(__file__))
 from kernel_helpers import execute, kernel, of_type  # noqa: E402
 
-CELLS, GOROUTINES = 300, 50
+CELLS = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+GOROUTINES = 50
 
 CELL = f"""var wg sync.WaitGroup
 var mu sync.Mutex
@@ -52,7 +54,11 @@ def main():
         execute(kc, 'import (\n\t"runtime"\n\t"sync"\n)')
         before = snapshot(km, kc)
         start = time.time()
+        worker = [p for p in psutil.Process(km.provisioner.process.pid).children(recursive=True)][0]
+        print(f"soak curve: worker RSS every {CELLS // 10} cells")
         for i in range(CELLS):
+            if i % (CELLS // 10) == 0:
+                print(f"  {i:5d} cells  {worker.memory_info().rss / 2**20:6.1f} MiB  {time.time() - start:6.1f} s", flush=True)
             reply, msgs = execute(kc, CELL, timeout=60)
             results = of_type(msgs, "execute_result")
             got = results[0]["content"]["data"]["text/plain"] if results else reply.get("evalue")

@@ -236,13 +236,6 @@ func callsGeneric(values []ast.Expr, isGeneric func(string) bool) bool {
 	return found
 }
 
-// CallsGeneric reports whether an expression calls a generic function
-// outside any function literal (see SplitTopDefines): the kernel cannot
-// define a top-level variable from its value directly.
-func CallsGeneric(e ast.Expr, isGeneric func(name string) bool) bool {
-	return callsGeneric([]ast.Expr{e}, isGeneric)
-}
-
 // isGenericCallee reports whether a call's function is a generic one: an
 // explicit instantiation (F[int]), a notebook function isGeneric names,
 // min or max (the interpreter's stand-ins are generic), a function of

@@ -42,18 +42,10 @@ func (w *Worker) evalTrailing(piece, src string) (string, *protocol.Error) {
 	if id, ok := expr.(*ast.Ident); ok && id.Name == "nil" {
 		return "<nil>", nil
 	}
-	w.shown++
-	tmp := fmt.Sprintf("__golab_v%d", w.shown)
-	define := lead + tmp + " := " + trimmed
-	if cell.CallsGeneric(expr, w.isGenericFunc) {
-		// yaegi crashes defining a top-level variable from a generic call
-		// (see cell.SplitTopDefines); assigning to a declared one works.
-		if _, err := w.try("var " + tmp + " any"); err != nil {
-			return "", w.describe(err, src)
-		}
-		define = lead + tmp + " = " + trimmed
-	}
-	if _, err := w.try(define); err != nil {
+	// One variable serves every cell, and is emptied once shown: a new
+	// top-level variable per cell would keep each value, and a slot in the
+	// interpreter's global frame, for the rest of the session.
+	if _, err := w.tryShifted(w.assignShown(lead, trimmed)); err != nil {
 		var p interp.Panic
 		if errors.As(err, &p) {
 			return "", w.describe(err, src)
@@ -62,7 +54,10 @@ func (w *Worker) evalTrailing(piece, src string) (string, *protocol.Error) {
 		// error message with the cell's columns.
 		return "", w.eval(piece, src)
 	}
-	v, err := w.try("__golab_show(" + tmp + ")")
+	v, err := w.try("__golab_show(" + shownVar + ")")
+	if _, clearErr := w.try(shownVar + " = nil"); clearErr != nil && err == nil {
+		err = fmt.Errorf("empty the shown value: %w", clearErr)
+	}
 	if err != nil {
 		return "", w.describe(err, src)
 	}
@@ -70,6 +65,18 @@ func (w *Worker) evalTrailing(piece, src string) (string, *protocol.Error) {
 		return v.String(), nil
 	}
 	return "", nil
+}
+
+// assignShown returns the statement that stores a trailing expression in
+// shownVar, placed so that the expression keeps its cell line and column
+// (the assignment ends the line before it), and the columns the
+// assignment adds to the expression's line when it has no line before.
+func (w *Worker) assignShown(lead, expr string) (string, int) {
+	const assign = shownVar + " ="
+	if i := strings.LastIndex(lead, "\n"); i >= 0 {
+		return lead[:i] + assign + lead[i:] + expr, 0
+	}
+	return lead + assign + " " + expr, len(assign) + 1
 }
 
 // singleValue reports whether an expression surely has exactly one value.

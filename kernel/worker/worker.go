@@ -37,9 +37,13 @@ import (
 
 // showFunc is the interpreted helper that formats a trailing expression's
 // value with the interpreter's own fmt, so String methods of types defined
-// in cells are honoured.
+// in cells are honoured, and the variable that holds the value meanwhile.
+// shownVar holds a trailing expression's value while it is formatted.
+const shownVar = "__golab_v"
+
 const showFunc = `
 import __golab_fmt "fmt"
+var ` + shownVar + ` any
 func __golab_show(v interface{}) string {
 	if s, ok := v.(string); ok {
 		return __golab_fmt.Sprintf("%q", s)
@@ -60,10 +64,12 @@ type Worker struct {
 	inputs     chan string // answers to input requests
 	allowStdin bool
 
-	frames  *frameSniffer
-	std     stdio               // copies of fd 1 and 2, for a cell that closes them
-	watcher *goroutines.Watcher // created by the first cell, on the goroutine that runs cells
-	shown   int                 // how many trailing values were stored so far
+	// forgetter lets go of what yaegi keeps of each evaluation for its
+	// debugger.
+	forgetter *forgetter
+	frames    *frameSniffer
+	std       stdio               // copies of fd 1 and 2, for a cell that closes them
+	watcher   *goroutines.Watcher // created by the first cell, on the goroutine that runs cells
 
 	// OnKernelGone, if set, is called when the request pipe closes: the
 	// kernel has exited, maybe killed, and a running cell must not outlive it.
@@ -293,6 +299,10 @@ func New(token string, out io.Writer) (*Worker, error) {
 		Unrestricted: true,
 		Args:         []string{"cell"},
 	})
+	w.forgetter = newForgetter(w.interp)
+	if !w.forgetter.known() {
+		fmt.Fprintf(os.Stderr, "golab worker: this yaegi differs from the one golab knows (%s): each cell's compiled code stays in memory for the session\n", w.forgetter.why)
+	}
 	// os.Stdin in cells is the same input as fmt.Scan's, so
 	// bufio.NewReader(os.Stdin) asks the notebook for input too. (It is an
 	// io.Reader rather than an *os.File: Read works, Fd does not.)
@@ -590,11 +600,18 @@ func (w *Worker) eval(piece, src string) *protocol.Error {
 
 // try evaluates source, repairing the interpreter when it fails.
 func (w *Worker) try(src string) (reflect.Value, error) {
-	w.frames.setShift(line1Shift(src))
+	return w.tryShifted(src, 0)
+}
+
+// tryShifted is try for source whose first line has extra columns before
+// the cell's own text.
+func (w *Worker) tryShifted(src string, extra int) (reflect.Value, error) {
+	w.frames.setShift(line1Shift(src) + extra)
 	v, err := w.interp.Eval(src)
 	if err != nil {
 		w.heal()
 	}
+	w.forgetter.forget()
 	return v, err
 }
 

@@ -259,12 +259,15 @@ func TestPanicFramesPointAtTheFailingStatement(t *testing.T) {
 		{"func a() {\n\tfmt.Print(\"\")\n\tvar m map[string]int\n\tm[\"a\"] = 1\n}\na()",
 			[]string{"  at cell line 4, column 2 (in a)", "  at cell line 6, column 1"}},
 		{"func b(xs []int) int {\n\tfmt.Print(\"\")\n\ti := 5\n\treturn xs[i]\n}\nb([]int{1})",
-			[]string{"  at cell line 4, column 9 (in b)", "  at cell line 6, column 17"}},
+			// The interpreter places a trailing call's frame at its argument
+			// (column 3); 17, past the end of the line, counted the columns
+			// of the variable golab stored the value in.
+			[]string{"  at cell line 4, column 9 (in b)", "  at cell line 6, column 3"}},
 		{"func c() {\n\tfmt.Print(\"\")\n\tpanic(\"boom\")\n}\nfunc d() {\n\tfmt.Print(\"\")\n\tc()\n}\nd()",
 			[]string{"  at cell line 3, column 2 (in c)", "  at cell line 7, column 2 (in d)", "  at cell line 9, column 1"}},
 		// Two statements that could fail so: the interpreter's line stays.
 		{"func e(xs []int) int {\n\tfmt.Print(\"\")\n\t_ = xs[0]\n\treturn xs[5]\n}\ne([]int{1})",
-			[]string{"  at cell line 2, column 2 (in e)", "  at cell line 6, column 17"}},
+			[]string{"  at cell line 2, column 2 (in e)", "  at cell line 6, column 3"}},
 	}
 	for _, tt := range tests {
 		_, e := run(t, w, tt.code)
@@ -280,6 +283,51 @@ func TestPanicFramesPointAtTheFailingStatement(t *testing.T) {
 		}
 		if !slices.Equal(got, tt.lines) {
 			t.Errorf("%q: frames %q, want %q", tt.code, got, tt.lines)
+		}
+	}
+}
+
+// Showing a cell's value keeps nothing: no new global per cell (each one
+// kept its value and a slot of the interpreter's frame for the whole
+// session, and 3,000 cells grew the worker by hundreds of MiB), and the
+// value itself is let go once shown.
+func TestShownValuesAreNotKept(t *testing.T) {
+	w := newWorker(t)
+	if _, e := run(t, w, "1"); e != nil {
+		t.Fatal(e)
+	}
+	before := len(w.globals())
+	for i := range 20 {
+		if got, e := run(t, w, fmt.Sprintf("len(make([]byte, %d))", i)); e != nil || got != fmt.Sprint(i) {
+			t.Fatalf("cell %d: %q, %v", i, got, e)
+		}
+	}
+	if after := len(w.globals()); after != before {
+		t.Errorf("%d globals after 20 shown values, %d before", after, before)
+	}
+	if v, ok := w.globals()["__golab_v"]; !ok || !v.IsValid() || !v.IsNil() {
+		t.Errorf("__golab_v after showing: %v, want nil", v)
+	}
+}
+
+// A trailing expression's panic names its own column, on the cell's first
+// line and on a later one.
+func TestTrailingPanicColumns(t *testing.T) {
+	w := newWorker(t)
+	if _, e := run(t, w, "xs := []int{1}\ni := 5"); e != nil {
+		t.Fatal(e)
+	}
+	for _, tt := range []struct{ code, want string }{
+		{"xs[i] + 1", "  at cell line 1, column 1"},
+		{"   xs[i]", "  at cell line 1, column 4"},
+		{"\n\n  xs[i]", "  at cell line 3, column 3"},
+	} {
+		_, e := run(t, w, tt.code)
+		if e == nil {
+			t.Fatalf("%q: no error", tt.code)
+		}
+		if !slices.Contains(e.Traceback, tt.want) {
+			t.Errorf("%q: traceback %q, want a line %q", tt.code, e.Traceback, tt.want)
 		}
 	}
 }
