@@ -21,6 +21,7 @@ wedged kernel, and keeps every kernel's stderr for the tests that fail.
 Tests that kill their own kernel on purpose are marked kernel_dies.
 """
 
+import atexit
 import os
 import pathlib
 import signal
@@ -150,6 +151,19 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "kernel_dies: the test kills its own kernel on purpose")
     signal.signal(signal.SIGUSR1, _raise_pending)
     threading.Thread(target=_watch, name="kernel-watch", daemon=True).start()
+    atexit.register(_kill_leftovers)
+
+
+def _kill_leftovers():
+    """Kill every kernel still running when pytest exits: one whose shutdown
+    was cut short (a TestOverran raised inside tearDownClass's
+    shutdown_kernel, which waits on a stopped kernel) would be left behind."""
+    with _lock:
+        kernels = list(_kernels)
+    for k in kernels:
+        if k.process.poll() is None:
+            k.process.kill()  # SIGKILL ends a stopped process too
+            k.process.wait()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -22,7 +22,11 @@ def test_execution_count_silent_and_store_history():
 
 def test_stop_on_error_aborts_queued_cells():
     with kernel() as (km, kc):
-        first = kc.execute('panic("first fails")')
+        # The failing cell outlasts the sending of the others, so they are
+        # queued when it fails (a bare panic replies in about 2 ms, and on a
+        # busy machine before this client has sent the next request: a
+        # request that arrives after the error reply runs, by design).
+        first = kc.execute('import "time"\ntime.Sleep(500 * time.Millisecond)\npanic("first fails")')
         second = kc.execute("1 + 1")
         third = kc.execute("2 + 2")
         replies = {}
@@ -40,7 +44,8 @@ def test_a_failing_silent_cell_aborts_nothing():
     """ipykernel aborts the queue only after a non-silent error: a silent
     request is a front end's probe, not the learner's cell."""
     with kernel() as (km, kc):
-        first = kc.execute('panic("probe fails")', silent=True)
+        # Slow enough that the others are queued when it fails (see above).
+        first = kc.execute('import "time"\ntime.Sleep(500 * time.Millisecond)\npanic("probe fails")', silent=True)
         queued = [kc.execute(f"{n} + 1") for n in range(3)]
         replies = {}
         deadline = time.time() + 30

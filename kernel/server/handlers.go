@@ -204,7 +204,6 @@ func (k *Kernel) page(s *socket, msg *wire.Message, name string) {
 // Jupyter's stop_on_error asks. A request that arrives after the reply
 // runs: its client sent it knowing the cell had failed.
 func (k *Kernel) abortQueued(failedAt time.Time) {
-	time.Sleep(20 * time.Millisecond) // let requests sent before the reply finish arriving
 	for _, m := range k.shellQueue.takeExecutesBefore(failedAt) {
 		k.publish("status", m, map[string]any{"execution_state": "busy"})
 		k.reply(k.shell, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.count(), "user_expressions": map[string]any{}})
