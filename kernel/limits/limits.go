@@ -82,23 +82,33 @@ func FromEnv() (Limits, error) {
 	for _, v := range []struct {
 		name string
 		to   *int64
+		// canBeOff: only the memory limit can be lifted; a message, the
+		// output shown and the output saved are always bounded.
+		canBeOff bool
 	}{
-		{"GOLAB_MEMORY_LIMIT_MB", &l.WorkerMemory},
-		{"GOLAB_MAX_MESSAGE_MB", &l.MaxMessage},
-		{"GOLAB_OUTPUT_LIMIT_MB", &l.OutputShown},
-		{"GOLAB_OUTPUT_SAVED_MB", &l.OutputSaved},
+		{"GOLAB_MEMORY_LIMIT_MB", &l.WorkerMemory, true},
+		{"GOLAB_MAX_MESSAGE_MB", &l.MaxMessage, false},
+		{"GOLAB_OUTPUT_LIMIT_MB", &l.OutputShown, false},
+		{"GOLAB_OUTPUT_SAVED_MB", &l.OutputSaved, false},
 	} {
 		s := strings.TrimSpace(os.Getenv(v.name))
 		if s == "" {
 			continue
 		}
 		if s == "off" || s == "none" {
+			if !v.canBeOff {
+				return l, fmt.Errorf("%s=%q: this limit cannot be turned off; want a number of MiB", v.name, s)
+			}
 			*v.to = -1
 			continue
 		}
 		mb, err := strconv.ParseFloat(s, 64)
 		if err != nil || mb <= 0 {
-			return l, fmt.Errorf("%s=%q: want a number of MiB (or \"off\")", v.name, s)
+			want := "a number of MiB"
+			if v.canBeOff {
+				want += ` (or "off")`
+			}
+			return l, fmt.Errorf("%s=%q: want %s", v.name, s, want)
 		}
 		*v.to = int64(mb * (1 << 20))
 	}
