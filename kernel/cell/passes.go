@@ -79,10 +79,12 @@ var passes = []pass{
 		visit: on((*rewriter).varInFuncLit)},
 	{name: "lock-sites", feature: true, gap: "deadlock reports name the line where each goroutine took a lock and where it waits; interpreted stacks show no cell lines",
 		visit: on((*rewriter).lockSite)},
+	{name: "method-values", gap: "a method value keeps its receiver variable, read when the method is called: `go t.Hi(&wg)` in a range loop calls the last element, `f := t.Hi; t = other; f()` calls other's, and a deferred method call sees later assignments",
+		visit: on((*rewriter).methodValue)},
 	{name: "go-statements", gap: "a go statement in a loop could call nil or an earlier iteration's closure (a function literal's frame slot is written back when a closure returns); golab also records where each goroutine started, for its reports",
 		visit: on((*rewriter).goStmt)},
 	{name: "defer-args", gap: "a deferred call's arguments are read when the function returns, not when the defer runs, and one slot per argument expression is kept (in a loop every deferred i*10 is the last)",
-		visit: on(func(r *rewriter, n *ast.DeferStmt, stack []ast.Node) { r.deferArgs(n, !inFunction(stack)) })},
+		visit: on((*rewriter).deferArgs)},
 	{name: "name-params", gap: "calling a closure with unnamed or blank parameters from a goroutine crashes",
 		visit: func(r *rewriter, n ast.Node, _ []ast.Node) bool {
 			switch n := n.(type) {

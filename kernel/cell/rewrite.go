@@ -101,6 +101,9 @@ type Earlier struct {
 	// IsWaitGroup reports whether a name is a sync.WaitGroup variable (or
 	// a pointer to one), so that wg.Go is told apart from other Go methods.
 	IsWaitGroup func(name string) bool
+	// IsMethod reports whether an earlier cell declared a method of that
+	// name, on any type (see boundReceiver).
+	IsMethod func(name string) bool
 	// Context tells go/types what the earlier cells declared, for it to
 	// tell the type of an expression the syntax does not show (see
 	// typeOf). It is called at most once per rewrite, and only when needed.
@@ -203,6 +206,7 @@ type rewriter struct {
 	file    *ast.File
 	facts   *types.Info    // go/types' view of the source, made when first asked (see typeOf)
 	pkg     *types.Package // the package that check made
+	checked []*ast.File    // the files check read: the source's and the earlier cells'
 	cores   map[string]corePlan
 	context *TypeContext // Earlier.Context's answer, once asked
 	// yieldReturns are the return statements range-func rewrote.
@@ -1221,7 +1225,7 @@ func (r *rewriter) goStmt(n *ast.GoStmt, stack []ast.Node) {
 		}
 		return
 	}
-	r.goCall(n, line, own)
+	r.goCall(n, line, own, stack)
 }
 
 // inLoop reports whether the innermost function around a node runs it in
@@ -1249,7 +1253,7 @@ func registerGoroutine(line int) string {
 // is registered like a function literal's,
 // while the arguments (and the method value of a local receiver, `m :=
 // c.Inc`) are still evaluated by the go statement, as Go does.
-func (r *rewriter) goCall(n *ast.GoStmt, line int, own bool) {
+func (r *rewriter) goCall(n *ast.GoStmt, line int, own bool, stack []ast.Node) {
 	call := n.Call
 	fun, oneLine := r.text(call.Fun)
 	if !oneLine {
@@ -1259,6 +1263,14 @@ func (r *rewriter) goCall(n *ast.GoStmt, line int, own bool) {
 	switch f := call.Fun.(type) {
 	case *ast.Ident:
 	case *ast.SelectorExpr:
+		if recv, _, ok := r.boundReceiver(f, stack); ok {
+			// A method of the notebook's: the receiver as Go evaluates it
+			// now, and the method called on that copy (see methodvalue.go).
+			rv := r.name("rv")
+			copies, values = append(copies, rv), append(values, recv)
+			fun = rv + "." + f.Sel.Name
+			break
+		}
 		x, ok := f.X.(*ast.Ident)
 		if !ok {
 			return
@@ -1398,15 +1410,29 @@ func (r *rewriter) waitGroupGo(call *ast.CallExpr) {
 // A defer among the cell's own statements (cellLevel) is given to the
 // worker, which runs it when the cell's statements end, as a function's
 // defer runs when it returns: yaegi ran it again after every later cell.
-func (r *rewriter) deferArgs(n *ast.DeferStmt, cellLevel bool) {
+func (r *rewriter) deferArgs(n *ast.DeferStmt, stack []ast.Node) {
+	cellLevel := !inFunction(stack)
 	var names, values []string
+	if sel, ok := n.Call.Fun.(*ast.SelectorExpr); ok {
+		// A method value of the notebook's, made now (see methodvalue.go).
+		if bound, ok := r.boundMethod(sel, stack); ok {
+			tmp := r.name("d")
+			names, values = append(names, tmp), append(values, bound)
+			r.replace(sel.Pos(), sel.End(), tmp)
+		}
+	}
 	for _, arg := range n.Call.Args {
-		if constantLooking(arg) || !movable(arg) {
+		if constantLooking(arg) || !movableWithCalls(arg) {
 			continue
 		}
 		text, oneLine := r.text(arg)
 		if !oneLine {
 			continue
+		}
+		if sel, ok := arg.(*ast.SelectorExpr); ok {
+			if bound, ok := r.boundMethod(sel, stack); ok {
+				text = bound // a method value passed on, made now
+			}
 		}
 		tmp := r.name("d")
 		names, values = append(names, tmp), append(values, text)
@@ -1463,6 +1489,33 @@ func movable(e ast.Expr) bool {
 	})
 	return ok
 }
+
+// movableWithCalls is movable, but lets through calls of functions and
+// methods (`defer fmt.Println("took", time.Since(start))`: Go calls
+// time.Since when the defer runs, yaegi when the function returns), except
+// the builtins and explicit instantiations other passes rewrite in place.
+func movableWithCalls(e ast.Expr) bool {
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.CompositeLit:
+			ok = false
+		case *ast.CallExpr:
+			switch f := unparen(n.Fun).(type) {
+			case *ast.Ident:
+				ok = !rewrittenBuiltins[f.Name]
+			case *ast.SelectorExpr:
+			default:
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
+}
+
+// rewrittenBuiltins are the builtins the builtins pass rewrites in place.
+var rewrittenBuiltins = map[string]bool{"min": true, "max": true, "clear": true, "new": true, "recover": true}
 
 // inFunction reports whether a node is inside a function of the cell, not
 // among its top-level statements (wrapped in func _ for parsing) or
@@ -2212,7 +2265,7 @@ func declaredFunc(stack []ast.Node) string {
 // empty (emptyPackages), so expressions that use them have no type here.
 func (r *rewriter) typeOf(e ast.Expr) types.Type {
 	if r.facts == nil {
-		r.facts = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
+		r.facts = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
 		var ctx TypeContext
 		if r.context != nil {
 			ctx = *r.context
@@ -2239,6 +2292,7 @@ func (r *rewriter) typeOf(e ast.Expr) types.Type {
 			}
 		}
 		files = append(files, contextFiles(r.fset, ctx, names)...)
+		r.checked = files
 		conf := types.Config{Importer: emptyPackages{}, Error: func(error) {}}
 		r.pkg, _ = conf.Check("p", r.fset, files, r.facts) // errors leave some types unknown
 	}

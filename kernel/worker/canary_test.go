@@ -157,6 +157,70 @@ func deferred() (out string) {
 	return out
 }
 deferred()`}, "1"},
+	{"defer-args", "a call among a deferred call's arguments runs at the defer", []string{`type task struct{ name string }
+func (t *task) Name() string { return t.name }
+func order() (out string) {
+	func() {
+		for _, n := range []string{"a", "b", "c"} {
+			t := &task{n}
+			defer func(s string) { out += s }(t.Name())
+		}
+	}()
+	return out
+}
+order()`}, "cba"},
+	{"method-values", "go t.Hi() in a range loop, one goroutine per element", []string{`import ("sort"; "strings"; "sync")
+type task struct{ name string }
+func (t *task) run(wg *sync.WaitGroup, mu *sync.Mutex, done *[]string) { defer wg.Done(); mu.Lock(); *done = append(*done, t.name); mu.Unlock() }
+func all() string {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var done []string
+	for _, t := range []*task{{"a"}, {"b"}, {"c"}} {
+		wg.Add(1)
+		go t.run(&wg, &mu, &done)
+	}
+	wg.Wait()
+	sort.Strings(done)
+	return strings.Join(done, "")
+}
+all()`}, "abc"},
+	{"method-values", "split into cells as a learner pastes them: declarations, then main's body at the top level", []string{`import ("sort"; "strings"; "sync")
+type T struct{ name string }
+func (t *T) Hi(wg *sync.WaitGroup, mu *sync.Mutex, said *[]string) { defer wg.Done(); mu.Lock(); *said = append(*said, "hi "+t.name); mu.Unlock() }
+func (t T) Name() string { return t.name }`, `ts := []*T{{"a"}, {"b"}, {"c"}}
+var wg sync.WaitGroup
+var mu sync.Mutex
+var said []string
+for _, t := range ts { wg.Add(1); go t.Hi(&wg, &mu, &said) }
+wg.Wait()
+sort.Strings(said)
+var names []func() string
+for _, t := range ts { names = append(names, t.Name) }
+ts[0].name = "changed"
+strings.Join(said, ",") + " " + names[0]() + names[1]() + names[2]()`}, "hi a,hi b,hi c abc"},
+	{"method-values", "a method value keeps the receiver it was made with", []string{`type task struct{ name string }
+func (t *task) Name() string { return t.name }
+func named() string {
+	t := &task{"one"}
+	f := t.Name
+	t = &task{"two"}
+	return f() + t.Name()
+}
+named()`}, "onetwo"},
+	{"method-values", "deferred method calls in a loop", []string{`import "fmt"
+type task struct{ name string }
+func (t *task) add(out *string) { *out += t.name }
+func order() (out string) {
+	func() {
+		for _, n := range []string{"a", "b", "c"} {
+			t := &task{n}
+			defer t.add(&out)
+		}
+	}()
+	return fmt.Sprint(out)
+}
+order()`}, "cba"},
 	{"select-operands", "a select sends a composite with a call in it", []string{`import "fmt"
 type pair struct{ a, b int }
 func f() int { return 42 }

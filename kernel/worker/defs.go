@@ -61,6 +61,17 @@ func (ds *definitions) value(name string) (cell.Definition, bool) {
 	return d, ok
 }
 
+// hasMethod reports whether a method of that name was declared, on any
+// type.
+func (ds *definitions) hasMethod(name string) bool {
+	for key := range ds.methods {
+		if _, m, ok := strings.Cut(key, "."); ok && m == name {
+			return true
+		}
+	}
+	return false
+}
+
 // typ returns the type declared as name.
 func (ds *definitions) typ(name string) (cell.Definition, bool) {
 	d, ok := ds.types[name]

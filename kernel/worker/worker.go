@@ -680,7 +680,7 @@ func (w *Worker) rewritten(r cell.Rewritten) string {
 
 // earlier tells the cell rewriter about earlier cells' globals.
 func (w *Worker) earlier() cell.Earlier {
-	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup, LockSite: cellsync.NumberSite, Context: w.typeContext}
+	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup, IsMethod: w.defs.hasMethod, LockSite: cellsync.NumberSite, Context: w.typeContext}
 }
 
 // typeContext returns what go/types needs to know of the earlier cells:
