@@ -73,6 +73,8 @@ var passes = []pass{
 		visit: on((*rewriter).closureArgs)},
 	{name: "proc-names", feature: true, gap: "golab/proc finds a child process's function by name, and interpreted function values carry none",
 		visit: on(func(r *rewriter, n *ast.CallExpr, _ []ast.Node) { r.procCall(n) })},
+	{name: "composite-assign", gap: "a composite literal assigned to an existing struct variable replaces its storage: a pointer taken before keeps the old value (`p := &c; c = C{2}`: p.n is still 1), and inside a function literal the assignment to a captured variable is lost (`func() { c = C{n: 2} }()` leaves c as it was)",
+		visit: on(func(r *rewriter, n *ast.AssignStmt, _ []ast.Node) { r.compositeAssign(n) })},
 	{name: "receive-into-captured", gap: "`x = <-ch` in a function literal, x a variable of the enclosing function, assigns the zero value",
 		visit: on((*rewriter).receiveIntoCaptured)},
 	{name: "var-in-funclit", gap: "`var v = Generic(x)` inside a function literal gives v the zero value",

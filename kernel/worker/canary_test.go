@@ -221,6 +221,26 @@ func order() (out string) {
 	return fmt.Sprint(out)
 }
 order()`}, "cba"},
+	{"composite-assign", "a goroutine assigns a struct literal to the caller's variable", []string{`import ("fmt"; "sync")
+type result struct{ sum int }
+func compute() string {
+	var res result
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); res = result{sum: 42} }()
+	wg.Wait()
+	return fmt.Sprint(res.sum)
+}
+compute()`}, "42"},
+	{"composite-assign", "a pointer sees a struct literal assigned to its variable", []string{`import "fmt"
+type point struct{ x int }
+func moved() string {
+	p := point{1}
+	q := &p
+	p = point{2}
+	return fmt.Sprint(q.x)
+}
+moved()`}, "2"},
 	{"select-operands", "a select sends a composite with a call in it", []string{`import "fmt"
 type pair struct{ a, b int }
 func f() int { return 42 }
