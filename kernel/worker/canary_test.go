@@ -221,6 +221,15 @@ func order() (out string) {
 	return fmt.Sprint(out)
 }
 order()`}, "cba"},
+	{"untyped-shift", "a bit test on a uint64 with a variable shift", []string{`import "fmt"
+func bits(word uint64) string {
+	s := ""
+	for j := 0; j < 4; j++ {
+		s += fmt.Sprint(word&(1<<uint(j)) != 0, " ")
+	}
+	return s
+}
+bits(5)`}, "true false true false "},
 	{"composite-assign", "a goroutine assigns a struct literal to the caller's variable", []string{`import ("fmt"; "sync")
 type result struct{ sum int }
 func compute() string {
