@@ -92,6 +92,24 @@ func (p *printer) print(v reflect.Value, h *hint, depth int, exported bool) {
 		if inner.Kind() == reflect.Interface {
 			inner = inner.Elem()
 		}
+		if n, ok := pointerMethodsOnly(p.tab, v.Type(), inner); ok {
+			// fmt calls no method of the value's type: Go prints the fields.
+			switch {
+			case inner.Type() == n.rtype:
+				p.printStruct(inner, n, depth, exported)
+			case n.rtype.NumField() == 1:
+				whole := reflect.New(n.rtype).Elem()
+				whole.Field(0).Set(inner)
+				p.printStruct(whole, n, depth, exported)
+			default:
+				fmt.Fprintf(p.out, "%%!%c(golab: cannot print this value)", p.verb)
+				p.note(fmt.Sprintf("golab: %s of %s is declared on the pointer (*%s) only, so Go prints a %s value's fields "+
+					"without calling it; the interpreter hands fmt only the first field of a struct value, so golab cannot "+
+					"print them. Print a pointer (&v) or the fields, or run the program as a whole program (package main "+
+					"with func main).\n", methodList(v.Type()), n.local, n.local, n.local))
+			}
+			return
+		}
 		if exported && p.viaWrapper(v, inner) {
 			return
 		}
@@ -638,6 +656,44 @@ func yaegiInterfaceValue(v reflect.Value) reflect.Value {
 		inner = inner.Elem()
 	}
 	return inner
+}
+
+// pointerMethodsOnly returns the struct type of the notebook's that a
+// wrapped value is of, when yaegi gave the value's wrapper methods that
+// only the type's pointer has (a String with a pointer receiver): Go's fmt
+// calls no such method on the value. ok is false when no type, or more
+// than one, fits.
+func pointerMethodsOnly(tab *table, wrapper reflect.Type, inner reflect.Value) (fit *named, ok bool) {
+	if !inner.IsValid() || inner.Kind() == reflect.Pointer {
+		return nil, false
+	}
+	for _, list := range tab.byType {
+		for _, n := range list {
+			if n.rtype.Kind() != reflect.Struct || n.rtype.NumField() == 0 {
+				continue
+			}
+			if n.rtype != inner.Type() && n.rtype.Field(0).Type != inner.Type() {
+				continue
+			}
+			if !hasAllMethods(n.pointer, wrapper) {
+				continue
+			}
+			if fit != nil || hasAllMethods(n.value, wrapper) {
+				return nil, false // another type, or one whose values have the methods, fits as well
+			}
+			fit = n
+		}
+	}
+	return fit, fit != nil
+}
+
+// methodList names a wrapper's methods: "String", "String and Error".
+func methodList(wrapper reflect.Type) string {
+	var names []string
+	for i := 1; i < wrapper.NumField(); i++ {
+		names = append(names, strings.TrimPrefix(wrapper.Field(i).Name, "W"))
+	}
+	return strings.Join(names, " and ")
 }
 
 // wrapperTypes returns the cell types that a value in a yaegi wrapper

@@ -29,3 +29,28 @@ func TestCellTypesPrintWithTheirNames(t *testing.T) {
 		}
 	}
 }
+
+// A String method with a pointer receiver is not in a value's method set:
+// Go's fmt prints the value's fields (the Go Programming Language's IntSet
+// warning). The interpreter hands fmt a wrapper with the pointer's String
+// for the value: golab prints the fields when it can and refuses with a
+// message when yaegi kept too little of the value.
+func TestPointerStringIsNotCalledForAValue(t *testing.T) {
+	w := newWorker(t)
+	steps := []struct{ code, want string }{
+		{"import \"fmt\"\ntype set struct{ words []uint64 }\nfunc (s *set) String() string { return \"SET\" }\ns := set{[]uint64{1, 2}}", ""},
+		{`fmt.Sprint(s, " ", &s)`, `"{[1 2]} SET"`},
+		{`fmt.Sprintf("%+v|%v", s, &s)`, `"{words:[1 2]}|SET"`},
+		{"type pair struct{ a, b int }\nfunc (p *pair) String() string { return \"PAIR\" }", ""},
+		{`fmt.Sprint(pair{1, 2}, &pair{3, 4})`, `"%!v(golab: cannot print this value) PAIR"`},
+	}
+	for _, s := range steps {
+		got, e := run(t, w, s.code)
+		if e != nil {
+			t.Fatalf("%s: %s: %s", s.code, e.Name, e.Value)
+		}
+		if got != s.want {
+			t.Errorf("%s = %s, want %s", s.code, got, s.want)
+		}
+	}
+}

@@ -46,6 +46,10 @@ func main() {
 		s.Add(x)
 	}
 	fmt.Println(s.String(), s.Has(9), s.Has(123))
+	// String has a pointer receiver: a value prints its fields (the book's
+	// own warning), a pointer calls String.
+	fmt.Println(&s, s)
+	fmt.Printf("%v %+v\n", s, s)
 	var mask uint8
 	for k := 0; k < 8; k += 3 {
 		mask |= 1 << k
