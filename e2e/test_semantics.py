@@ -435,3 +435,22 @@ def test_a_closed_stdout_is_opened_again_for_later_cells():
         assert "closed os.Stderr" in stream_text(msgs, "stderr")
         reply, msgs = execute(kc, 'fmt.Fprintln(os.Stderr, "err shown")\nfmt.Println("out shown")')
         assert stream_text(msgs) == "out shown\n" and stream_text(msgs, "stderr") == "err shown\n"
+
+
+def test_cells_share_one_command_line_with_flag():
+    """os.Args as a cell sets it is what flag.Parse reads, as in a program
+    (flag.Parse read the worker's own arguments: flag.Args() was [worker]);
+    a golab/proc child starts from the same fresh command line."""
+    with kernel() as (km, kc):
+        execute(kc, 'import ("flag"; "fmt"; "os")')
+        reply, msgs = execute(kc, 'fmt.Println(os.Args)\nos.Args = []string{"prog", "-n", "3", "file.txt"}')
+        assert reply["status"] == "ok" and stream_text(msgs) == "[cell]\n"
+        reply, msgs = execute(kc, 'n := flag.Int("n", 1, "how many")\nflag.Parse()\nfmt.Println(*n, flag.Args(), flag.NArg(), os.Args[1:])')
+        assert reply["status"] == "ok", reply
+        assert stream_text(msgs) == "3 [file.txt] 1 [-n 3 file.txt]\n"
+        # A flag nobody defined: Go prints the error and the usage and exits 2;
+        # in a cell it is the cell's error, and the worker and its variables stay.
+        reply, msgs = execute(kc, 'os.Args = []string{"prog", "-bogus"}\nflag.Parse()')
+        assert reply["status"] == "error" and "flag provided but not defined: -bogus" in reply["evalue"], reply
+        reply, msgs = execute(kc, "*n")
+        assert reply["status"] == "ok" and of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "3"

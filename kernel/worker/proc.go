@@ -248,6 +248,7 @@ func runInChild(req procRequest) (res procResult) {
 		}
 	}()
 	proc.SetName(req.Name)
+	cellCommandLine()
 	w, err := New("child", io.Discard)
 	if err != nil {
 		return procResult{Error: err.Error()}

@@ -97,6 +97,7 @@ func Main() error {
 	if err := limitAddressSpace(); err != nil {
 		return err
 	}
+	cellCommandLine()
 	// A runaway recursion should end in about a second with Go's "stack
 	// overflow", not grow towards Go's 1 GB default (measured: yaegi
 	// frames take about 600 bytes, so 256 MiB allows a depth of ~440,000).

@@ -3,6 +3,7 @@ package worker
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -50,6 +51,28 @@ func __golab_show(v interface{}) string {
 	}
 	return __golab_fmt.Sprint(v)
 }`
+
+// sharedCommandLine gives cells one command line, the process's, as a
+// program has: yaegi's os.Args is a copy of its own that the compiled flag
+// package never reads, so os.Args = []string{"prog", "-n", "3"} and then
+// flag.Parse() parsed the worker's own arguments (flag.Args() was
+// [worker]). The worker process starts cells on a fresh command line
+// (see cellCommandLine).
+func sharedCommandLine() interp.Exports {
+	return interp.Exports{
+		"os/os":     {"Args": reflect.ValueOf(&os.Args).Elem()},
+		"flag/flag": {"CommandLine": reflect.ValueOf(&flag.CommandLine).Elem()},
+	}
+}
+
+// cellCommandLine makes the process's command line the one a cell starts
+// with: os.Args is ["cell"] (the worker has read its own arguments), and
+// flag.CommandLine a fresh set whose bad flag is a panic in the cell, not
+// the worker's exit.
+func cellCommandLine() {
+	os.Args = []string{"cell"}
+	flag.CommandLine = flag.NewFlagSet("cell", flag.PanicOnError)
+}
 
 // Worker is the interpreter side of a golab kernel. Make one with New and
 // call Serve.
@@ -320,6 +343,9 @@ func New(token string, out io.Writer) (*Worker, error) {
 	cellSymbols := interp.Exports{"golab.internal/cell/cell": {"Defer": reflect.ValueOf(w.cellDefers.add)}}
 	if err := w.interp.Use(cellSymbols); err != nil {
 		return nil, fmt.Errorf("load the cell helpers: %w", err)
+	}
+	if err := w.interp.Use(sharedCommandLine()); err != nil {
+		return nil, fmt.Errorf("load the command line of cells: %w", err)
 	}
 	w.types = &goprint.Types{Note: w.printNotes.give}
 	if err := w.interp.Use(w.types.Symbols(stdout, w.frames)); err != nil {
