@@ -18,11 +18,17 @@ var callerNames = map[string]bool{
 	"log.Lshortfile": true, "log.Llongfile": true, "runtime.Caller": true, "runtime.Callers": true,
 }
 
+// stackNames print goroutine stacks, which in an interpreted cell are the
+// interpreter's own frames (reflect calls and yaegi's run loop), not the
+// cell's functions and lines.
+var stackNames = map[string]bool{"runtime.Stack": true, "debug.PrintStack": true, "debug.Stack": true}
+
 // FindUnsupported lists a cell's unsupported constructs: Go 1.26's new
 // of a value outside functions (yaegi v0.16.1 crashes on the generic
 // helper that serves it inside them); method expressions (*T).M of a type
 // the cell declares, whose calls crash yaegi v0.16.1; positions from
-// runtime.Caller (log.Lshortfile), which name yaegi's source files.
+// runtime.Caller (log.Lshortfile), which name yaegi's source files; and
+// stacks from runtime.Stack or debug.PrintStack, which show yaegi's frames.
 func FindUnsupported(src string) []Unsupported {
 	var out []Unsupported
 	for _, piece := range parsePieces(src) {
@@ -46,6 +52,12 @@ func FindUnsupported(src string) []Unsupported {
 					out = append(out, Unsupported{Line: line, Column: col,
 						What: pkg.Name + "." + sel.Sel.Name + " names the interpreter's own source files in an interpreted cell, not your cell's lines; " +
 							"leave it out, or paste a whole program (package main with func main), which runs compiled"})
+				}
+				if pkg, ok := sel.X.(*ast.Ident); ok && stackNames[pkg.Name+"."+sel.Sel.Name] {
+					line, col := at(sel.Pos())
+					out = append(out, Unsupported{Line: line, Column: col,
+						What: pkg.Name + "." + sel.Sel.Name + " prints the interpreter's own frames in an interpreted cell, not your functions and cell lines; " +
+							"leave it out (a panic's message names the cell line), or paste a whole program (package main with func main), which runs compiled"})
 				}
 				if paren, ok := sel.X.(*ast.ParenExpr); ok {
 					if star, ok := paren.X.(*ast.StarExpr); ok {

@@ -25,6 +25,9 @@ func TestFindUnsupported(t *testing.T) {
 		{"f := (account).Balance", 0, 0},
 		{"go func() { defer g() }()", 0, 0},
 		{"func main() {\n\tdefer g()\n}\nmain()", 0, 0},
+		{"import \"runtime/debug\"\nfunc f() { debug.PrintStack() }", 2, 12},
+		{"import \"runtime\"\nbuf := make([]byte, 4096)\nn := runtime.Stack(buf, true)", 3, 6},
+		{"import \"runtime\"\nn := runtime.NumGoroutine()", 0, 0},
 	}
 	for _, c := range cases {
 		got := FindUnsupported(c.src)
