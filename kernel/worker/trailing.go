@@ -173,11 +173,26 @@ func (w *Worker) isValue(name string) bool {
 
 // funcResults returns the result count of a function declared in a cell.
 func (w *Worker) funcResults(name string) int {
-	d, ok := w.defs.value(name)
-	if !ok || d.Kind != cell.Func {
+	if d, ok := w.defs.value(name); ok && d.Kind == cell.Func {
+		return resultsOf(d.Source)
+	}
+	// A function of a package imported with a dot, or a variable that
+	// holds a function (f := func() int {…}): its type says.
+	v, ok := w.dotSymbol(name, nil)
+	if !ok {
+		v, ok = w.globals()[name]
+	}
+	if !ok || !v.IsValid() {
 		return -1
 	}
-	return resultsOf(d.Source)
+	t := v.Type()
+	for t.Kind() == reflect.Pointer { // yaegi keeps globals addressable
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Func {
+		return -1
+	}
+	return t.NumOut()
 }
 
 // resultsOf parses a function declaration and counts its results.

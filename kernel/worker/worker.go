@@ -866,6 +866,31 @@ func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definit
 	return skip, nil
 }
 
+// dotSymbol returns what a package imported with a dot (import . "math")
+// exports as name, looking at the notebook's imports and those of the cell
+// being run.
+func (w *Worker) dotSymbol(name string, cellImports []cell.Import) (reflect.Value, bool) {
+	var dotted []string
+	for _, imp := range cellImports {
+		if imp.Name == "." {
+			dotted = append(dotted, imp.Path)
+		}
+	}
+	for imp := range w.defs.imports {
+		if imp.name == "." {
+			dotted = append(dotted, imp.path)
+		}
+	}
+	for _, path := range dotted {
+		for _, names := range w.interp.Symbols(path) {
+			if v, ok := names[name]; ok {
+				return v, true
+			}
+		}
+	}
+	return reflect.Value{}, false
+}
+
 // checkUndefined reports the first identifier the cell uses that nothing
 // declares, in Go's words. yaegi's own answer to an undefined name ranges
 // from a misleading message to a crash.
@@ -874,6 +899,10 @@ func (w *Worker) checkUndefined(plan *cell.Plan, src string) *protocol.Error {
 	for _, imp := range plan.ImportSpecs {
 		imported[importName(imp.Name, imp.Path)] = true
 	}
+	exportedByDotted := func(name string) bool {
+		_, ok := w.dotSymbol(name, plan.ImportSpecs)
+		return ok
+	}
 	globals := w.globals()
 	for _, id := range plan.Free {
 		name := id.Name
@@ -881,7 +910,7 @@ func (w *Worker) checkUndefined(plan *cell.Plan, src string) *protocol.Error {
 		_, isType := w.defs.typ(name)
 		isPkg := w.defs.isPackage(name)
 		_, isGlobal := globals[name]
-		if isValue || isType || isPkg || isGlobal || imported[name] || types.Universe.Lookup(name) != nil {
+		if isValue || isType || isPkg || isGlobal || imported[name] || types.Universe.Lookup(name) != nil || exportedByDotted(name) {
 			continue
 		}
 		tb := []string{red("error") + fmt.Sprintf(" at cell line %d, column %d: undefined: %s", id.Line, id.Column, name)}

@@ -331,3 +331,29 @@ func TestTrailingPanicColumns(t *testing.T) {
 		}
 	}
 }
+
+// A package imported with a dot gives the cell its names (it said
+// "undefined: ToUpper"), and a trailing call of such a function, or of a
+// variable that holds a function, shows its value as Go's notebooks do.
+func TestDotImportsAndFunctionValues(t *testing.T) {
+	w := newWorker(t)
+	for _, c := range []struct{ code, want string }{
+		{`import . "strings"`, ""},
+		{`ToUpper("abc")`, `"ABC"`},
+		{"import (\n\t\"fmt\"\n\t. \"math\"\n)\nfmt.Sprint(Sqrt(16), Max(2, 3))", `"4 3"`},
+		{"f := func() int { return 7 }", ""},
+		{"f()", "7"},
+		{"g := func() (int, error) { return 1, nil }\ng()", ""},
+	} {
+		got, e := run(t, w, c.code)
+		if e != nil {
+			t.Fatalf("%q: %s: %s", c.code, e.Name, e.Value)
+		}
+		if got != c.want {
+			t.Errorf("%q = %q, want %q", c.code, got, c.want)
+		}
+	}
+	if _, e := run(t, w, "Nope(1)"); e == nil || e.Value != "line 1:1: undefined: Nope" {
+		t.Errorf("an unknown name: %+v", e)
+	}
+}
