@@ -245,6 +245,21 @@ def test_whole_program_runs_compiled():
         assert stream_text(msgs) == "built\n"
 
 
+def test_a_compiled_programs_init_runs_once():
+    """Keeping a compiled program's declarations for later cells runs none of
+    its code again: func init and an initializer that calls a function printed
+    twice. The variable keeps the zero value, and the cell says so."""
+    program = ('package main\n\nimport "fmt"\n\nvar counter = start()\n\nfunc start() int { fmt.Println("start runs"); return 10 }\n\n'
+               'func init() { fmt.Println("init runs") }\n\nfunc main() { fmt.Println("main", counter) }\n')
+    with kernel() as (km, kc):
+        reply, msgs = execute(kc, program, timeout=120)
+        assert reply["status"] == "ok", reply
+        assert stream_text(msgs) == "start runs\ninit runs\nmain 10\n"  # go run prints exactly this
+        assert "counter has the zero value" in stream_text(msgs, "stderr")
+        reply, msgs = execute(kc, "start() + counter")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "10"
+
+
 def test_whole_program_build_error_at_cell_lines():
     with kernel() as (km, kc):
         reply, msgs = execute(kc, "package main\n\nfunc main() {\n\tx := 1\n}\n", timeout=120)

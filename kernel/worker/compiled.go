@@ -201,9 +201,18 @@ func (w *Worker) declareForLaterCells(program string) {
 	if refusal != nil {
 		return
 	}
-	if _, err := w.try(w.rewriteDecls(plan.DeclsWithout(skip))); err == nil {
+	// The program ran compiled: keeping its declarations must run none of
+	// its code again (func init and initializers that call code printed
+	// twice), by the rules of a restore.
+	replay := cell.ReplayDecls(plan.DeclsWithout(skip), w.replayKnown())
+	if _, err := w.try(w.rewriteDecls(replay.Source)); err == nil {
 		w.record(plan)
+		w.updateTypes(plan)
 		w.children.record(declarations(plan))
+		if len(replay.Zeroed) > 0 {
+			_, _ = fmt.Fprintf(os.Stderr, "golab: for later cells, %s %s the zero value: the initializer calls code, which ran in the compiled program and is not run again.\n",
+				strings.Join(replay.Zeroed, ", "), map[bool]string{true: "has", false: "have"}[len(replay.Zeroed) == 1])
+		}
 	}
 }
 
