@@ -126,6 +126,11 @@ func FindCaveats(src string, basic func(name string) bool) []Unsupported {
 					out = append(out, Unsupported{Line: line, Column: col,
 						What: "for types declared in cells, reflect sees the interpreter's own types: Name() is empty and struct fields have other names " +
 							"(fmt's %T and %v print them as Go does); run the program as a whole program for Go's reflect"})
+				case (pkg.Name == "os" && (n.Sel.Name == "TempDir" || n.Sel.Name == "CreateTemp" || n.Sel.Name == "MkdirTemp")) ||
+					(pkg.Name == "ioutil" && (n.Sel.Name == "TempFile" || n.Sel.Name == "TempDir")):
+					out = append(out, Unsupported{Line: line, Column: col,
+						What: "temporary files of cells go to the kernel's private directory, not /tmp (os.TempDir() is the worker's $TMPDIR), " +
+							"and golab removes it when the worker restarts or the kernel shuts down; write to a path of your own to keep a file"})
 				case pkg.Name == "log" && n.Sel.Name == "New":
 					out = append(out, Unsupported{Line: line, Column: col,
 						What: "a logger made by log.New prints values of types declared in cells with the interpreter's field names " +
