@@ -73,6 +73,8 @@ var passes = []pass{
 		visit: on((*rewriter).closureArgs)},
 	{name: "proc-names", feature: true, gap: "golab/proc finds a child process's function by name, and interpreted function values carry none",
 		visit: on(func(r *rewriter, n *ast.CallExpr, _ []ast.Node) { r.procCall(n) })},
+	{name: "top-level-return", gap: "a return among a cell's own statements inside a loop or a select fails (\"CFG post-order panic\"); elsewhere it is not the end of the cell's statements that a function body's return is",
+		visit: on((*rewriter).topLevelReturn)},
 	{name: "untyped-shift", gap: "an untyped constant shifted by a variable takes int, not the type the expression needs (`word & (1 << uint(j))`, word a uint64, panics \"reflect: call of reflect.Value.Uint on int Value\")",
 		visit: on(func(r *rewriter, n *ast.BinaryExpr, _ []ast.Node) { r.untypedShift(n) })},
 	{name: "composite-assign", gap: "a composite literal assigned to an existing struct variable replaces its storage: a pointer taken before keeps the old value (`p := &c; c = C{2}`: p.n is still 1), and inside a function literal the assignment to a captured variable is lost (`func() { c = C{n: 2} }()` leaves c as it was)",

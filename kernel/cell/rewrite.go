@@ -1442,6 +1442,9 @@ func (r *rewriter) deferArgs(n *ast.DeferStmt, stack []ast.Node) {
 	if len(names) > 0 {
 		head, tail = "{ "+strings.Join(names, ", ")+" := "+strings.Join(values, ", ")+"; ", " }"
 	}
+	if lit, ok := n.Call.Fun.(*ast.FuncLit); ok && cellLevel {
+		r.recoverInCellDefer(lit)
+	}
 	switch {
 	case cellLevel:
 		// The arguments are bound in a fresh call that makes the deferred
@@ -1457,6 +1460,26 @@ func (r *rewriter) deferArgs(n *ast.DeferStmt, stack []ast.Node) {
 		r.replace(n.Defer, n.Call.Pos(), head+"defer ")
 		r.insertLate(n.End(), tail)
 	}
+}
+
+// recoverInCellDefer makes recover() in a function deferred among a cell's
+// own statements take the panic of the cell's code: the worker runs such
+// calls after the statements ended (see __golab_cell.Defer), when the
+// interpreter's recover has nothing to give. Calls in the literal itself
+// only: a nested function's recover is its own, as in Go.
+func (r *rewriter) recoverInCellDefer(lit *ast.FuncLit) {
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "recover" && id.Obj == nil && len(n.Args) == 0 {
+				r.insert(n.Pos(), "__golab_cell.Recover(")
+				r.insertLate(n.End(), ")")
+			}
+		}
+		return true
+	})
 }
 
 // constantLooking reports whether an expression is made of literals only.

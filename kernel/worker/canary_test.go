@@ -221,6 +221,13 @@ func order() (out string) {
 	return fmt.Sprint(out)
 }
 order()`}, "cba"},
+	{"top-level-return", "a return in a loop among a cell's statements", []string{`import "fmt"
+log := ""`, `for i := 0; i < 10; i++ {
+	if i == 3 {
+		return
+	}
+	log += fmt.Sprint(i)
+}`, `log`}, "012"},
 	{"untyped-shift", "a bit test on a uint64 with a variable shift", []string{`import "fmt"
 func bits(word uint64) string {
 	s := ""

@@ -3,6 +3,7 @@ package worker
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -115,6 +116,12 @@ type Worker struct {
 	// cellDefers are the calls deferred by the running cell's own
 	// statements (not by its functions), run when they end.
 	cellDefers deferred
+	// panicked is the value of the last panic of the running cell's own
+	// code, and recovering is set while its deferred calls run after it:
+	// recover() in them (rewritten as recoverCell) takes it, as in Go.
+	panicked   any
+	recovering bool
+	recovered  bool
 }
 
 // deferred holds a cell's deferred calls.
@@ -340,7 +347,11 @@ func New(token string, out io.Writer) (*Worker, error) {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}
 	}
-	cellSymbols := interp.Exports{"golab.internal/cell/cell": {"Defer": reflect.ValueOf(w.cellDefers.add)}}
+	cellSymbols := interp.Exports{"golab.internal/cell/cell": {
+		"Defer":   reflect.ValueOf(w.cellDefers.add),
+		"Return":  reflect.ValueOf(&cellReturned).Elem(),
+		"Recover": reflect.ValueOf(w.recoverCell),
+	}}
 	if err := w.interp.Use(cellSymbols); err != nil {
 		return nil, fmt.Errorf("load the cell helpers: %w", err)
 	}
@@ -587,16 +598,25 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 			return "", e
 		}
 	}
+	w.panicked = nil
 	e := w.runStmts(plan.Stmts, src)
 	var result string
-	if e == nil && strings.TrimSpace(plan.Trailing) != "" {
+	if e == errReturned {
+		// A return among the cell's statements: the rest of them, and the
+		// trailing expression, do not run; the deferred calls do.
+		e = nil
+	} else if e == nil && strings.TrimSpace(plan.Trailing) != "" {
 		// The last statement is part of the cell's body: the deferred
 		// calls run after it, as after the end of a main function.
 		result, e = w.evalTrailing(plan.Trailing, src)
 	}
+	w.recovering, w.recovered = e != nil && e.Name != protocol.ChangedDefinition && w.panicked != nil, false
 	if err := w.cellDefers.run(); err != nil && e == nil {
 		e = &protocol.Error{Name: "panic", Value: err.Error(), Traceback: []string{red("panic: ") + err.Error()}}
+	} else if w.recovered {
+		e = nil // a deferred call recovered the cell's panic
 	}
+	w.recovering, w.panicked = false, nil
 	if e != nil {
 		return "", e
 	}
@@ -606,6 +626,40 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 		}
 	}
 	return result, nil
+}
+
+// recoverCell is recover() in a function deferred among a cell's own
+// statements: while the deferred calls run after the cell's code panicked,
+// the first call takes the panic value (and the cell ends without error,
+// as a function whose deferred call recovers returns normally); otherwise
+// it is what the interpreter's recover gave.
+func (w *Worker) recoverCell(v any) any {
+	if v != nil || !w.recovering || w.recovered {
+		return v
+	}
+	w.recovered = true
+	return w.types.Recovered(w.panicked)
+}
+
+// cellReturned is what a return among a cell's own statements panics with
+// (the top-level-return rewrite): the cell's statements end there, as a
+// function body's do, and the cell succeeds.
+var cellReturned = &struct{ name string }{"return"}
+
+// errReturned is eval's answer for a piece that returned.
+var errReturned = &protocol.Error{Name: "return"}
+
+// returned reports whether an evaluation ended with the cell's return.
+func returned(err error) bool {
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return false
+	}
+	v := p.Value
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface()
+	}
+	return v == any(cellReturned)
 }
 
 // eval evaluates one piece of a cell.
@@ -618,6 +672,10 @@ func (w *Worker) eval(piece, src string) *protocol.Error {
 		return nil
 	}
 	_, err := w.try(piece)
+	if returned(err) {
+		w.frames.take() // the frames of the return's panic
+		return errReturned
+	}
 	if err != nil {
 		return w.describe(err, src)
 	}
@@ -636,6 +694,10 @@ func (w *Worker) tryShifted(src string, extra int) (reflect.Value, error) {
 	v, err := w.interp.Eval(src)
 	if err != nil {
 		w.heal()
+		var p interp.Panic
+		if errors.As(err, &p) {
+			w.panicked = p.Value
+		}
 	}
 	w.forgetter.forget()
 	return v, err

@@ -357,3 +357,61 @@ func TestDotImportsAndFunctionValues(t *testing.T) {
 		t.Errorf("an unknown name: %+v", e)
 	}
 }
+
+// A return among a cell's own statements ends them, as a function body's
+// return does: the rest and the trailing expression do not run, the
+// deferred calls do, variables made before stay (yaegi failed with "CFG
+// post-order panic" in a loop or select).
+func TestReturnEndsTheCellsStatements(t *testing.T) {
+	w := newWorker(t)
+	steps := []struct{ code, want string }{
+		{"import \"fmt\"\nlog := \"\"", ""},
+		{"for i := 0; i < 10; i++ {\n\tif i == 3 {\n\t\treturn\n\t}\n\tlog += fmt.Sprint(i)\n}\nlog += \"not reached\"\nlog", ""},
+		{"log", `"012"`},
+		{"c := make(chan int, 1)\nc <- 7\ndefer func() { log += \" deferred\" }()\nselect {\ncase v := <-c:\n\tlog += fmt.Sprint(\" got \", v)\n\treturn\n}\nlog += \" not reached\"", ""},
+		{"log", `"012 got 7 deferred"`},
+		{"func f() int {\n\tfor {\n\t\treturn 5\n\t}\n}\nf()", "5"},
+	}
+	for _, s := range steps {
+		got, e := run(t, w, s.code)
+		if e != nil {
+			t.Fatalf("%q: %s: %s", s.code, e.Name, e.Value)
+		}
+		if got != s.want {
+			t.Errorf("%q = %q, want %q", s.code, got, s.want)
+		}
+	}
+}
+
+// A function deferred among a cell's statements recovers the cell's panic,
+// as a deferred call recovers a panic of the function it belongs to: the
+// cell ends without error, the statements after the panic do not run
+// (the cell reported the panic before).
+func TestACellsDeferredRecoverRecovers(t *testing.T) {
+	w := newWorker(t)
+	steps := []struct{ code, want string }{
+		{"import (\"errors\"; \"fmt\")\nlog := \"\"", ""},
+		{"defer func() {\n\tif r := recover(); r != nil {\n\t\tlog += fmt.Sprint(\"recovered: \", r)\n\t}\n}()\nlog += \"before \"\npanic(\"boom\")\nlog += \"not reached\"", ""},
+		{"log", `"before recovered: boom"`},
+		{"defer func() {\n\terr, _ := recover().(error)\n\tlog = fmt.Sprint(errors.Is(err, errors.ErrUnsupported))\n}()\npanic(errors.ErrUnsupported)", ""},
+		{"log", `"true"`},
+		{"defer func() { log = fmt.Sprint(recover()) }()\nlog = \"no panic\"", ""},
+		{"log", `"<nil>"`},
+	}
+	for _, s := range steps {
+		got, e := run(t, w, s.code)
+		if e != nil {
+			t.Fatalf("%q: %s: %s", s.code, e.Name, e.Value)
+		}
+		if got != s.want {
+			t.Errorf("%q = %q, want %q", s.code, got, s.want)
+		}
+	}
+	// Without a recover, the panic is the cell's error, as before.
+	if _, e := run(t, w, "defer func() { log = \"deferred ran\" }()\npanic(\"unrecovered\")"); e == nil || e.Value != "unrecovered" {
+		t.Errorf("an unrecovered panic: %+v", e)
+	}
+	if got, _ := run(t, w, "log"); got != `"deferred ran"` {
+		t.Errorf("the deferred call of a panicking cell: log = %s", got)
+	}
+}
