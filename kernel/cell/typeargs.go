@@ -17,8 +17,10 @@ import (
 // ExplicitTypeArgs writes out the type arguments of calls to the
 // notebook's generic functions where yaegi v0.16.1 cannot infer them: from
 // variadic arguments (Max(3, 9, 2) with Max[T cmp.Ordered](xs ...T) fails
-// with "undefined type for T") and from a channel (Sum(ch) with
-// Sum[T Number](ch <-chan T)). go/types infers them instead, from the cell
+// with "undefined type for T"), from a channel (Sum(ch) with
+// Sum[T Number](ch <-chan T)), and from a function (Map(xs, func(x int)
+// float64 {…}) with Map[T, U any](xs []T, f func(T) U) failed "cannot use
+// type func(int) float64 as type func(int) int" from a later cell). go/types infers them instead, from the cell
 // and the earlier cells' declarations (context); a call whose types it
 // cannot tell is left as it is. plan is Split(src). Type arguments are
 // inserted right after the function's name, so lines stay; src is
@@ -143,6 +145,22 @@ func needsExplicitTypeArgs(sig *types.Signature) bool {
 		}
 		if mentionsTypeParam(t, true) {
 			return true // <-chan T, []<-chan T
+		}
+		if f, ok := t.(*types.Signature); ok && signatureMentionsTypeParam(f) {
+			return true // func(T) U: inferred from a function literal, yaegi takes U for T
+		}
+	}
+	return false
+}
+
+// signatureMentionsTypeParam reports whether a function type's parameters
+// or results hold a type parameter.
+func signatureMentionsTypeParam(f *types.Signature) bool {
+	for _, tuple := range []*types.Tuple{f.Params(), f.Results()} {
+		for i := 0; i < tuple.Len(); i++ {
+			if mentionsTypeParam(tuple.At(i).Type(), false) {
+				return true
+			}
 		}
 	}
 	return false

@@ -22,6 +22,9 @@ func TestExplicitTypeArgs(t *testing.T) {
 		{"inference yaegi does itself stays", "func Id[T any](v T) T { return v }\nx := Id(3)", nil, "func Id[T any](v T) T { return v }\nx := Id(3)"},
 		{"already explicit", "m := Max[int](1, 2)", []string{maxDecl}, "m := Max[int](1, 2)"},
 		{"no generics at all", "x := 1\nfmt.Println(x)", nil, "x := 1\nfmt.Println(x)"},
+		{"a function argument, declared in an earlier cell", "ys := Map([]int{1}, func(x int) float64 { return float64(x) })",
+			[]string{"func Map[T, U any](xs []T, f func(T) U) []U { return nil }"},
+			"ys := Map[int, float64]([]int{1}, func(x int) float64 { return float64(x) })"},
 	}
 	for _, tt := range tests {
 		plan, err := Split(tt.src)

@@ -161,24 +161,33 @@ func compileTwice(t *testing.T, work, name, source string) (string, bool) {
 
 // runInKernelWithStderr runs source as one cell in a fresh kernel.
 func runInKernelWithStderr(t *testing.T, source string) (string, string, *protocol.Error) {
+	return runCellsInKernel(t, []string{source})
+}
+
+// runCellsInKernel runs cells one after the other in a fresh kernel, and
+// returns what they printed together, or the first cell's error.
+func runCellsInKernel(t *testing.T, cells []string) (string, string, *protocol.Error) {
 	s := newKernel(t)
 	defer s.Close()
 	var out capture
 	sink := out.sink()
-	done := make(chan supervisor.Result, 1)
-	go func() { done <- s.Execute(source, false, nil, sink) }()
-	var res supervisor.Result
-	select {
-	case res = <-done:
-	case <-time.After(60 * time.Second):
-		s.Interrupt()
-		res = <-done
-		res.Status, res.Error = "error", &protocol.Error{Name: "timeout", Value: "no end within 60 s"}
+	for _, source := range cells {
+		done := make(chan supervisor.Result, 1)
+		go func() { done <- s.Execute(source, false, nil, sink) }()
+		var res supervisor.Result
+		select {
+		case res = <-done:
+		case <-time.After(60 * time.Second):
+			s.Interrupt()
+			res = <-done
+			res.Status, res.Error = "error", &protocol.Error{Name: "timeout", Value: "no end within 60 s"}
+		}
+		if res.Status != "ok" {
+			stdout, stderr := out.texts()
+			return stdout, stderr, res.Error
+		}
 	}
 	stdout, stderr := out.texts()
-	if res.Status != "ok" {
-		return stdout, stderr, res.Error
-	}
 	return stdout, stderr, nil
 }
 

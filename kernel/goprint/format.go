@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // Sprintf is fmt.Sprintf for the interpreter's values.
@@ -347,6 +350,16 @@ func unwrapped(err error) reflect.Value {
 	return v
 }
 
+// nilDereference is the value Go's runtime panics with on a nil pointer
+// dereference (a runtime.Error of the runtime's own type), taken from a
+// real one.
+var nilDereference = func() (err runtime.Error) {
+	defer func() { err, _ = recover().(runtime.Error) }()
+	var p *struct{ n int }
+	_ = p.n
+	return nil
+}()
+
 // Recovered is what recover should have returned for v, the value yaegi's
 // recover gave: yaegi hands over a reflect.Value holding the panic value,
 // and reports its own runtime errors (a failed type assertion) as errors
@@ -358,6 +371,12 @@ func (t *Types) Recovered(v any) any {
 			return nil
 		}
 		v = rv.Interface()
+	}
+	if text := fmt.Sprint(v); strings.HasPrefix(text, "reflect: call of reflect.Value.") && strings.HasSuffix(text, " on zero Value") {
+		// yaegi's nil pointer dereference: Go recovers a runtime.Error.
+		if plain, ok := protocol.GoPanicText(text); ok && plain == nilDereference.Error() {
+			return nilDereference
+		}
 	}
 	if s, ok := v.(string); ok && strings.HasPrefix(s, "reflect: ") && strings.Contains(s, "out of range") && t.Note != nil {
 		t.Note("golab: a recovered index or slice out-of-range panic reads \"" + s + "\" in the interpreter, where compiled Go's " +

@@ -92,9 +92,14 @@ func (p *printer) print(v reflect.Value, h *hint, depth int, exported bool) {
 		if inner.Kind() == reflect.Interface {
 			inner = inner.Elem()
 		}
-		if n, ok := pointerMethodsOnly(p.tab, v.Type(), inner); ok {
+		if n, fit := pointerMethodsOnly(p.tab, v.Type(), inner); fit != fitNone {
 			// fmt calls no method of the value's type: Go prints the fields.
 			switch {
+			case fit == fitUnsure:
+				fmt.Fprintf(p.out, "%%!%c(golab: cannot print this value)", p.verb)
+				p.note(fmt.Sprintf("golab: the interpreter hands fmt a value whose type golab cannot tell among your types (one of them, "+
+					"%s, has %s on its pointer only, so Go would print its fields); print a pointer (&v) or the fields, or run the "+
+					"program as a whole program (package main with func main).\n", n.local, methodList(v.Type())))
 			case inner.Type() == n.rtype:
 				p.printStruct(inner, n, depth, exported)
 			case n.rtype.NumField() == 1:
@@ -104,7 +109,7 @@ func (p *printer) print(v reflect.Value, h *hint, depth int, exported bool) {
 			default:
 				fmt.Fprintf(p.out, "%%!%c(golab: cannot print this value)", p.verb)
 				p.note(fmt.Sprintf("golab: %s of %s is declared on the pointer (*%s) only, so Go prints a %s value's fields "+
-					"without calling it; the interpreter hands fmt only the first field of a struct value, so golab cannot "+
+					"without calling it; the interpreter hands fmt only one field of a struct value, so golab cannot "+
 					"print them. Print a pointer (&v) or the fields, or run the program as a whole program (package main "+
 					"with func main).\n", methodList(v.Type()), n.local, n.local, n.local))
 			}
@@ -658,33 +663,58 @@ func yaegiInterfaceValue(v reflect.Value) reflect.Value {
 	return inner
 }
 
-// pointerMethodsOnly returns the struct type of the notebook's that a
+// wrapperFit is what pointerMethodsOnly found.
+type wrapperFit int
+
+const (
+	fitNone        wrapperFit = iota // no type of the notebook's has the methods on its pointer only
+	fitPointerOnly                   // one type fits, and only its pointer has the methods
+	fitUnsure                        // such a type fits, and so does another
+)
+
+// pointerMethodsOnly finds the struct type of the notebook's that a
 // wrapped value is of, when yaegi gave the value's wrapper methods that
 // only the type's pointer has (a String with a pointer receiver): Go's fmt
-// calls no such method on the value. ok is false when no type, or more
-// than one, fits.
-func pointerMethodsOnly(tab *table, wrapper reflect.Type, inner reflect.Value) (fit *named, ok bool) {
+// calls no such method on the value.
+func pointerMethodsOnly(tab *table, wrapper reflect.Type, inner reflect.Value) (*named, wrapperFit) {
 	if !inner.IsValid() || inner.Kind() == reflect.Pointer {
-		return nil, false
+		return nil, fitNone
 	}
+	var pointerOnly *named
+	fits := 0
 	for _, list := range tab.byType {
 		for _, n := range list {
-			if n.rtype.Kind() != reflect.Struct || n.rtype.NumField() == 0 {
+			if n.rtype.Kind() != reflect.Struct || n.rtype.NumField() == 0 || !hasAllMethods(n.pointer, wrapper) {
 				continue
 			}
-			if n.rtype != inner.Type() && n.rtype.Field(0).Type != inner.Type() {
+			if n.rtype != inner.Type() && !hasFieldOfType(n.rtype, inner.Type()) {
 				continue
 			}
-			if !hasAllMethods(n.pointer, wrapper) {
-				continue
+			fits++
+			if !hasAllMethods(n.value, wrapper) && pointerOnly == nil {
+				pointerOnly = n
 			}
-			if fit != nil || hasAllMethods(n.value, wrapper) {
-				return nil, false // another type, or one whose values have the methods, fits as well
-			}
-			fit = n
 		}
 	}
-	return fit, fit != nil
+	switch {
+	case pointerOnly == nil:
+		return nil, fitNone
+	case fits == 1:
+		return pointerOnly, fitPointerOnly
+	}
+	return pointerOnly, fitUnsure
+}
+
+// hasFieldOfType reports whether a struct type has a field of type ft
+// (yaegi puts one field of a struct value in its wrapper, not always the
+// first).
+func hasFieldOfType(st, ft reflect.Type) bool {
+	for i := range st.NumField() {
+		if st.Field(i).Type == ft {
+			return true
+		}
+	}
+	return false
 }
 
 // methodList names a wrapper's methods: "String", "String and Error".
