@@ -27,8 +27,9 @@ import (
 //
 // They apply to methods declared in the notebook (yaegi's own rule for
 // compiled types is right) when go/types can tell the method and the
-// receiver's type from the cell and the earlier cells; a method promoted
-// from an embedded field, or of a generic type, is left as it is.
+// receiver's type from the cell and the earlier cells, promoted ones
+// included (the receiver is then the embedded field); a method of a
+// generic type is left as it is.
 
 // mayBeMethod reports whether name is the name of a method the cell or an
 // earlier cell declares: the cheap test before go/types is asked.
@@ -62,8 +63,21 @@ func (r *rewriter) boundReceiver(sel *ast.SelectorExpr, stack []ast.Node) (recv 
 	}
 	xType := r.typeOf(sel.X)
 	s := r.facts.Selections[sel]
-	if xType == nil || s == nil || s.Kind() != types.MethodVal || len(s.Index()) != 1 {
+	if xType == nil || s == nil || s.Kind() != types.MethodVal {
 		return "", nil, false
+	}
+	// A method promoted from an embedded field: the receiver is that
+	// field (o.base for o.Get).
+	for _, i := range s.Index()[:len(s.Index())-1] {
+		st, ok := deref(xType).Underlying().(*types.Struct)
+		if !ok || i >= st.NumFields() {
+			return "", nil, false
+		}
+		if _, ok := sel.X.(*ast.Ident); !ok && !strings.HasPrefix(x, "(") {
+			x = "(" + x + ")" // *p.f would be *(p.f)
+		}
+		f := st.Field(i)
+		x, xType = x+"."+f.Name(), f.Type()
 	}
 	fn, _ := s.Obj().(*types.Func)
 	if fn == nil || fn.Pkg() != r.pkg {
@@ -77,7 +91,7 @@ func (r *rewriter) boundReceiver(sel *ast.SelectorExpr, stack []ast.Node) (recv 
 	_, wantsPointer := method.Recv.List[0].Type.(*ast.StarExpr)
 	switch {
 	case wantsPointer && !xIsPointer:
-		if _, isName := sel.X.(*ast.Ident); isName && !declaredInLoop(sel.X, stack) {
+		if _, isName := sel.X.(*ast.Ident); isName && len(s.Index()) == 1 && !declaredInLoop(sel.X, stack) {
 			return "", nil, false
 		}
 		return "&" + x, method, true
@@ -107,6 +121,14 @@ func declaredInLoop(x ast.Expr, stack []ast.Node) bool {
 		}
 	}
 	return false
+}
+
+// deref is the type a pointer type points to, or t.
+func deref(t types.Type) types.Type {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
 }
 
 // plainReceiver reports whether a method's receiver is T or *T, not a

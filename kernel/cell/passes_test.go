@@ -90,7 +90,7 @@ func TestPassesGolden(t *testing.T) {
 	earlier := Earlier{
 		IsInt:       func(name string) bool { return name == "n" },
 		IsWaitGroup: func(name string) bool { return name == "wg" },
-		IsMethod:    func(name string) bool { return name == "All" || name == "Hi" || name == "Name" },
+		IsMethod:    func(name string) bool { return name == "All" || name == "Hi" || name == "Name" || name == "Get" },
 		LockSite:    func(line int, fn, call string) int { return line },
 		Context: func() TypeContext {
 			return TypeContext{Imports: []string{`"iter"`}, Decls: []string{"func count() int { return 3 }", "type pt struct{ n int }", "var p pt",
@@ -98,7 +98,8 @@ func TestPassesGolden(t *testing.T) {
 				"type list struct{ xs []string }", "func (l *list) All() iter.Seq2[int, string] { return nil }", "var l *list",
 				"func Idx[S ~[]E, E comparable](s S, v E) int { return 0 }", "var early []chan int",
 				"type greeter struct{ name string }", "func (g *greeter) Hi(wg *sync.WaitGroup) {}", "func (g greeter) Name() string { return g.name }",
-				"var gs []*greeter", "var vals []greeter", "func pipeline(cs []chan int) [2]chan int { return [2]chan int{} }"}}
+				"var gs []*greeter", "var vals []greeter",
+				"type baseT struct{ n int }", "func (b baseT) Get() int { return b.n }", "type outerT struct {\n\tbaseT\n\tlabel string\n}", "func pipeline(cs []chan int) [2]chan int { return [2]chan int{} }"}}
 		},
 	}
 	for _, p := range passes {

@@ -2,6 +2,7 @@ package cell
 
 import (
 	"go/ast"
+	"go/token"
 )
 
 // Unsupported is a construct of a cell that the interpreter would run
@@ -136,6 +137,13 @@ func FindCaveats(src string, basic func(name string) bool) []Unsupported {
 						What: "a logger made by log.New prints values of types declared in cells with the interpreter's field names " +
 							"(log.Printf and fmt print them as Go does)"})
 				}
+			case *ast.BinaryExpr:
+				if (n.Op == token.EQL || n.Op == token.NEQ) && (isCallOf(n.X, "errors", "Unwrap") || isCallOf(n.Y, "errors", "Unwrap")) {
+					line, col := at(n.Pos())
+					out = append(out, Unsupported{Line: line, Column: col,
+						What: "errors.Unwrap of an error that wraps a value of a type declared in a cell gives the interpreter's wrapper, " +
+							"which == does not find equal to your value; compare with errors.Is(err, target), which does"})
+				}
 			case *ast.AssignStmt:
 				if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
 					if id, ok := n.Lhs[0].(*ast.Ident); ok && id.Name == "_" {
@@ -168,4 +176,18 @@ func isNewOfValue(call *ast.CallExpr) bool {
 		return true
 	}
 	return false
+}
+
+// isCallOf reports whether e is a call of pkg.name.
+func isCallOf(e ast.Expr, pkg, name string) bool {
+	call, ok := unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	return ok && id.Name == pkg && id.Obj == nil && sel.Sel.Name == name
 }

@@ -47,7 +47,8 @@ type generated struct {
 func generate(seed uint64) generated {
 	g := &generator{r: rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15)), imports: map[string]bool{"fmt": true}}
 	pieces := []func(){g.methodValues, g.loopClosures, g.deferRecover, g.shifts, g.structPrinting,
-		g.workers, g.maps, g.generics, g.sliceSharing, g.structAssign, g.selectReady}
+		g.workers, g.maps, g.generics, g.sliceSharing, g.structAssign, g.selectReady,
+		g.embedding, g.interfaces, g.errorsWrapped, g.runes, g.counters, g.labels}
 	for range 2 + g.r.IntN(3) {
 		g.n++
 		pieces[g.r.IntN(len(pieces))]()
@@ -225,6 +226,54 @@ func (g *generator) structAssign() {
 func (g *generator) selectReady() {
 	k := g.r.IntN(50)
 	g.stmt("{\n\tc := make(chan int, 1)\n\tdone := make(chan struct{})\n\tif %d%%2 == 0 {\n\t\tc <- %d\n\t} else {\n\t\tclose(done)\n\t}\n\tselect {\n\tcase v := <-c:\n\t\tfmt.Println(\"value\", v)\n\tcase <-done:\n\t\tfmt.Println(\"done\")\n\t}\n\tselect {\n\tcase v, ok := <-c:\n\t\tfmt.Println(\"again\", v, ok)\n\tdefault:\n\t\tfmt.Println(\"empty\")\n\t}\n}", k, k)
+}
+
+// embedding: methods promoted from embedded structs, called, taken as
+// values and in go statements.
+func (g *generator) embedding() {
+	g.imports["sync"] = true
+	B, O := g.name("base"), g.name("outer")
+	g.decl("type %s struct{ n int }\n\nfunc (b *%s) Inc() { b.n++ }\n\nfunc (b %s) Get() int { return b.n }\n\ntype %s struct {\n\t%s\n\tlabel string\n}", B, B, B, O, B)
+	k := 1 + g.r.IntN(5)
+	g.stmt("{\n\to := &%s{label: %q}\n\tfor range %d {\n\t\to.Inc()\n\t}\n\tget := o.Get\n\to.Inc()\n\tvar wg sync.WaitGroup\n\tvar mu sync.Mutex\n\tfor range %d {\n\t\twg.Add(1)\n\t\tgo func() {\n\t\t\tdefer wg.Done()\n\t\t\tmu.Lock()\n\t\t\to.Inc()\n\t\t\tmu.Unlock()\n\t\t}()\n\t}\n\twg.Wait()\n\tfmt.Println(o.label, o.n, o.Get(), get(), o.%s.n)\n}", O, g.pick("a", "b"), k, k, B)
+}
+
+// interfaces: values of several types behind an interface, a type
+// switch, and a method value taken from an interface.
+func (g *generator) interfaces() {
+	I, A, B := g.name("Shape"), g.name("Sq"), g.name("Circ")
+	g.decl("type %s interface{ Area() int }\n\ntype %s struct{ s int }\n\nfunc (q %s) Area() int { return q.s * q.s }\n\ntype %s struct{ r int }\n\nfunc (c *%s) Area() int { return 3 * c.r * c.r }", I, A, A, B, B)
+	x, y := 1+g.r.IntN(9), 1+g.r.IntN(9)
+	g.stmt("{\n\tshapes := []%s{%s{%d}, &%s{%d}}\n\ttotal := 0\n\tfor _, sh := range shapes {\n\t\tswitch v := sh.(type) {\n\t\tcase %s:\n\t\t\ttotal += v.s\n\t\tcase *%s:\n\t\t\ttotal += 100 * v.r\n\t\t}\n\t\ttotal += sh.Area()\n\t}\n\tarea := shapes[0].Area\n\tshapes[0] = %s{%d}\n\tfmt.Printf(\"%%d %%d %%T %%v\\n\", total, area(), shapes[1], shapes[0])\n}", I, A, x, B, y, A, B, A, x+1)
+}
+
+// errorsWrapped: an error type of the notebook's, wrapped and found with
+// errors.Is and errors.As.
+func (g *generator) errorsWrapped() {
+	g.imports["errors"] = true
+	E := g.name("NotFound")
+	g.decl("type %s struct{ key string }\n\nfunc (e *%s) Error() string { return e.key + \" not found\" }", E, E)
+	g.stmt("{\n\tbase := &%s{%q}\n\terr := fmt.Errorf(\"lookup %%d: %%w\", %d, base)\n\tvar nf *%s\n\tfmt.Println(err, errors.Is(err, base), errors.As(err, &nf), nf.key, errors.Unwrap(err) == base)\n}", E, g.pick("k1", "key"), g.r.IntN(100), E)
+}
+
+// runes: strings ranged by rune, converted to bytes and runes.
+func (g *generator) runes() {
+	g.imports["strings"] = true
+	w := g.pick("héllo", "naïve", "go", "日本語", "Zoë")
+	g.stmt("{\n\ts := %q\n\tvar b strings.Builder\n\tfor i, r := range s {\n\t\tfmt.Fprintf(&b, \"%%d:%%c \", i, r)\n\t}\n\tfmt.Println(b.String(), len(s), len([]rune(s)), []byte(s)[0], string([]rune(s)[1:]), strings.ToUpper(s))\n}", w)
+}
+
+// counters: closures that keep state, made by a function.
+func (g *generator) counters() {
+	F := g.name("counter")
+	g.decl("func %s(step int) (func() int, func()) {\n\tn := 0\n\treturn func() int { n += step; return n }, func() { n = 0 }\n}", F)
+	g.stmt("{\n\tnext, reset := %s(%d)\n\tnext()\n\ta := next()\n\treset()\n\tother, _ := %s(1)\n\tfmt.Println(a, next(), other(), other())\n}", F, 1+g.r.IntN(5), F)
+}
+
+// labels: labeled break and continue out of nested loops.
+func (g *generator) labels() {
+	k := 2 + g.r.IntN(4)
+	g.stmt("{\n\tfound := []int{}\nouter%d:\n\tfor i := 0; i < 6; i++ {\n\t\tfor j := 0; j < 6; j++ {\n\t\t\tif j == i {\n\t\t\t\tcontinue outer%d\n\t\t\t}\n\t\t\tif i*j > %d {\n\t\t\t\tbreak outer%d\n\t\t\t}\n\t\t\tfound = append(found, i*10+j)\n\t\t}\n\t}\n\tfmt.Println(found)\n}", g.n, g.n, k, g.n)
 }
 
 // seedRange reads GeneratedSeedsEnv.
