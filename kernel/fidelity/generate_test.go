@@ -48,7 +48,8 @@ func generate(seed uint64) generated {
 	g := &generator{r: rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15)), imports: map[string]bool{"fmt": true}}
 	pieces := []func(){g.methodValues, g.loopClosures, g.deferRecover, g.shifts, g.structPrinting,
 		g.workers, g.maps, g.generics, g.sliceSharing, g.structAssign, g.selectReady,
-		g.embedding, g.interfaces, g.errorsWrapped, g.runes, g.counters, g.labels}
+		g.embedding, g.interfaces, g.errorsWrapped, g.runes, g.counters, g.labels,
+		g.enums, g.arrays, g.switches}
 	for range 2 + g.r.IntN(3) {
 		g.n++
 		pieces[g.r.IntN(len(pieces))]()
@@ -274,6 +275,27 @@ func (g *generator) counters() {
 func (g *generator) labels() {
 	k := 2 + g.r.IntN(4)
 	g.stmt("{\n\tfound := []int{}\nouter%d:\n\tfor i := 0; i < 6; i++ {\n\t\tfor j := 0; j < 6; j++ {\n\t\t\tif j == i {\n\t\t\t\tcontinue outer%d\n\t\t\t}\n\t\t\tif i*j > %d {\n\t\t\t\tbreak outer%d\n\t\t\t}\n\t\t\tfound = append(found, i*10+j)\n\t\t}\n\t}\n\tfmt.Println(found)\n}", g.n, g.n, k, g.n)
+}
+
+// enums: a named integer type with iota constants and a String method,
+// printed alone, in a slice, and with %d.
+func (g *generator) enums() {
+	D := g.name("Day")
+	g.decl("type %s int\n\nconst (\n\tMon%d %s = iota\n\tTue%d\n\tWed%d\n)\n\nfunc (d %s) String() string { return [...]string{\"mon\", \"tue\", \"wed\"}[d] }", D, g.n, D, g.n, g.n, D)
+	g.stmt("{\n\td := Tue%d\n\td++\n\tfmt.Println(d, Mon%d, []%s{Mon%d, d})\n\tfmt.Printf(\"%%d %%v %%s\\n\", d, d, Tue%d)\n}", g.n, g.n, D, g.n, g.n)
+}
+
+// arrays: arrays are values: copied on assignment and compared with ==.
+func (g *generator) arrays() {
+	k := g.r.IntN(10)
+	g.stmt("{\n\ta := [3]int{1, %d, 3}\n\tb := a\n\tb[0] = 9\n\tp := &a\n\tp[2] = %d\n\tgrid := [2][2]int{{1, 2}, {3, 4}}\n\trow := grid[1]\n\trow[0] = 0\n\tfmt.Println(a, b, a == b, a == [3]int{1, %d, %d}, grid, row, len(grid))\n}", k, k+1, k, k+1)
+}
+
+// switches: fallthrough, no-condition switches and a switch on types of
+// values.
+func (g *generator) switches() {
+	k := g.r.IntN(6)
+	g.stmt("{\n\tout := \"\"\n\tswitch n := %d; {\n\tcase n < 2:\n\t\tout += \"small \"\n\t\tfallthrough\n\tcase n < 4:\n\t\tout += \"medium \"\n\tdefault:\n\t\tout += \"large \"\n\t}\n\tfor _, v := range []any{%d, \"s\", %d.5, nil, []int{1}} {\n\t\tswitch v.(type) {\n\t\tcase int:\n\t\t\tout += \"int \"\n\t\tcase string:\n\t\t\tout += \"string \"\n\t\tcase nil:\n\t\t\tout += \"nil \"\n\t\tdefault:\n\t\t\tout += fmt.Sprintf(\"%%T \", v)\n\t\t}\n\t}\n\tfmt.Println(out)\n}", k, k, k)
 }
 
 // seedRange reads GeneratedSeedsEnv.
