@@ -366,6 +366,9 @@ func TestGeneratedPrograms(t *testing.T) {
 					p.seed, form.name, want, got, p.whole))
 			}
 			counts[o]++
+			if o == outNoted {
+				t.Logf("seed %d (%s): noted: %s", p.seed, form.name, firstNote(stderr))
+			}
 			if o == outRefused {
 				t.Logf("seed %d (%s): %s: %s", p.seed, form.name, cellErr.Name, firstLine(cellErr.Value))
 			}
@@ -397,4 +400,14 @@ func buildDirs(t *testing.T, dir string, progs []generated) string {
 		t.Fatalf("go build of the generated programs: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// firstNote is the first golab note of a cell's stderr, cut short.
+func firstNote(stderr string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(line, "golab: ") && !strings.Contains(line, "whole program runs in the interpreter") {
+			return firstLine(line)
+		}
+	}
+	return ""
 }
