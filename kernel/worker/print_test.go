@@ -7,7 +7,7 @@ import "testing"
 // added in a later cell, and errors.As finds a cell's error type.
 func TestCellTypesPrintWithTheirNames(t *testing.T) {
 	w := newWorker(t)
-	steps := []struct{ code, want string }{
+	steps := []step{
 		{"import (\"errors\"; \"fmt\")\ntype point struct{ x, y int }\np := point{1, 2}", ""},
 		{`fmt.Sprintf("%+v %#v %T", p, p, &p)`, `"{x:1 y:2} main.point{x:1, y:2} *main.point"`},
 		{`fmt.Sprint([]point{p})`, `"[{1 2}]"`},
@@ -19,15 +19,7 @@ func TestCellTypesPrintWithTheirNames(t *testing.T) {
 		{"type vec struct{ x, y, z int }\nq := vec{1, 2, 3}", ""},
 		{`fmt.Sprintf("%+v %T", q, q)`, `"{x:1 y:2 z:3} main.vec"`},
 	}
-	for _, s := range steps {
-		got, e := run(t, w, s.code)
-		if e != nil {
-			t.Fatalf("%s: %s: %s", s.code, e.Name, e.Value)
-		}
-		if got != s.want {
-			t.Errorf("%s = %s, want %s", s.code, got, s.want)
-		}
-	}
+	runSteps(t, w, steps)
 }
 
 // A String method with a pointer receiver is not in a value's method set:
@@ -37,20 +29,12 @@ func TestCellTypesPrintWithTheirNames(t *testing.T) {
 // message when yaegi kept too little of the value.
 func TestPointerStringIsNotCalledForAValue(t *testing.T) {
 	w := newWorker(t)
-	steps := []struct{ code, want string }{
+	steps := []step{
 		{"import \"fmt\"\ntype set struct{ words []uint64 }\nfunc (s *set) String() string { return \"SET\" }\ns := set{[]uint64{1, 2}}", ""},
 		{`fmt.Sprint(s, " ", &s)`, `"{[1 2]} SET"`},
 		{`fmt.Sprintf("%+v|%v", s, &s)`, `"{words:[1 2]}|SET"`},
 		{"type pair struct{ a, b int }\nfunc (p *pair) String() string { return \"PAIR\" }", ""},
 		{`fmt.Sprint(pair{1, 2}, &pair{3, 4})`, `"%!v(golab: cannot print this value) PAIR"`},
 	}
-	for _, s := range steps {
-		got, e := run(t, w, s.code)
-		if e != nil {
-			t.Fatalf("%s: %s: %s", s.code, e.Name, e.Value)
-		}
-		if got != s.want {
-			t.Errorf("%s = %s, want %s", s.code, got, s.want)
-		}
-	}
+	runSteps(t, w, steps)
 }

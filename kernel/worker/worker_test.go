@@ -25,6 +25,24 @@ func run(t *testing.T, w *Worker, code string) (string, *protocol.Error) {
 	return w.run(code)
 }
 
+// step is a cell and the value it shows ("" for none).
+type step struct{ code, want string }
+
+// runSteps runs cells one after the other in w, each of which must succeed
+// and show its value.
+func runSteps(t *testing.T, w *Worker, steps []step) {
+	t.Helper()
+	for _, s := range steps {
+		got, e := run(t, w, s.code)
+		if e != nil {
+			t.Fatalf("%q: %s: %s", s.code, e.Name, e.Value)
+		}
+		if got != s.want {
+			t.Errorf("%q = %q, want %q", s.code, got, s.want)
+		}
+	}
+}
+
 func TestTrailingValues(t *testing.T) {
 	w := newWorker(t)
 	if _, e := run(t, w, "import (\"fmt\"; \"strings\")\nfunc pair() (int, int) { return 1, 2 }\nfunc one() int { return 1 }\nfunc none() {}\ntype T struct{}\nfunc (T) Two() (int, error) { return 2, nil }\nfunc (T) Name() string { return \"t\" }\nvar v T"); e != nil {
@@ -337,22 +355,14 @@ func TestTrailingPanicColumns(t *testing.T) {
 // variable that holds a function, shows its value as Go's notebooks do.
 func TestDotImportsAndFunctionValues(t *testing.T) {
 	w := newWorker(t)
-	for _, c := range []struct{ code, want string }{
+	runSteps(t, w, []step{
 		{`import . "strings"`, ""},
 		{`ToUpper("abc")`, `"ABC"`},
 		{"import (\n\t\"fmt\"\n\t. \"math\"\n)\nfmt.Sprint(Sqrt(16), Max(2, 3))", `"4 3"`},
 		{"f := func() int { return 7 }", ""},
 		{"f()", "7"},
 		{"g := func() (int, error) { return 1, nil }\ng()", ""},
-	} {
-		got, e := run(t, w, c.code)
-		if e != nil {
-			t.Fatalf("%q: %s: %s", c.code, e.Name, e.Value)
-		}
-		if got != c.want {
-			t.Errorf("%q = %q, want %q", c.code, got, c.want)
-		}
-	}
+	})
 	if _, e := run(t, w, "Nope(1)"); e == nil || e.Value != "line 1:1: undefined: Nope" {
 		t.Errorf("an unknown name: %+v", e)
 	}
@@ -364,7 +374,7 @@ func TestDotImportsAndFunctionValues(t *testing.T) {
 // post-order panic" in a loop or select).
 func TestReturnEndsTheCellsStatements(t *testing.T) {
 	w := newWorker(t)
-	steps := []struct{ code, want string }{
+	steps := []step{
 		{"import \"fmt\"\nlog := \"\"", ""},
 		{"for i := 0; i < 10; i++ {\n\tif i == 3 {\n\t\treturn\n\t}\n\tlog += fmt.Sprint(i)\n}\nlog += \"not reached\"\nlog", ""},
 		{"log", `"012"`},
@@ -372,15 +382,7 @@ func TestReturnEndsTheCellsStatements(t *testing.T) {
 		{"log", `"012 got 7 deferred"`},
 		{"func f() int {\n\tfor {\n\t\treturn 5\n\t}\n}\nf()", "5"},
 	}
-	for _, s := range steps {
-		got, e := run(t, w, s.code)
-		if e != nil {
-			t.Fatalf("%q: %s: %s", s.code, e.Name, e.Value)
-		}
-		if got != s.want {
-			t.Errorf("%q = %q, want %q", s.code, got, s.want)
-		}
-	}
+	runSteps(t, w, steps)
 }
 
 // A function deferred among a cell's statements recovers the cell's panic,
@@ -389,7 +391,7 @@ func TestReturnEndsTheCellsStatements(t *testing.T) {
 // (the cell reported the panic before).
 func TestACellsDeferredRecoverRecovers(t *testing.T) {
 	w := newWorker(t)
-	steps := []struct{ code, want string }{
+	steps := []step{
 		{"import (\"errors\"; \"fmt\")\nlog := \"\"", ""},
 		{"defer func() {\n\tif r := recover(); r != nil {\n\t\tlog += fmt.Sprint(\"recovered: \", r)\n\t}\n}()\nlog += \"before \"\npanic(\"boom\")\nlog += \"not reached\"", ""},
 		{"log", `"before recovered: boom"`},
@@ -398,15 +400,7 @@ func TestACellsDeferredRecoverRecovers(t *testing.T) {
 		{"defer func() { log = fmt.Sprint(recover()) }()\nlog = \"no panic\"", ""},
 		{"log", `"<nil>"`},
 	}
-	for _, s := range steps {
-		got, e := run(t, w, s.code)
-		if e != nil {
-			t.Fatalf("%q: %s: %s", s.code, e.Name, e.Value)
-		}
-		if got != s.want {
-			t.Errorf("%q = %q, want %q", s.code, got, s.want)
-		}
-	}
+	runSteps(t, w, steps)
 	// Without a recover, the panic is the cell's error, as before.
 	if _, e := run(t, w, "defer func() { log = \"deferred ran\" }()\npanic(\"unrecovered\")"); e == nil || e.Value != "unrecovered" {
 		t.Errorf("an unrecovered panic: %+v", e)
