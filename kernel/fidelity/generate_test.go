@@ -19,6 +19,12 @@ import (
 // benchmark-style script: GOLAB_GEN_SEEDS=1-10000.
 const GeneratedSeedsEnv = "GOLAB_GEN_SEEDS"
 
+// GeneratedStrictEnv, set to 1, generates programs without the constructs
+// golab says it prints differently (and with one piece of each family, so
+// that no two types of the notebook look alike to the interpreter), and
+// shows every noted difference whole, to check that the note is all of it.
+const GeneratedStrictEnv = "GOLAB_GEN_STRICT"
+
 // A generated program is made of pieces of the features course material
 // uses, each drawn with random types, values and shapes: method values in
 // go, defer and plain values; closures over loop variables; defer and
@@ -29,7 +35,13 @@ const GeneratedSeedsEnv = "GOLAB_GEN_SEEDS"
 // pointers and closures. Every piece prints what it computes, in an order
 // the scheduler cannot change.
 type generator struct {
-	r       *rand.Rand
+	r *rand.Rand
+	// strict leaves out what golab says it prints differently (a named
+	// integer type's String inside a slice, errors.Unwrap ==, a pointer's
+	// String on a value of a larger struct), so that the few differences
+	// left can be read whole: a second difference cannot hide behind a
+	// note.
+	strict  bool
 	imports map[string]bool
 	decls   []string
 	body    []string
@@ -44,15 +56,23 @@ type generated struct {
 	decls, stmts string
 }
 
-func generate(seed uint64) generated {
-	g := &generator{r: rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15)), imports: map[string]bool{"fmt": true}}
+func generate(seed uint64, strict bool) generated {
+	g := &generator{r: rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15)), imports: map[string]bool{"fmt": true}, strict: strict}
 	pieces := []func(){g.methodValues, g.loopClosures, g.deferRecover, g.shifts, g.structPrinting,
 		g.workers, g.maps, g.generics, g.sliceSharing, g.structAssign, g.selectReady,
 		g.embedding, g.interfaces, g.errorsWrapped, g.runes, g.counters, g.labels,
 		g.enums, g.arrays, g.switches}
+	used := map[int]bool{}
 	for range 2 + g.r.IntN(3) {
 		g.n++
-		pieces[g.r.IntN(len(pieces))]()
+		i := g.r.IntN(len(pieces))
+		for g.strict && used[i] {
+			// Two types of one family (two enums, two shapes) are values
+			// the interpreter cannot tell apart, which golab says.
+			i = g.r.IntN(len(pieces))
+		}
+		used[i] = true
+		pieces[i]()
 	}
 	var imports []string
 	for p := range g.imports {
@@ -167,10 +187,14 @@ func (g *generator) structPrinting() {
 	// Fields of their own per type: yaegi gives struct types of one shape
 	// one reflect type (golab says so when it matters).
 	g.decl("type %s struct {\n\tID   int\n\tname string\n\tTags []string\n\tN%d   [%d]byte\n}", T, g.n, g.n)
-	switch g.r.IntN(3) {
+	kinds := 3
+	if g.strict {
+		kinds = 2 // no String on the pointer only
+	}
+	switch g.r.IntN(kinds) {
 	case 0:
 		g.decl("func (r %s) String() string { return fmt.Sprintf(\"<%%d %%s>\", r.ID, r.name) }", T)
-	case 1:
+	case 2:
 		g.decl("func (r *%s) String() string { return fmt.Sprintf(\"<*%%d %%s>\", r.ID, r.name) }", T)
 	}
 	id := g.r.IntN(1000)
@@ -254,7 +278,11 @@ func (g *generator) errorsWrapped() {
 	g.imports["errors"] = true
 	E := g.name("NotFound")
 	g.decl("type %s struct{ key string }\n\nfunc (e *%s) Error() string { return e.key + \" not found\" }", E, E)
-	g.stmt("{\n\tbase := &%s{%q}\n\terr := fmt.Errorf(\"lookup %%d: %%w\", %d, base)\n\tvar nf *%s\n\tfmt.Println(err, errors.Is(err, base), errors.As(err, &nf), nf.key, errors.Unwrap(err) == base)\n}", E, g.pick("k1", "key"), g.r.IntN(100), E)
+	unwrap := "errors.Unwrap(err) == base"
+	if g.strict {
+		unwrap = "errors.Unwrap(err) != nil"
+	}
+	g.stmt("{\n\tbase := &%s{%q}\n\terr := fmt.Errorf(\"lookup %%d: %%w\", %d, base)\n\tvar nf *%s\n\tfmt.Println(err, errors.Is(err, base), errors.As(err, &nf), nf.key, %s)\n}", E, g.pick("k1", "key"), g.r.IntN(100), E, unwrap)
 }
 
 // runes: strings ranged by rune, converted to bytes and runes.
@@ -282,7 +310,11 @@ func (g *generator) labels() {
 func (g *generator) enums() {
 	D := g.name("Day")
 	g.decl("type %s int\n\nconst (\n\tMon%d %s = iota\n\tTue%d\n\tWed%d\n)\n\nfunc (d %s) String() string { return [...]string{\"mon\", \"tue\", \"wed\"}[d] }", D, g.n, D, g.n, g.n, D)
-	g.stmt("{\n\td := Tue%d\n\td++\n\tfmt.Println(d, Mon%d, []%s{Mon%d, d})\n\tfmt.Printf(\"%%d %%v %%s\\n\", d, d, Tue%d)\n}", g.n, g.n, D, g.n, g.n)
+	inSlice := fmt.Sprintf("[]%s{Mon%d, d}", D, g.n)
+	if g.strict {
+		inSlice = fmt.Sprintf("len([]%s{Mon%d, d})", D, g.n)
+	}
+	g.stmt("{\n\td := Tue%d\n\td++\n\tfmt.Println(d, Mon%d, %s)\n\tfmt.Printf(\"%%d %%v %%s\\n\", d, d, Tue%d)\n}", g.n, g.n, inSlice, g.n)
 }
 
 // arrays: arrays are values: copied on assignment and compared with ==.
@@ -325,10 +357,11 @@ func TestGeneratedPrograms(t *testing.T) {
 	t.Setenv("GOLAB_TEST_WORKER", "1")
 	t.Setenv(worker.WholeProgramsEnv, "interpret")
 	first, last := seedRange(t)
+	strict := os.Getenv(GeneratedStrictEnv) == "1"
 	dir := t.TempDir()
 	var progs []generated
 	for seed := first; seed <= last; seed++ {
-		p := generate(seed)
+		p := generate(seed, strict)
 		progs = append(progs, p)
 		pdir := filepath.Join(dir, fmt.Sprintf("seed%d", seed))
 		if err := os.MkdirAll(pdir, 0o755); err != nil {
@@ -368,14 +401,24 @@ func TestGeneratedPrograms(t *testing.T) {
 			counts[o]++
 			if o == outNoted {
 				t.Logf("seed %d (%s): noted: %s", p.seed, form.name, firstNote(stderr))
+				if strict {
+					// Few enough to read: each is shown whole, to check that
+					// the note is the whole difference.
+					t.Logf("seed %d (%s, strict): differs, with a note\n--- go run printed:\n%s--- the kernel printed:\n%s--- program:\n%s",
+						p.seed, form.name, want, got, p.whole)
+				}
 			}
 			if o == outRefused {
 				t.Logf("seed %d (%s): %s: %s", p.seed, form.name, cellErr.Name, firstLine(cellErr.Value))
 			}
 		}
 	}
-	t.Logf("generated programs: seeds %d-%d, %d programs, %d runs: %d identical, %d refused or failed with an error, %d noted, %d silent",
-		first, last, len(progs), 2*len(progs), counts[outSame], counts[outRefused], counts[outNoted], counts[outSilent])
+	mode := ""
+	if strict {
+		mode = " (strict)"
+	}
+	t.Logf("generated programs%s: seeds %d-%d, %d programs, %d runs: %d identical, %d refused or failed with an error, %d noted, %d silent",
+		mode, first, last, len(progs), 2*len(progs), counts[outSame], counts[outRefused], counts[outNoted], counts[outSilent])
 	for _, s := range silent {
 		t.Error(s)
 	}
