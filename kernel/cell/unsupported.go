@@ -138,7 +138,9 @@ func FindCaveats(src string, basic func(name string) bool) []Unsupported {
 							"(log.Printf and fmt print them as Go does)"})
 				}
 			case *ast.BinaryExpr:
-				if (n.Op == token.EQL || n.Op == token.NEQ) && (isCallOf(n.X, "errors", "Unwrap") || isCallOf(n.Y, "errors", "Unwrap")) {
+				isNil := func(e ast.Expr) bool { id, ok := unparen(e).(*ast.Ident); return ok && id.Name == "nil" && id.Obj == nil }
+				if (n.Op == token.EQL || n.Op == token.NEQ) && !isNil(n.X) && !isNil(n.Y) &&
+					(isCallOf(n.X, "errors", "Unwrap") || isCallOf(n.Y, "errors", "Unwrap")) {
 					line, col := at(n.Pos())
 					out = append(out, Unsupported{Line: line, Column: col,
 						What: "errors.Unwrap of an error that wraps a value of a type declared in a cell gives the interpreter's wrapper, " +

@@ -58,6 +58,7 @@ func TestFindCaveats(t *testing.T) {
 		{"import \"os\"\nf, err := os.Create(\"data.txt\")", 0, 0},
 		{"import \"errors\"\nsame := errors.Unwrap(err) == base", 2, 9},
 		{"import \"errors\"\ninner := errors.Unwrap(err)", 0, 0},
+		{"import \"errors\"\nwraps := errors.Unwrap(err) != nil", 0, 0},
 		{"log.Printf(\"%v\", p)", 0, 0},
 		{"var p *int\n_ = *p", 2, 1},
 		{"var p *int\nv := *p\n_ = v", 0, 0},
