@@ -138,7 +138,10 @@ func FindCaveats(src string, basic func(name string) bool) []Unsupported {
 							"(log.Printf and fmt print them as Go does)"})
 				}
 			case *ast.BinaryExpr:
-				isNil := func(e ast.Expr) bool { id, ok := unparen(e).(*ast.Ident); return ok && id.Name == "nil" && id.Obj == nil }
+				isNil := func(e ast.Expr) bool {
+					id, ok := unparen(e).(*ast.Ident)
+					return ok && id.Name == "nil" && id.Obj == nil
+				}
 				if (n.Op == token.EQL || n.Op == token.NEQ) && !isNil(n.X) && !isNil(n.Y) &&
 					(isCallOf(n.X, "errors", "Unwrap") || isCallOf(n.Y, "errors", "Unwrap")) {
 					line, col := at(n.Pos())
