@@ -1403,9 +1403,13 @@ func (r *rewriter) waitGroupGo(call *ast.CallExpr) {
 // Go does: `defer f(i, i*10)` becomes `{ a, b := i, i*10; defer f(a, b) }`.
 // yaegi v0.16.1 reads a variable argument when the function returns (x = 2
 // after `defer fmt.Println(x)` printed 2) and keeps one slot per argument
-// expression (in a loop every deferred i*10 printed the last one). Only
-// arguments without calls or function literals are bound, so that their
-// text can move without losing rewrites inside them; constants stay.
+// expression (in a loop every deferred i*10 printed the last one). Calls
+// among the arguments are bound too (see movableWithCalls), function
+// literals and composites are not, so that moved text loses no rewrite
+// inside it; constants stay. A method value of the notebook's as the
+// deferred function is made when the defer runs (see methodvalue.go), and
+// recover() in a function deferred among the cell's statements takes the
+// cell's panic (see recoverInCellDefer).
 //
 // A defer among the cell's own statements (cellLevel) is given to the
 // worker, which runs it when the cell's statements end, as a function's
@@ -1540,9 +1544,6 @@ func movableWithCalls(e ast.Expr) bool {
 // rewrittenBuiltins are the builtins the builtins pass rewrites in place.
 var rewrittenBuiltins = map[string]bool{"min": true, "max": true, "clear": true, "new": true, "recover": true}
 
-// inFunction reports whether a node is inside a function of the cell, not
-// among its top-level statements (wrapped in func _ for parsing) or
-// declarations.
 // varInFuncLit rewrites `var x = f()` inside a function literal as
 // `x := f()`, the same declaration: yaegi v0.16.1 gives x the zero value
 // there when f is generic (a silent wrong answer; in a declared function,
@@ -1819,6 +1820,9 @@ func inFuncLit(stack []ast.Node) bool {
 	return false
 }
 
+// inFunction reports whether a node is inside a function of the cell, not
+// among its top-level statements (wrapped in func _ for parsing) or
+// declarations.
 func inFunction(stack []ast.Node) bool {
 	for i := len(stack) - 1; i >= 0; i-- {
 		switch n := stack[i].(type) {
