@@ -8,7 +8,8 @@ import (
 	"strings"
 )
 
-// The builtin pass: min, max, clear and new with a value, which yaegi v0.16.1 lacks or gets wrong.
+// The builtin pass: min, max, clear and new with a value, which yaegi v0.16.1
+// lacks or gets wrong.
 
 // builtin replaces the Go 1.21 builtins min, max and clear, which yaegi
 // v0.16.1 does not know, when nothing in the source redefines them.

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// The core-type pass: generic functions whose type parameters have a core type yaegi v0.16.1 cannot use.
+// The core-type pass: generic functions whose type parameters have a core
+// type yaegi v0.16.1 cannot use.
 
 // corePlan is what coreTypeParams does to a function: the type
 // parameters kept (as written), the removed ones (by name and by position

@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// The defer pass: arguments evaluated when the defer statement runs, and recover in a cell's own deferred calls.
+// The defer pass: arguments evaluated when the defer statement runs, and
+// recover in a cell's own deferred calls.
 
 // deferArgs evaluates a deferred call's arguments when the defer runs, as
 // Go does: `defer f(i, i*10)` becomes `{ a, b := i, i*10; defer f(a, b) }`.

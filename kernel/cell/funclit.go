@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// The function-literal passes: var declarations and receives into captured variables inside closures.
+// The function-literal passes: var declarations and receives into captured
+// variables inside closures.
 
 // varInFuncLit rewrites `var x = f()` inside a function literal as
 // `x := f()`, the same declaration: yaegi v0.16.1 gives x the zero value

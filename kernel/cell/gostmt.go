@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// The go-statement passes: goroutines that record where they started, and wg.Go.
+// The go-statement passes: goroutines that record where they started, and
+// wg.Go.
 
 // nameParams names the unnamed and blank parameters of a function: yaegi
 // v0.16.1 crashes calling such a closure from a goroutine.

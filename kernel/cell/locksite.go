@@ -5,7 +5,8 @@ import (
 	"go/ast"
 )
 
-// The lock-site pass: Lock and Unlock calls that record their cell line, for deadlock reports.
+// The lock-site pass: Lock and Unlock calls that record their cell line, for
+// deadlock reports.
 
 // lockSite tells the cell's locks where a Lock or RLock call is:
 // `from.mu.Lock()` becomes `__golab_sync.At(3); from.mu.Lock()`, where 3

@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// The loop-variable pass: Go 1.22's per-iteration loop variables, where yaegi v0.16.1 shares one variable.
+// The loop-variable pass: Go 1.22's per-iteration loop variables, where yaegi
+// v0.16.1 shares one variable.
 
 // loopVars gives a three-clause for loop's variables per-iteration copies
 // in the body, as Go 1.22 does, when a closure, a defer, a go statement or

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// The range-over-func pass: iterators (Go 1.23) rewritten as calls with the loop body as yield.
+// The range-over-func pass: iterators (Go 1.23) rewritten as calls with the
+// loop body as yield.
 
 // rangeFunc rewrites a range over a function iterator that the source
 // declares (Go 1.23), `for k, v := range pairs(m) { body }`, into a call

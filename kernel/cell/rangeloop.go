@@ -6,7 +6,8 @@ import (
 	"go/types"
 )
 
-// The range pass: ranges over integers and over slices of channels, which yaegi v0.16.1 runs differently from Go.
+// The range pass: ranges over integers and over slices of channels, which
+// yaegi v0.16.1 runs differently from Go.
 
 // rangeStmt rewrites `for i := range n` over an integer as a counting loop
 // (yaegi v0.16.1 crashes on it), and gives other range loops per-iteration

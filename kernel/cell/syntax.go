@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// Questions the rewrite passes ask of the syntax tree, shared by several of them.
+// Questions the rewrite passes ask of the syntax tree, shared by several of
+// them.
 
 // text is the source of a node, before rewriting, and whether it fits on
 // one line (copying a longer one would move the lines after it).

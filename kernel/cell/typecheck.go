@@ -9,7 +9,8 @@ import (
 	"strings"
 )
 
-// What the rewrite passes learn from go/types: the types of expressions, checked against the earlier cells' declarations.
+// What the rewrite passes learn from go/types: the types of expressions,
+// checked against the earlier cells' declarations.
 
 // isInt reports whether a range expression is an integer, as far as the
 // cell's syntax and the earlier cells' definitions tell.

@@ -1,11 +1,15 @@
 package worker
 
 import (
+	"fmt"
+	"go/types"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // definitions is what the notebook's cells have declared and imported so
@@ -162,4 +166,173 @@ func (ds *definitions) definesOf(name string) (string, bool) {
 	ds.unread = nil
 	decl, ok := ds.defines[name]
 	return decl, ok
+}
+
+// checkRedefinitions decides what to do with names the cell defines again.
+// Unchanged types and methods are skipped (the interpreter ignores a second
+// declaration anyway); changed ones are refused with a message, because
+// yaegi would silently keep the old ones.
+func (w *Worker) checkRedefinitions(plan *cell.Plan, src string) ([]cell.Definition, *protocol.Error) {
+	var skip []cell.Definition
+	for _, d := range plan.Defined {
+		if d.Kind != cell.Type && d.Kind != cell.Method {
+			continue
+		}
+		old, ok := w.defs.earlier(d)
+		if !ok {
+			continue
+		}
+		if old.Source == d.Source {
+			skip = append(skip, d)
+			continue
+		}
+		what := "type " + d.Name
+		if d.Kind == cell.Method {
+			what = "method " + d.Name
+		}
+		// yaegi would keep the old definition for the values and methods
+		// made with it: the supervisor starts a fresh worker, restores the
+		// earlier cells with the new definition in place of the old, and
+		// runs this cell again.
+		return nil, &protocol.Error{Name: protocol.ChangedDefinition, Value: what + " changes its earlier definition",
+			Traceback: []string{fmt.Sprintf("%s changes its earlier definition (cell line %d).", what, d.Line)}}
+	}
+	return skip, nil
+}
+
+// dotSymbol returns what a package imported with a dot (import . "math")
+// exports as name, looking at the notebook's imports and those of the cell
+// being run.
+func (w *Worker) dotSymbol(name string, cellImports []cell.Import) (reflect.Value, bool) {
+	var dotted []string
+	for _, imp := range cellImports {
+		if imp.Name == "." {
+			dotted = append(dotted, imp.Path)
+		}
+	}
+	for imp := range w.defs.imports {
+		if imp.name == "." {
+			dotted = append(dotted, imp.path)
+		}
+	}
+	for _, path := range dotted {
+		for _, names := range w.interp.Symbols(path) {
+			if v, ok := names[name]; ok {
+				return v, true
+			}
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// checkUndefined reports the first identifier the cell uses that nothing
+// declares, in Go's words. yaegi's own answer to an undefined name ranges
+// from a misleading message to a crash.
+func (w *Worker) checkUndefined(plan *cell.Plan, src string) *protocol.Error {
+	imported := map[string]bool{}
+	for _, imp := range plan.ImportSpecs {
+		imported[importName(imp.Name, imp.Path)] = true
+	}
+	exportedByDotted := func(name string) bool {
+		_, ok := w.dotSymbol(name, plan.ImportSpecs)
+		return ok
+	}
+	globals := w.globals()
+	for _, id := range plan.Free {
+		name := id.Name
+		_, isValue := w.defs.value(name)
+		_, isType := w.defs.typ(name)
+		isPkg := w.defs.isPackage(name)
+		_, isGlobal := globals[name]
+		if isValue || isType || isPkg || isGlobal || imported[name] || types.Universe.Lookup(name) != nil || exportedByDotted(name) {
+			continue
+		}
+		tb := []string{red("error") + fmt.Sprintf(" at cell line %d, column %d: undefined: %s", id.Line, id.Column, name)}
+		tb = append(tb, sourceContext(src, id.Line, id.Column)...)
+		if path := packagePathNamed(name); path != "" {
+			tb = append(tb, fmt.Sprintf("(did you forget import %q?)", path))
+		}
+		return &protocol.Error{Name: "undefined", Value: fmt.Sprintf("line %d:%d: undefined: %s", id.Line, id.Column, name), Traceback: tb}
+	}
+	return nil
+}
+
+// importAll evaluates the cell's imports that are new: yaegi refuses to
+// import a package a second time, and re-running a cell is common.
+func (w *Worker) importAll(plan *cell.Plan, src string) *protocol.Error {
+	for _, imp := range plan.ImportSpecs {
+		if w.defs.imported(imp.Name, imp.Path) {
+			continue
+		}
+		if e := w.eval(imp.Source(), src); e != nil {
+			return e
+		}
+		w.defs.addImport(imp.Name, imp.Path)
+	}
+	return nil
+}
+
+// record remembers the cell's definitions and returns the names of
+// functions whose body changed.
+func (w *Worker) record(plan *cell.Plan) []string {
+	var changed []string
+	for _, d := range plan.Defined {
+		if old, ok := w.defs.earlier(d); ok && d.Kind == cell.Func && old.Source != d.Source {
+			changed = append(changed, d.Name)
+		}
+		w.defs.put(d)
+	}
+	return changed
+}
+
+// rebindCallers re-evaluates the functions that call a redefined function,
+// directly or not, so that they call the new body: yaegi binds calls when a
+// function is declared.
+func (w *Worker) rebindCallers(changed []string, src string) *protocol.Error {
+	if len(changed) == 0 {
+		return nil
+	}
+	pending := append([]string(nil), changed...)
+	seen := map[string]bool{}
+	for _, n := range changed {
+		seen[n] = true
+	}
+	for len(pending) > 0 {
+		name := pending[0]
+		pending = pending[1:]
+		for _, d := range w.defs.all() {
+			if d.Kind != cell.Func || seen[d.Name] || !contains(d.Uses, name) {
+				continue
+			}
+			seen[d.Name] = true
+			pending = append(pending, d.Name)
+			if _, err := w.try(w.rewriteDecls(d.Source)); err != nil {
+				return &protocol.Error{Name: "redefinition", Value: fmt.Sprintf("could not update %s to call the new %s: %v", d.Name, name, err),
+					Traceback: []string{fmt.Sprintf("%s calls %s, which this cell redefines, and could not be updated: %v", d.Name, name, err)}}
+			}
+		}
+	}
+	return nil
+}
+
+// definitionKey identifies a definition by its namespace and name.
+type definitionKey struct {
+	namespace cell.Kind // Func for every value: variables, constants and functions share a namespace, as in Go
+	name      string
+}
+
+func key(d cell.Definition) definitionKey {
+	if d.Kind == cell.Var || d.Kind == cell.Const {
+		return definitionKey{cell.Func, d.Name}
+	}
+	return definitionKey{d.Kind, d.Name}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,208 @@
+package worker
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/goprint"
+	cellsync "github.com/golab-notebooks/golab/kernel/sync"
+)
+
+// What the rewriter and the checks learn from the worker about earlier cells:
+// declarations, types, and which names are wait groups or integers.
+
+// declaredOverBasic reports, for a type name the cell or an earlier one
+// declares, whether its underlying type is not a struct or interface: the
+// interpreter cannot tell its values from the underlying type's.
+func (w *Worker) declaredOverBasic(plan *cell.Plan) func(string) bool {
+	return func(name string) bool {
+		src := ""
+		for _, d := range plan.Defined {
+			if d.Kind == cell.Type && d.Name == name {
+				src = d.Source
+			}
+		}
+		if d, ok := w.defs.typ(name); ok && src == "" {
+			src = d.Source
+		}
+		if src == "" {
+			return false
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
+		if err != nil {
+			return false
+		}
+		for _, decl := range file.Decls {
+			if gd, ok := decl.(*ast.GenDecl); ok {
+				for _, spec := range gd.Specs {
+					if ts, ok := spec.(*ast.TypeSpec); ok && ts.Name.Name == name && !ts.Assign.IsValid() {
+						switch ts.Type.(type) {
+						case *ast.StructType, *ast.InterfaceType:
+							return false
+						}
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+}
+
+// updateTypes tells the printer about the types and methods declared so
+// far, if plan declares any.
+func (w *Worker) updateTypes(plan *cell.Plan) {
+	declares := false
+	for _, d := range plan.Defined {
+		declares = declares || d.Kind == cell.Type || d.Kind == cell.Method
+	}
+	if !declares {
+		return
+	}
+	var decls []goprint.Declaration
+	for _, d := range w.defs.all() {
+		if d.Kind == cell.Type || d.Kind == cell.Method {
+			decls = append(decls, goprint.Declaration{Source: d.Source, Name: d.Name})
+		}
+	}
+	sort.Slice(decls, func(i, j int) bool { return decls[i].Name < decls[j].Name })
+	if err := w.types.Update(decls, w.interp.Eval); err != nil {
+		w.noteOnce("types: "+err.Error(), "golab: "+err.Error()+"; values of these types may print with the interpreter's names.\n")
+	}
+}
+
+// rewriteDecls and rewriteStmts rewrite a source for the interpreter (see
+// kernel/cell), and say so if two of the rewrites overlapped: the source
+// then runs without one of them, maybe differently from Go.
+func (w *Worker) rewriteDecls(src string) string {
+	return w.rewritten(cell.RewriteDecls(src, w.earlier()))
+}
+
+func (w *Worker) rewriteStmts(src string) string {
+	return w.rewritten(cell.RewriteStmts(src, w.earlier()))
+}
+
+func (w *Worker) rewritten(r cell.Rewritten) string {
+	w.refused = nil
+	if len(r.Unsupported) > 0 {
+		w.refused = &r.Unsupported[0] // eval refuses the piece with it
+	}
+	for _, c := range r.Conflicts {
+		w.noteOnce("rewrite conflict: "+c.String(), fmt.Sprintf("golab: %s; the code there may run differently "+
+			"from Go. Please report it with the cell (golab's rewrites for the interpreter are in kernel/cell).\n", c))
+	}
+	return r.Source
+}
+
+// earlier tells the cell rewriter about earlier cells' globals.
+func (w *Worker) earlier() cell.Earlier {
+	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup, IsMethod: w.defs.hasMethod, LockSite: cellsync.NumberSite, Context: w.typeContext}
+}
+
+// typeContext returns what go/types needs to know of the earlier cells:
+// their imports and declarations, and `var name T` for each variable their
+// statements made whose type can be written (goprint.TypeSource).
+func (w *Worker) typeContext() cell.TypeContext {
+	out := w.declarationSources()
+	var names []string
+	globals := w.globals()
+	for name := range globals {
+		if _, declared := w.defs.value(name); !declared && !strings.HasPrefix(name, "__golab") && name != "_" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	seen := map[string]bool{}
+	for _, name := range names {
+		v := globals[name]
+		if !v.IsValid() {
+			continue
+		}
+		t := v.Type()
+		if t.Kind() == reflect.Pointer { // yaegi keeps globals addressable
+			t = t.Elem()
+		}
+		if src, ok := w.types.TypeSource(t); ok {
+			out = append(out, "var "+name+" "+src)
+		} else if decl, ok := w.defs.definesOf(name); ok && !seen[decl] {
+			seen[decl] = true
+			out = append(out, decl) // var lst = List[int]{}
+		}
+	}
+	return cell.TypeContext{Imports: w.defs.importLines(), Decls: out}
+}
+
+// isWaitGroup reports whether a global is a sync.WaitGroup or a pointer
+// to one.
+func (w *Worker) isWaitGroup(name string) bool {
+	v, ok := w.globals()[name]
+	if !ok || !v.IsValid() {
+		return false
+	}
+	t := v.Type()
+	for t.Kind() == reflect.Pointer { // yaegi keeps globals addressable
+		t = t.Elem()
+	}
+	return t == reflect.TypeOf(sync.WaitGroup{})
+}
+
+// isInt reports whether an earlier cell defined name as an integer variable
+// or constant; the cell rewriter asks, to recognise range over an integer.
+func (w *Worker) isInt(name string) bool {
+	if d, ok := w.defs.value(name); ok && d.Kind == cell.Const {
+		return constIsInt(d.Source, name)
+	}
+	v, ok := w.globals()[name]
+	if !ok || !v.IsValid() {
+		return false
+	}
+	t := v.Type()
+	if t.Kind() == reflect.Pointer { // yaegi keeps globals addressable
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
+var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true, "byte": true, "rune": true}
+
+// constIsInt reports whether a constant declaration gives name an integer
+// value: an integer literal or an integer type.
+func constIsInt(decl, name string) bool {
+	file, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+decl, 0)
+	if err != nil {
+		return false
+	}
+	found := false
+	ast.Inspect(file, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok {
+			return true
+		}
+		for i, id := range vs.Names {
+			if id.Name != name {
+				continue
+			}
+			if t, ok := vs.Type.(*ast.Ident); ok {
+				found = intTypes[t.Name]
+			} else if i < len(vs.Values) {
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				found = ok && lit.Kind == token.INT
+			}
+		}
+		return false
+	})
+	return found
+}
