@@ -18,19 +18,20 @@ package inherited
 import (
 	"fmt"
 	"os"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // File returns the inherited descriptor fd as a file that Go's poller
 // serves, closed on exec so that the processes the caller starts do not
 // inherit it in turn. It fails when fd is not open.
 func File(fd int, name string) (*os.File, error) {
-	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
 		return nil, fmt.Errorf("file descriptor %d (%s) is not open: %w", fd, name, err)
 	}
-	syscall.CloseOnExec(fd)
-	if err := syscall.SetNonblock(fd, true); err != nil {
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
 		return nil, fmt.Errorf("make file descriptor %d (%s) non-blocking: %w", fd, name, err)
 	}
 	// os.NewFile sees the non-blocking flag and registers fd with the poller.

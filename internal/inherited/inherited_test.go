@@ -3,9 +3,10 @@ package inherited
 import (
 	"errors"
 	"os"
-	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // inheritedPipe returns a pipe whose read end is a bare, blocking
@@ -13,7 +14,7 @@ import (
 func inheritedPipe(t *testing.T) (fd int, w *os.File) {
 	t.Helper()
 	var p [2]int
-	if err := syscall.Pipe(p[:]); err != nil {
+	if err := unix.Pipe(p[:]); err != nil {
 		t.Fatal(err)
 	}
 	w = os.NewFile(uintptr(p[1]), "write end")
@@ -46,27 +47,23 @@ func TestFileIsServedByThePoller(t *testing.T) {
 	if n, err := f.Read(b); n != 1 || err != nil || b[0] != 'x' {
 		t.Fatalf("read %q, %v", b[:n], err)
 	}
-	flags, err := fcntl(fd, syscall.F_GETFD)
+	flags, err := fcntl(fd, unix.F_GETFD)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if flags&syscall.FD_CLOEXEC == 0 {
+	if flags&unix.FD_CLOEXEC == 0 {
 		t.Error("the descriptor would be inherited by child processes")
 	}
 }
 
 func TestFileRefusesAClosedDescriptor(t *testing.T) {
 	fd, _ := inheritedPipe(t)
-	syscall.Close(fd)
+	unix.Close(fd)
 	if _, err := File(fd, "events"); err == nil {
 		t.Fatal("File accepted a closed descriptor")
 	}
 }
 
 func fcntl(fd, cmd int) (int, error) {
-	r, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), uintptr(cmd), 0)
-	if errno != 0 {
-		return 0, errno
-	}
-	return int(r), nil
+	return unix.FcntlInt(uintptr(fd), cmd, 0)
 }

@@ -16,10 +16,10 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
+	"golang.org/x/sys/unix"
 
 	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/supervisor"
@@ -147,13 +147,13 @@ func Run(ctx context.Context, cfg Config) error {
 
 	// Signal mode interrupts, and the SIGTERM a kernel manager sends last.
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, unix.SIGTERM)
 	defer signal.Stop(sigs)
 	go func() {
 		for {
 			select {
 			case sig := <-sigs:
-				if sig == syscall.SIGTERM {
+				if sig == unix.SIGTERM {
 					k.log.Printf("SIGTERM: shutting down")
 					k.shutdown(false)
 					return

@@ -22,11 +22,11 @@ type workerEnd struct {
 	code    string   // the cell that ran, or ""
 	earlier []string // the cells before it
 
-	exit           string         // "exit status 2", "killed by signal killed", …
-	killedBySignal syscall.Signal // the signal that ended it, or 0
-	overMemory     bool           // the supervisor ended it for its memory
-	limit, peak    int64          // the memory limit and the most resident memory seen
-	idle           bool           // it ended while no cell ran
+	exit           string      // "exit status 2", "killed by signal killed", …
+	killedBySignal unix.Signal // the signal that ended it, or 0
+	overMemory     bool        // the supervisor ended it for its memory
+	limit, peak    int64       // the memory limit and the most resident memory seen
+	idle           bool        // it ended while no cell ran
 }
 
 // when says when the worker ended, for the learner.
@@ -44,7 +44,7 @@ func (e workerEnd) explain() Result {
 		return e.memoryResult()
 	case e.crash != "":
 		return e.crashResult()
-	case e.killedBySignal == syscall.SIGKILL:
+	case e.killedBySignal == unix.SIGKILL:
 		tb := []string{
 			"\x1b[31mThe Go worker was killed\x1b[0m (SIGKILL) " + e.when() + ", and not by golab.",
 			fmt.Sprintf("The usual cause is the system's out-of-memory killer (a container's or JupyterHub's memory limit): the worker had %s of memory at golab's last look, every 50 ms.", limits.MiB(e.peak)),
@@ -309,7 +309,7 @@ func unique(names []string) []string {
 }
 
 // killedBySignal returns the signal that ended the worker, or 0.
-func (p *process) killedBySignal() syscall.Signal {
+func (p *process) killedBySignal() unix.Signal {
 	<-p.done
 	var exitErr *exec.ExitError
 	if errors.As(p.waitErr, &exitErr) {

@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // privateDirPrefix starts the name of each kernel's private directory in
@@ -68,7 +69,7 @@ func removeStaleDirs(parent string) {
 		if err != nil || pid == os.Getpid() {
 			continue
 		}
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		if err := unix.Kill(pid, 0); errors.Is(err, unix.ESRCH) {
 			_ = os.RemoveAll(filepath.Join(parent, e.Name()))
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
+	"golang.org/x/sys/unix"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
 )
@@ -437,7 +438,7 @@ func runRawYaegi(t *testing.T, cells []string) string {
 	cmd.Env = append(os.Environ(), "GOLAB_RAW_YAEGI_CELLS="+string(data))
 	// A hanging child spins a core: it dies with the test process, even one
 	// that panics before the timeout kills it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: unix.SIGKILL}
 	out, err := cmd.Output()
 	var exit *exec.ExitError
 	switch {

@@ -14,9 +14,9 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
-	"syscall"
 
 	"github.com/golab-notebooks/golab/internal/inherited"
+	"golang.org/x/sys/unix"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
@@ -36,13 +36,13 @@ func limitAddressSpace() error {
 	if err != nil {
 		return fmt.Errorf("golab worker: %s=%q is not a number of bytes", protocol.AddressSpaceEnv, v)
 	}
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &lim); err != nil {
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_AS, &lim); err != nil {
 		return fmt.Errorf("golab worker: read the address space limit: %w", err)
 	}
 	if n < lim.Cur {
 		lim.Cur = n
-		if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {
+		if err := unix.Setrlimit(unix.RLIMIT_AS, &lim); err != nil {
 			return fmt.Errorf("golab worker: limit the address space to %d bytes: %w", n, err)
 		}
 	}
@@ -109,7 +109,7 @@ func Main() error {
 	// The worker leads its own process group (the supervisor starts it so):
 	// when the kernel is gone, end the group, with the processes cells started.
 	w.OnKernelGone = func() {
-		_ = syscall.Kill(-os.Getpid(), syscall.SIGKILL)
+		_ = unix.Kill(-os.Getpid(), unix.SIGKILL)
 		os.Exit(0)
 	}
 	return w.Serve(in)
