@@ -17,6 +17,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -169,6 +170,9 @@ type Definition struct {
 	// it to find the functions that must be re-evaluated when one they call
 	// is redefined.
 	Uses []string
+	// CallsItself is set for a function whose body names it: the usual
+	// cause of a stack overflow.
+	CallsItself bool
 }
 
 // Error is a syntax error at a position in the cell.
@@ -688,6 +692,8 @@ func definitions(fset *token.FileSet, file *ast.File, cellSrc string, prefixLen 
 			if d.Recv != nil && len(d.Recv.List) > 0 {
 				def.Kind = Method
 				def.Name = receiverName(d.Recv.List[0].Type) + "." + d.Name.Name
+			} else if d.Body != nil {
+				def.CallsItself = slices.Contains(identifiers(d.Body), d.Name.Name)
 			}
 			defs = append(defs, def)
 		case *ast.GenDecl:

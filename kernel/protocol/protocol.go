@@ -20,7 +20,7 @@ import (
 // Request is a message from the kernel to the worker.
 type Request struct {
 	ID int64  `json:"id"`
-	Op string `json:"op"` // OpExecute, OpComplete, OpInspect, OpInput or OpRestore
+	Op string `json:"op"` // OpExecute, OpComplete, OpInspect, OpIsComplete, OpInput or OpRestore
 
 	Code            string            `json:"code,omitempty"`
 	Cursor          int               `json:"cursor,omitempty"` // byte offset in Code
@@ -45,11 +45,15 @@ const (
 	OpInspect  = "inspect"
 	OpInput    = "input"
 	OpRestore  = "restore"
+	// OpIsComplete asks whether Code is a whole cell or needs more lines
+	// (Jupyter's is_complete_request): the worker, which parses Go,
+	// answers it, so that the kernel process never parses Go.
+	OpIsComplete = "is_complete"
 )
 
 // Event is a message from the worker to the kernel.
 type Event struct {
-	Op  string `json:"op"` // EvReady, EvOutput, EvInputRequest or EvDone
+	Op  string `json:"op"` // EvReady, EvOutput, EvInputRequest, EvDeclared or EvDone
 	ID  int64  `json:"id,omitempty"`
 	Seq int64  `json:"seq"` // the sync marker written just before this event
 
@@ -57,6 +61,8 @@ type Event struct {
 
 	Prompt   string `json:"prompt,omitempty"` // EvInputRequest
 	Password bool   `json:"password,omitempty"`
+
+	Declared []Declaration `json:"declared,omitempty"` // EvDeclared
 
 	// EvDone fields.
 	Status          string            `json:"status,omitempty"` // "ok" or "error"
@@ -68,7 +74,9 @@ type Event struct {
 	CursorStart     int               `json:"cursor_start,omitempty"` // byte offsets
 	CursorEnd       int               `json:"cursor_end,omitempty"`
 	Found           bool              `json:"found,omitempty"`
-	Data            map[string]any    `json:"data,omitempty"` // inspect result
+	Data            map[string]any    `json:"data,omitempty"`         // inspect result
+	Completeness    string            `json:"completeness,omitempty"` // OpIsComplete: "complete", "incomplete" or "invalid"
+	Indent          string            `json:"indent,omitempty"`       // OpIsComplete: the next line's indent, if incomplete
 	Restored        []string          `json:"restored,omitempty"`
 	Zeroed          []string          `json:"zeroed,omitempty"`  // vars declared again with zero values
 	Skipped         []string          `json:"skipped,omitempty"` // declarations not run again, and why
@@ -81,7 +89,22 @@ const (
 	EvOutput       = "output"
 	EvInputRequest = "input_request"
 	EvDone         = "done"
+	// EvDeclared says what the running cell declares, sent once its code
+	// is parsed and before it runs: the kernel keeps it in the notebook's
+	// journal, and names the cell's functions when a crash ends the worker
+	// midway, without parsing Go itself.
+	EvDeclared = "declared"
 )
+
+// Declaration is one top-level name a cell declares.
+type Declaration struct {
+	Kind string `json:"kind"` // "func", "method", "type", "var" or "const"
+	Name string `json:"name"` // for a method, "Receiver.Method"
+	Line int    `json:"line"` // the cell line where it starts
+	// CallsItself is set for a function that names itself in its body:
+	// the usual cause of a stack overflow.
+	CallsItself bool `json:"calls_itself,omitempty"`
+}
 
 // Output is a rich output a cell produced through the display helpers.
 type Output struct {

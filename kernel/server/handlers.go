@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/supervisor"
 	"github.com/golab-notebooks/golab/kernel/wire"
 
@@ -352,7 +351,7 @@ func (k *Kernel) isComplete(s *socket, msg *wire.Message) {
 	if err := msg.DecodeContent(&c); err != nil {
 		k.log.Printf("%v", err)
 	}
-	status, indent := cell.Completeness(c.Code)
+	status, indent := k.engine.IsComplete(c.Code)
 	content := map[string]any{"status": status}
 	if status == "incomplete" {
 		content["indent"] = indent

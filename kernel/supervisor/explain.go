@@ -9,7 +9,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/limits"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
@@ -17,10 +16,11 @@ import (
 
 // workerEnd is what a worker that ended left behind.
 type workerEnd struct {
-	crash   string   // the Go runtime's report on stderr, if any
-	frames  []string // interpreter panic frames ("3:5: panic: main.f(...)")
-	code    string   // the cell that ran, or ""
-	earlier []string // the cells before it
+	crash    string                   // the Go runtime's report on stderr, if any
+	frames   []string                 // interpreter panic frames ("3:5: panic: main.f(...)")
+	code     string                   // the cell that ran, or ""
+	declared []protocol.Declaration   // what it declares, as the worker said
+	earlier  [][]protocol.Declaration // what the cells before it declare
 
 	exit           string      // "exit status 2", "killed by signal killed", …
 	killedBySignal unix.Signal // the signal that ended it, or 0
@@ -142,7 +142,7 @@ func (e workerEnd) crashResult() Result {
 				tb = append(tb, l)
 			}
 		}
-		tb = append(tb, recursionHint(e.code, e.earlier)...)
+		tb = append(tb, recursionHint(e.declared, e.earlier)...)
 		return errorResult(name, value, tb)
 	}
 	if strings.Contains(value, "unlock of unlocked") {
@@ -184,16 +184,12 @@ func (e workerEnd) crashResult() Result {
 
 // recursionHint names the functions of the cell and earlier cells that
 // call themselves: the usual cause of a stack overflow.
-func recursionHint(code string, earlier []string) []string {
+func recursionHint(declared []protocol.Declaration, earlier [][]protocol.Declaration) []string {
 	var hints []string
 	seen := map[string]bool{}
-	look := func(src string, here bool) {
-		plan, err := cell.Split(src)
-		if err != nil {
-			return
-		}
-		for _, d := range plan.Defined {
-			if d.Kind != cell.Func || seen[d.Name] || !containsName(d.Uses, d.Name) {
+	look := func(decls []protocol.Declaration, here bool) {
+		for _, d := range decls {
+			if !d.CallsItself || seen[d.Name] {
 				continue
 			}
 			seen[d.Name] = true
@@ -204,7 +200,7 @@ func recursionHint(code string, earlier []string) []string {
 			hints = append(hints, fmt.Sprintf("  %s calls itself (defined %s)", d.Name, where))
 		}
 	}
-	look(code, true)
+	look(declared, true)
 	for i := len(earlier) - 1; i >= 0; i-- {
 		look(earlier[i], false)
 	}
@@ -214,15 +210,6 @@ func recursionHint(code string, earlier []string) []string {
 		msg = append(msg, "Check that each call gets closer to the case that returns without calling again.")
 	}
 	return msg
-}
-
-func containsName(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func errorResult(name, value string, tb []string) Result {
@@ -278,15 +265,11 @@ func (r restoreReport) message() string {
 }
 
 // definedNames lists what cells declare, as "func f", "var x", ….
-func definedNames(cells []string) []string {
+func definedNames(declared [][]protocol.Declaration) []string {
 	var names []string
-	for _, src := range cells {
-		plan, err := cell.Split(src)
-		if err != nil {
-			continue
-		}
-		for _, d := range plan.Defined {
-			names = append(names, string(d.Kind)+" "+d.Name)
+	for _, decls := range declared {
+		for _, d := range decls {
+			names = append(names, d.Kind+" "+d.Name)
 		}
 	}
 	return names

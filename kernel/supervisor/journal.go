@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // journal is the code of the cells the current worker ran, in order, whose
@@ -19,26 +21,28 @@ type journal struct {
 	written int64 // files written so far, to name them
 }
 
-// journalEntry is one cell: its code, or the file that holds it.
+// journalEntry is one cell: its code, or the file that holds it, and what
+// the worker said it declares.
 type journalEntry struct {
-	code   string
-	file   string
-	failed bool
+	code     string
+	file     string
+	failed   bool
+	declared []protocol.Declaration
 }
 
 // journalInMemory is how many bytes of cell code the journal keeps in
 // memory; the rest is on disk.
 const journalInMemory = 4 << 20
 
-// add records a cell. A cell that cannot be written to disk is kept in
-// memory rather than lost.
-func (j *journal) add(code string, failed bool) {
-	e := journalEntry{code: code, failed: failed}
+// add records a cell and what it declares. A cell that cannot be written
+// to disk is kept in memory rather than lost.
+func (j *journal) add(code string, failed bool, declared []protocol.Declaration) {
+	e := journalEntry{code: code, failed: failed, declared: declared}
 	if j.inMem+len(code) > journalInMemory && j.dir != "" {
 		j.written++
 		name := filepath.Join(j.dir, fmt.Sprintf("cell-%d.go", j.written))
 		if err := os.WriteFile(name, []byte(code), 0o600); err == nil {
-			e = journalEntry{file: name, failed: failed}
+			e = journalEntry{file: name, failed: failed, declared: declared}
 		}
 	}
 	if e.file == "" {
@@ -65,6 +69,15 @@ func (j *journal) cells() (codes []string, failed []int, err error) {
 		}
 	}
 	return codes, failed, err
+}
+
+// declared returns what the cells declare, cell by cell, first cell first.
+func (j *journal) declared() [][]protocol.Declaration {
+	out := make([][]protocol.Declaration, len(j.entries))
+	for i, e := range j.entries {
+		out[i] = e.declared
+	}
+	return out
 }
 
 // reset forgets every cell and removes their files.

@@ -45,9 +45,10 @@ type process struct {
 
 	notify func(text string) // says a supervisor's note to the running cell, or the next one
 
-	inFlightID int64        // the request whose answer is awaited (under reqMu)
-	peakRSS    atomic.Int64 // the most resident memory seen, in bytes
-	overMemory atomic.Bool  // ended for using more than memLimit
+	inFlightID int64                  // the request whose answer is awaited (under reqMu)
+	declared   []protocol.Declaration // what the cell in flight declares (under reqMu)
+	peakRSS    atomic.Int64           // the most resident memory seen, in bytes
+	overMemory atomic.Bool            // ended for using more than memLimit
 }
 
 // addressSpaceSlack is the address space a worker reserves beyond the
@@ -172,7 +173,7 @@ func (s *Supervisor) watch(p *process) {
 		return
 	}
 	sink := p.output.currentSink()
-	res := s.explainEnd(p, "", false, true)
+	res := s.explainEnd(p, "", nil, false, true)
 	_, report, err := s.restart()
 	header := "\n[golab] While no cell was running, a goroutine left running by an earlier cell stopped the Go worker:"
 	if res.Error.Name == "killed" {
@@ -242,6 +243,10 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 			}
 		case protocol.EvInputRequest:
 			routed.then = func() { go p.answerInput(ev) }
+		case protocol.EvDeclared:
+			p.reqMu.Lock()
+			p.declared = ev.Declared
+			p.reqMu.Unlock()
 		case protocol.EvDone:
 			p.reqMu.Lock()
 			want := p.inFlightID
@@ -267,6 +272,15 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 	if first {
 		ready <- errors.New("the Go worker closed its event pipe before it was ready")
 	}
+}
+
+// takeDeclared returns what the last cell sent declares, and forgets it.
+func (p *process) takeDeclared() []protocol.Declaration {
+	p.reqMu.Lock()
+	defer p.reqMu.Unlock()
+	d := p.declared
+	p.declared = nil
+	return d
 }
 
 // answerInput asks the learner for input and passes the answer on.

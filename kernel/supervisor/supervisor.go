@@ -160,7 +160,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	ev, alive := p.callCell(req, sink, limit)
 	if alive && ev.Status == "error" && ev.Error != nil && ev.Error.Name == protocol.ChangedDefinition {
 		p.output.endCell()
-		if p, ev, alive = s.redefine(code, req, sink, limit, ev); p == nil {
+		if p, ev, alive = s.redefine(p, code, req, sink, limit, ev); p == nil {
 			return errorResult("worker unavailable", ev.Error.Value, ev.Error.Traceback)
 		}
 	}
@@ -171,7 +171,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		p.output.forgetFrames()
 		res = Result{Status: ev.Status, Data: ev.Result, Error: ev.Error, UserExpressions: ev.UserExpressions}
 		s.mu.Lock()
-		s.history.add(code, ev.Status != "ok")
+		s.history.add(code, ev.Status != "ok", p.takeDeclared())
 		s.mu.Unlock()
 	} else {
 		res = s.workerDied(p, code)
@@ -190,8 +190,8 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 // definition in place of the old (and this cell's declarations), the cell
 // runs again there, and the learner is told. It returns the new process
 // and the cell's end, or a nil process when no worker could start.
-func (s *Supervisor) redefine(code string, req protocol.Request, sink *Sink, limit *limiter, changed protocol.Event) (*process, protocol.Event, bool) {
-	p, report, err := s.restart(code)
+func (s *Supervisor) redefine(p0 *process, code string, req protocol.Request, sink *Sink, limit *limiter, changed protocol.Event) (*process, protocol.Event, bool) {
+	p, report, err := s.restart(journalEntry{code: code, declared: p0.takeDeclared()})
 	if err != nil {
 		changed.Error = &protocol.Error{Name: "worker unavailable", Value: "golab could not start a new Go worker: " + err.Error()}
 		return nil, changed, false
@@ -215,6 +215,7 @@ func (s *Supervisor) tell(sink *Sink, text string) {
 // callCell sends an execute request to the worker with sink taking the
 // cell's output and input requests, and waits for its end.
 func (p *process) callCell(req protocol.Request, sink *Sink, limit *limiter) (protocol.Event, bool) {
+	p.takeDeclared() // a restore's, if any
 	p.output.setSink(sink, limit)
 	p.inputSink.Store(sink)
 	req.ID = p.newID()
@@ -228,10 +229,11 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 	s.mu.Lock()
 	interrupted := s.interrupted
 	s.mu.Unlock()
-	res := s.explainEnd(p, code, interrupted, false)
+	declared := p.takeDeclared()
+	res := s.explainEnd(p, code, declared, interrupted, false)
 	// The cell's own declarations ran before it crashed: keep them.
 	s.mu.Lock()
-	s.history.add(code, true)
+	s.history.add(code, true, declared)
 	s.mu.Unlock()
 	_, report, err := s.restart()
 	tb := res.Error.Traceback
@@ -247,11 +249,14 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 // explainEnd collects what a dead worker left (its crash report, its exit
 // status, its memory) and says in the learner's words why it ended, during
 // the cell code or, when idle, between cells.
-func (s *Supervisor) explainEnd(p *process, code string, interrupted, idle bool) Result {
+func (s *Supervisor) explainEnd(p *process, code string, declared []protocol.Declaration, interrupted, idle bool) Result {
 	p.output.waitEOF(300 * time.Millisecond)
 	crash, frames := p.output.workerEnded()
+	s.mu.Lock()
+	earlier := s.history.declared()
+	s.mu.Unlock()
 	end := workerEnd{
-		crash: crash, frames: frames, code: code, earlier: s.cellSources(),
+		crash: crash, frames: frames, code: code, declared: declared, earlier: earlier,
 		exit: p.exitDescription(), killedBySignal: p.killedBySignal(),
 		overMemory: p.overMemory.Load(), limit: p.memLimit, peak: p.peakRSS.Load(), idle: idle,
 	}
@@ -268,17 +273,6 @@ func (s *Supervisor) explainEnd(p *process, code string, interrupted, idle bool)
 	res := end.explain()
 	s.opts.Log.Printf("the worker ended (%s): %s: %s", end.exit, res.Error.Name, res.Error.Value)
 	return res
-}
-
-// cellSources returns the code of the cells the current worker ran.
-func (s *Supervisor) cellSources() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	codes, _, err := s.history.cells()
-	if err != nil {
-		s.opts.Log.Printf("%v", err)
-	}
-	return codes
 }
 
 // Interrupt stops the running cell, if any, by ending the worker with all
@@ -312,6 +306,17 @@ func (s *Supervisor) Inspect(code string, cursor, detail int) (bool, map[string]
 		return false, nil
 	}
 	return ev.Found, ev.Data
+}
+
+// IsComplete asks the worker whether code is a whole cell: "complete",
+// "incomplete" (with the next line's indent) or "invalid"; "unknown" when
+// the worker cannot answer.
+func (s *Supervisor) IsComplete(code string) (status, indent string) {
+	ev, ok := s.ask(protocol.Request{Op: protocol.OpIsComplete, Code: code})
+	if !ok || ev.Completeness == "" {
+		return "unknown", ""
+	}
+	return ev.Completeness, ev.Indent
 }
 
 // answerWithin bounds how long a completion or inspection waits for the
@@ -387,13 +392,17 @@ func (s *Supervisor) current() (*process, error) {
 // Limits.Restore is abandoned: a fresh worker starts without the earlier
 // cells, and the report says what was dropped and why, so that no earlier
 // cell can keep the kernel from serving.
-func (s *Supervisor) restart(also ...string) (*process, restoreReport, error) {
+func (s *Supervisor) restart(also ...journalEntry) (*process, restoreReport, error) {
 	s.mu.Lock()
 	old := s.proc
 	s.proc = nil
 	cells, failed, err := s.history.cells()
-	cells = append(cells, also...)
+	declared := s.history.declared()
 	s.mu.Unlock()
+	for _, e := range also {
+		cells = append(cells, e.code)
+		declared = append(declared, e.declared)
+	}
 	if err != nil {
 		s.opts.Log.Printf("%v", err)
 	}
@@ -424,7 +433,7 @@ func (s *Supervisor) restart(also ...string) (*process, restoreReport, error) {
 			if p, err = s.start(); err != nil {
 				return nil, restoreReport{}, err
 			}
-			report = restoreReport{abandoned: why, lost: definedNames(cells)}
+			report = restoreReport{abandoned: why, lost: definedNames(declared)}
 		}
 	}
 	s.mu.Lock()

@@ -448,3 +448,27 @@ func TestWorkerGoroutinesEndWithTheWorker(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A stack overflow names the functions that call themselves, in this cell
+// and in earlier ones: the worker says what each cell declares, and the
+// kernel words it without parsing Go.
+func TestStackOverflowNamesRecursiveFunctions(t *testing.T) {
+	s := newSupervisor(t)
+	var r recorder
+	if res := s.Execute("func down(n int) int { return down(n+1) + 1 }\nfunc flat() int { return 1 }", false, nil, r.sink()); res.Status != "ok" {
+		t.Fatalf("%+v", res.Error)
+	}
+	res := s.Execute("var x = 1\nfunc up(n int) int {\n\treturn up(n-1) + x\n}\n_ = flat()\ndown(0)", false, nil, r.sink())
+	if res.Error == nil {
+		t.Fatalf("no error: %+v", res)
+	}
+	tb := strings.Join(res.Error.Traceback, "\n")
+	for _, want := range []string{"stack overflow", "up calls itself (defined at cell line 2)", "down calls itself (defined in an earlier cell)"} {
+		if !strings.Contains(tb, want) {
+			t.Errorf("traceback lacks %q:\n%s", want, tb)
+		}
+	}
+	if strings.Contains(tb, "flat calls itself") {
+		t.Errorf("traceback names a function that does not recurse:\n%s", tb)
+	}
+}

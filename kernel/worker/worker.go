@@ -94,6 +94,10 @@ type Worker struct {
 	panicked   any
 	recovering bool
 	recovered  bool
+	// announcing is set while a cell the kernel sent runs (not a restore,
+	// nor a golab/proc child's replay): run then tells the kernel what the
+	// cell declares (protocol.EvDeclared).
+	announcing bool
 }
 
 // deferred holds a cell's deferred calls.
@@ -361,6 +365,8 @@ func (w *Worker) handle(req protocol.Request) (ev protocol.Event) {
 		}
 	case protocol.OpInspect:
 		ev.Found, ev.Data = w.inspect(req.Code, req.Cursor, req.DetailLevel)
+	case protocol.OpIsComplete:
+		ev.Completeness, ev.Indent = cell.Completeness(req.Code)
 	default:
 		ev.Status = "error"
 		ev.Error = &protocol.Error{Name: "protocol error", Value: fmt.Sprintf("unknown worker request %q", req.Op)}
@@ -391,7 +397,9 @@ func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
 	w.frames.reset()
 	done := w.watchCell(req.Code, req.ID)
 	defer done() // also when the cell calls runtime.Goexit
+	w.announcing = true
 	result, cellErr := w.run(req.Code)
+	w.announcing = false
 	if cellErr != nil {
 		ev.Status = "error"
 		ev.Error = cellErr
@@ -435,6 +443,9 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 		if plan, err = cell.Split(src); err != nil {
 			return "", syntaxError(err, src)
 		}
+	}
+	if w.announcing && len(plan.Defined) > 0 {
+		w.send(protocol.Event{Op: protocol.EvDeclared, Declared: declaredIn(plan)})
 	}
 	skip, refusal := w.checkRedefinitions(plan, src)
 	if refusal != nil {
@@ -546,4 +557,14 @@ func (r *stdinReader) Read(p []byte) (int, error) {
 	n := copy(p, r.buf)
 	r.buf = r.buf[n:]
 	return n, nil
+}
+
+// declaredIn lists what a cell declares, for the kernel's journal.
+func declaredIn(plan *cell.Plan) []protocol.Declaration {
+	out := make([]protocol.Declaration, 0, len(plan.Defined))
+	for _, d := range plan.Defined {
+		out = append(out, protocol.Declaration{Kind: string(d.Kind), Name: d.Name, Line: d.Line,
+			CallsItself: d.CallsItself})
+	}
+	return out
 }

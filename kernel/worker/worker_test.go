@@ -409,3 +409,22 @@ func TestACellsDeferredRecoverRecovers(t *testing.T) {
 		t.Errorf("the deferred call of a panicking cell: log = %s", got)
 	}
 }
+
+// The worker answers is_complete, so that the kernel process, which asks
+// it, never parses Go.
+func TestIsCompleteIsAnsweredByTheWorker(t *testing.T) {
+	w := newWorker(t)
+	for _, tt := range []struct{ code, status, indent string }{
+		{"x := 1", "complete", ""},
+		{"func f() {", "incomplete", "\t"},
+		{"x := []int{1,", "incomplete", "\t"},
+		{"x := )", "invalid", ""},
+	} {
+		t.Run(tt.code, func(t *testing.T) {
+			ev := w.handle(protocol.Request{Op: protocol.OpIsComplete, Code: tt.code})
+			if ev.Status != "ok" || ev.Completeness != tt.status || ev.Indent != tt.indent {
+				t.Errorf("is_complete(%q) = %q %q %q, want ok %q %q", tt.code, ev.Status, ev.Completeness, ev.Indent, tt.status, tt.indent)
+			}
+		})
+	}
+}
