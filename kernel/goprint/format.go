@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/golab-notebooks/golab/kernel/protocol"
+	"github.com/golab-notebooks/golab/kernel/failure"
 )
 
 // Sprintf is fmt.Sprintf for the interpreter's values.
@@ -374,7 +374,7 @@ func (t *Types) Recovered(v any) any {
 	}
 	if text := fmt.Sprint(v); strings.HasPrefix(text, "reflect: call of reflect.Value.") && strings.HasSuffix(text, " on zero Value") {
 		// yaegi's nil pointer dereference: Go recovers a runtime.Error.
-		if plain, ok := protocol.GoPanicText(text); ok && plain == nilDereference.Error() {
+		if plain, ok := failure.GoPanicText(text); ok && plain == nilDereference.Error() {
 			return nilDereference
 		}
 	}

@@ -127,8 +127,17 @@ type Error struct {
 // forge one by accident, and have a kind and a payload:
 //
 //	"\x00golab:<token>:sync:<seq>\x00"        all text before it was written before event seq
-//	"\x00golab:<token>:frame:<text>\x00"      a line of interpreter panic trace (stderr only)
+//	"\x00golab:<token>:frame:<json>\x00"      a frame of an interpreter panic (failure.Frame; stderr only)
+//	"\x00golab:<token>:failure:<json>\x00"    the worker's account of why it ends (an Error; stderr only)
 const markerStart = "\x00golab:"
+
+// The kinds of marker that carry a failure's facts on stderr, written
+// there because the worker may be about to end: the kernel reads them
+// when it explains the end.
+const (
+	FrameMarker   = "frame"
+	FailureMarker = "failure"
+)
 
 // Marker returns the marker of the given kind and payload for a worker token.
 func Marker(token, kind, payload string) string {
@@ -161,25 +170,3 @@ const AddressSpaceEnv = "GOLAB_WORKER_ADDRESS_SPACE"
 // it by restoring the earlier cells into a fresh worker with the new
 // definition (see Request.Cells) and running the cell again.
 const ChangedDefinition = "changed definition"
-
-// reflectPanics translates panics that yaegi raises through the reflect
-// package into the runtime errors compiled Go would report.
-var reflectPanics = map[string]string{
-	"reflect: slice index out of range":                      "runtime error: index out of range",
-	"reflect: array index out of range":                      "runtime error: index out of range",
-	"reflect: string index out of range":                     "runtime error: index out of range",
-	"reflect: call of reflect.Value.Elem on zero Value":      "runtime error: invalid memory address or nil pointer dereference",
-	"reflect: call of reflect.Value.Field on zero Value":     "runtime error: invalid memory address or nil pointer dereference",
-	"reflect: call of reflect.Value.Set on zero Value":       "runtime error: invalid memory address or nil pointer dereference",
-	"reflect: call of reflect.Value.Interface on zero Value": "runtime error: invalid memory address or nil pointer dereference",
-	"reflect.Value.Slice: slice index out of bounds":         "runtime error: slice bounds out of range",
-	"assignment to entry in nil map":                         "assignment to entry in nil map",
-}
-
-// GoPanicText returns the panic value compiled Go would report for one
-// the interpreter raised (yaegi's reflect wording for a nil pointer, an
-// index out of range, …), and whether value is one of those.
-func GoPanicText(value string) (string, bool) {
-	plain, ok := reflectPanics[value]
-	return plain, ok
-}

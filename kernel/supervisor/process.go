@@ -146,7 +146,7 @@ func (s *Supervisor) start() (*process, error) {
 		p.moveTo(idle)
 	case <-p.done:
 		p.output.waitEOF(time.Second)
-		crash, _ := p.output.workerEnded()
+		crash, _, _ := p.output.workerEnded()
 		return nil, fmt.Errorf("the Go worker exited at start (%s): %s", p.exitDescription(), strings.TrimSpace(crash))
 	case <-time.After(30 * time.Second):
 		p.kill()
@@ -183,7 +183,7 @@ func (s *Supervisor) watch(p *process) {
 	if err != nil {
 		lines = append(lines, "golab could not start a new Go worker: "+err.Error())
 	} else {
-		lines = append(lines, report.message())
+		lines = append(lines, report.Message())
 	}
 	s.tell(sink, strings.Join(lines, "\n")+"\n")
 }

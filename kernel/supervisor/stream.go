@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"math"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
@@ -250,14 +252,15 @@ func (r *router) notice(limit *limiter) (msg string) {
 }
 
 // workerEnded lets all queued text go out, held-back text stays a crash
-// report now, and returns the report and the interpreter's panic frames.
-func (r *router) workerEnded() (crash string, frames []string) {
+// report now, and returns the report, the interpreter's panic frames and
+// the worker's own account of its end, if it gave one.
+func (r *router) workerEnded() (crash string, frames []failure.Frame, reported *protocol.Error) {
 	r.do(func(o *output) {
 		o.workerAlive = false
 		o.release()
-		crash, frames = o.takeCrash()
+		crash, frames, reported = o.takeCrash()
 	})
-	return crash, frames
+	return crash, frames, reported
 }
 
 // release lets all queued text go out: the worker has ended, so no event
@@ -284,7 +287,8 @@ type output struct {
 	crashing    bool   // stderr text that looks like a Go crash report is held in crash
 	crash       []byte
 	crashSince  time.Time
-	frames      []string // interpreter panic frames ("3:5: panic: main.f(...)")
+	frames      []failure.Frame // the interpreter's frames of a panic
+	reported    *protocol.Error // the worker's own account of why it ends
 	workerAlive bool
 
 	sink  *Sink
@@ -351,8 +355,16 @@ func (o *output) marker(which int, p piece) {
 		if seq, err := strconv.ParseInt(p.payload, 10, 64); err == nil && seq > o.passed[which] {
 			o.passed[which] = seq
 		}
-	case "frame":
-		o.frames = append(o.frames, p.payload)
+	case protocol.FrameMarker:
+		var f failure.Frame
+		if err := json.Unmarshal([]byte(p.payload), &f); err == nil {
+			o.frames = append(o.frames, f)
+		}
+	case protocol.FailureMarker:
+		var e protocol.Error
+		if err := json.Unmarshal([]byte(p.payload), &e); err == nil && e.Name != "" {
+			o.reported = &e
+		}
 	case "from":
 		o.origin[which], _ = strconv.ParseInt(p.payload, 10, 64)
 	case "plain":
@@ -572,8 +584,8 @@ func (o *output) releaseHeldText() {
 
 // takeCrash returns the held crash report and the panic frames, and
 // forgets them.
-func (o *output) takeCrash() (string, []string) {
-	c, f := string(o.crash), o.frames
-	o.crash, o.frames, o.crashing = nil, nil, false
-	return c, f
+func (o *output) takeCrash() (string, []failure.Frame, *protocol.Error) {
+	c, f, r := string(o.crash), o.frames, o.reported
+	o.crash, o.frames, o.crashing, o.reported = nil, nil, false, nil
+	return c, f, r
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/limits"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
@@ -197,7 +198,7 @@ func (s *Supervisor) redefine(p0 *process, code string, req protocol.Request, si
 		return nil, changed, false
 	}
 	s.tell(sink, "golab: "+changed.Error.Value+", so the earlier cells' declarations were run again with the new "+
-		"definition in a fresh worker (the interpreter cannot change a type or method in place).\n"+report.message()+"\n")
+		"definition in a fresh worker (the interpreter cannot change a type or method in place).\n"+report.Message()+"\n")
 	ev, alive := p.callCell(req, sink, limit)
 	return p, ev, alive
 }
@@ -240,7 +241,7 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 	if err != nil {
 		tb = append(tb, "", "golab could not start a new Go worker: "+err.Error())
 	} else {
-		tb = append(tb, "", report.message())
+		tb = append(tb, "", report.Message())
 	}
 	res.Error.Traceback = tb
 	return res
@@ -251,17 +252,17 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 // the cell code or, when idle, between cells.
 func (s *Supervisor) explainEnd(p *process, code string, declared []protocol.Declaration, interrupted, idle bool) Result {
 	p.output.waitEOF(300 * time.Millisecond)
-	crash, frames := p.output.workerEnded()
+	crash, frames, reported := p.output.workerEnded()
 	s.mu.Lock()
 	earlier := s.history.declared()
 	s.mu.Unlock()
-	end := workerEnd{
-		crash: crash, frames: frames, code: code, declared: declared, earlier: earlier,
-		exit: p.exitDescription(), killedBySignal: p.killedBySignal(),
-		overMemory: p.overMemory.Load(), limit: p.memLimit, peak: p.peakRSS.Load(), idle: idle,
+	end := failure.Ending{
+		Crash: crash, Frames: frames, Reported: reported, Code: code, Declared: declared, Earlier: earlier,
+		Exit: p.exitDescription(), Signal: p.signalName(),
+		OverMemory: p.overMemory.Load(), Limit: p.memLimit, Peak: p.peakRSS.Load(), Idle: idle,
 	}
 	switch {
-	case interrupted && !end.overMemory:
+	case interrupted && !end.OverMemory:
 		return errorResult("interrupted", "the cell was stopped", []string{
 			"\x1b[31mInterrupted:\x1b[0m the cell was stopped, with every goroutine it started.",
 		})
@@ -270,8 +271,8 @@ func (s *Supervisor) explainEnd(p *process, code string, declared []protocol.Dec
 			s.opts.Log.Printf("worker crashed:\n%s", crash)
 		}
 	}
-	res := end.explain()
-	s.opts.Log.Printf("the worker ended (%s): %s: %s", end.exit, res.Error.Name, res.Error.Value)
+	res := Result{Status: "error", Error: end.Explain()}
+	s.opts.Log.Printf("the worker ended (%s): %s: %s", end.Exit, res.Error.Name, res.Error.Value)
 	return res
 }
 
@@ -348,7 +349,7 @@ func (s *Supervisor) ask(req protocol.Request) (protocol.Event, bool) {
 		if err != nil {
 			note += "golab could not start a new Go worker: " + err.Error() + "\n"
 		} else {
-			note += report.message() + "\n"
+			note += report.Message() + "\n"
 		}
 		s.mu.Lock()
 		s.pendingNote += note
@@ -392,7 +393,7 @@ func (s *Supervisor) current() (*process, error) {
 // Limits.Restore is abandoned: a fresh worker starts without the earlier
 // cells, and the report says what was dropped and why, so that no earlier
 // cell can keep the kernel from serving.
-func (s *Supervisor) restart(also ...journalEntry) (*process, restoreReport, error) {
+func (s *Supervisor) restart(also ...journalEntry) (*process, failure.Restore, error) {
 	s.mu.Lock()
 	old := s.proc
 	s.proc = nil
@@ -412,14 +413,14 @@ func (s *Supervisor) restart(also ...journalEntry) (*process, restoreReport, err
 	}
 	p, err := s.start()
 	if err != nil {
-		return nil, restoreReport{}, err
+		return nil, failure.Restore{}, err
 	}
-	var report restoreReport
+	var report failure.Restore
 	if len(cells) > 0 {
 		ev, outcome := p.callWithin(protocol.Request{Op: protocol.OpRestore, Cells: cells, Failed: failed}, s.opts.Limits.Restore)
 		switch outcome {
 		case answered:
-			report = restoreReport{restored: ev.Restored, zeroed: ev.Zeroed, skipped: ev.Skipped, lost: ev.NotRestored}
+			report = failure.Restore{Restored: ev.Restored, Zeroed: ev.Zeroed, Skipped: ev.Skipped, Lost: ev.NotRestored}
 		default:
 			why := fmt.Sprintf("restoring them did not finish within %v", s.opts.Limits.Restore)
 			if outcome == died {
@@ -431,9 +432,9 @@ func (s *Supervisor) restart(also ...journalEntry) (*process, restoreReport, err
 			s.history.reset()
 			s.mu.Unlock()
 			if p, err = s.start(); err != nil {
-				return nil, restoreReport{}, err
+				return nil, failure.Restore{}, err
 			}
-			report = restoreReport{abandoned: why, lost: definedNames(declared)}
+			report = failure.Restore{Abandoned: why, Lost: failure.Names(declared)}
 		}
 	}
 	s.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/exercise"
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/runtime/check"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
@@ -21,7 +22,7 @@ func (w *Worker) runCheck(src string) *protocol.Error {
 		return nil
 	}
 	if err != nil {
-		return &protocol.Error{Name: exercise.Magic, Value: err.Error(), Traceback: []string{red(exercise.Magic+": ") + err.Error()}}
+		return &protocol.Error{Name: exercise.Magic, Value: err.Error(), Traceback: []string{failure.Red(exercise.Magic+": ") + err.Error()}}
 	}
 	name, tests := c.Exercise, c.Tests
 	d, ok := w.defs.value("check")
@@ -31,7 +32,7 @@ func (w *Worker) runCheck(src string) *protocol.Error {
 	if ok {
 		// The tests call the golab/check package by this name.
 		return &protocol.Error{Name: exercise.Magic, Value: "the notebook defines check itself",
-			Traceback: []string{red(exercise.Magic+": ") + fmt.Sprintf("a cell defines %s check (cell line %d of its cell), and the tests need that name for golab's check package: rename it.", d.Kind, d.Line)}}
+			Traceback: []string{failure.Red(exercise.Magic+": ") + fmt.Sprintf("a cell defines %s check (cell line %d of its cell), and the tests need that name for golab's check package: rename it.", d.Kind, d.Line)}}
 	}
 	if e := w.ensureImported(`import "golab/check"`, "check"); e != nil {
 		return e
@@ -68,7 +69,7 @@ func (w *Worker) runCheck(src string) *protocol.Error {
 		}
 		if failed > 0 {
 			return &protocol.Error{Name: "check failed", Value: fmt.Sprintf("%d of %d tests of %s failed", failed, len(outcomes), name),
-				Traceback: []string{red("check failed: ") + fmt.Sprintf("%d of %d tests of %s failed (see the box above); a graded check fails its cell.", failed, len(outcomes), name)}}
+				Traceback: []string{failure.Red("check failed: ") + fmt.Sprintf("%d of %d tests of %s failed (see the box above); a graded check fails its cell.", failed, len(outcomes), name)}}
 		}
 	}
 	return nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/golab-notebooks/golab/internal/outlet"
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/gobuild"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
@@ -86,13 +87,13 @@ func (w *Worker) runCompiled(src string) *protocol.Error {
 	goBin, version := gobuild.Toolchain()
 	if goBin == "" {
 		return &protocol.Error{Name: GoRunMagic, Value: "the Go toolchain is not installed", Traceback: []string{
-			red(GoRunMagic) + " builds the cell with the go command, which is not on this machine's PATH.",
+			failure.Red(GoRunMagic) + " builds the cell with the go command, which is not on this machine's PATH.",
 			"Install Go from https://go.dev/dl/ and restart the kernel, or remove the %go run line.",
 		}}
 	}
 	if !isWholeProgram(program) {
 		return &protocol.Error{Name: GoRunMagic, Value: "the cell is not a whole program", Traceback: []string{
-			red(GoRunMagic) + " runs a whole program: a cell that starts with package main and declares func main.",
+			failure.Red(GoRunMagic) + " runs a whole program: a cell that starts with package main and declares func main.",
 		}}
 	}
 	dir, err := os.MkdirTemp("", "golab-run-")
@@ -101,7 +102,7 @@ func (w *Worker) runCompiled(src string) *protocol.Error {
 	}
 	defer os.RemoveAll(dir)
 	if err := gobuild.WriteModule(dir, program, version, HelperModule); err != nil {
-		return &protocol.Error{Name: GoRunMagic, Value: err.Error(), Traceback: []string{red(GoRunMagic+": ") + err.Error()}}
+		return &protocol.Error{Name: GoRunMagic, Value: err.Error(), Traceback: []string{failure.Red(GoRunMagic+": ") + err.Error()}}
 	}
 	status := w.progress("go build: compiling the program with the Go toolchain…")
 	start := time.Now()
@@ -123,9 +124,9 @@ func (w *Worker) runCompiled(src string) *protocol.Error {
 	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
 		code := exitErr.ExitCode()
 		return &protocol.Error{Name: "exit status " + strconv.Itoa(code), Value: fmt.Sprintf("the program exited with status %d", code),
-			Traceback: []string{red("exit status "+strconv.Itoa(code)) + " (as go run says: the program ended with a non-zero status)"}}
+			Traceback: []string{failure.Red("exit status "+strconv.Itoa(code)) + " (as go run says: the program ended with a non-zero status)"}}
 	default:
-		return &protocol.Error{Name: "program failed", Value: err.Error(), Traceback: []string{red("the program failed: ") + err.Error()}}
+		return &protocol.Error{Name: "program failed", Value: err.Error(), Traceback: []string{failure.Red("the program failed: ") + err.Error()}}
 	}
 }
 
@@ -265,8 +266,8 @@ func buildError(out, program string) *protocol.Error {
 		if first == "" {
 			first = fmt.Sprintf("line %d:%d: %s", l, c, m[3])
 		}
-		tb = append(tb, red("error")+fmt.Sprintf(" at cell line %d, column %d: %s", l, c, m[3]))
-		tb = append(tb, sourceContext(program, l, c)...)
+		tb = append(tb, failure.Red("error")+fmt.Sprintf(" at cell line %d, column %d: %s", l, c, m[3]))
+		tb = append(tb, failure.SourceContext(program, l, c)...)
 	}
 	if first == "" {
 		first = "the program does not compile"

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
@@ -247,8 +248,8 @@ func (w *Worker) checkUndefined(plan *cell.Plan, src string) *protocol.Error {
 		if isValue || isType || isPkg || isGlobal || imported[name] || types.Universe.Lookup(name) != nil || exportedByDotted(name) {
 			continue
 		}
-		tb := []string{red("error") + fmt.Sprintf(" at cell line %d, column %d: undefined: %s", id.Line, id.Column, name)}
-		tb = append(tb, sourceContext(src, id.Line, id.Column)...)
+		tb := []string{failure.Red("error") + fmt.Sprintf(" at cell line %d, column %d: undefined: %s", id.Line, id.Column, name)}
+		tb = append(tb, failure.SourceContext(src, id.Line, id.Column)...)
 		if path := packagePathNamed(name); path != "" {
 			tb = append(tb, fmt.Sprintf("(did you forget import %q?)", path))
 		}

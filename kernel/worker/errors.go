@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/failure"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
@@ -96,8 +98,8 @@ func syntaxError(err error, src string) *protocol.Error {
 		return &protocol.Error{Name: "syntax error", Value: err.Error(), Traceback: []string{err.Error()}}
 	}
 	first := list[0]
-	tb := []string{red("syntax error") + fmt.Sprintf(" at cell line %d, column %d: %s", first.Line, first.Column, first.Msg)}
-	tb = append(tb, sourceContext(src, first.Line, first.Column)...)
+	tb := []string{failure.Red("syntax error") + fmt.Sprintf(" at cell line %d, column %d: %s", first.Line, first.Column, first.Msg)}
+	tb = append(tb, failure.SourceContext(src, first.Line, first.Column)...)
 	for _, e := range list[1:] {
 		tb = append(tb, fmt.Sprintf("also at line %d, column %d: %s", e.Line, e.Column, e.Msg))
 	}
@@ -117,15 +119,15 @@ func (w *Worker) describe(err error, src string) *protocol.Error {
 		if e, ok := p.Value.(error); ok {
 			value = e.Error()
 		}
-		if plain, ok := protocol.GoPanicText(value); ok {
+		if plain, ok := failure.GoPanicText(value); ok {
 			name, value = "runtime error", plain
 		}
-		tb := []string{red("panic: ") + value}
+		tb := []string{failure.Red("panic: ") + value}
 		frames := refineFrames(w.frames.take(), src, name == "panic", value)
 		for i, f := range frames {
-			tb = append(tb, fmt.Sprintf("  at cell line %d, column %d%s", f.line, f.col, f.where()))
+			tb = append(tb, failure.Frame{Line: f.line, Col: f.col, Func: f.function()}.String())
 			if i == 0 {
-				tb = append(tb, sourceContext(src, f.line, f.col)...)
+				tb = append(tb, failure.SourceContext(src, f.line, f.col)...)
 			}
 		}
 		if value == "send on closed channel" {
@@ -146,17 +148,17 @@ func (w *Worker) describe(err error, src string) *protocol.Error {
 		if line > strings.Count(src, "\n")+1 {
 			// Past the cell's end: a line of a generic library function's
 			// source that the interpreter instantiated for this cell.
-			tb := []string{red("error") + " in a generic function of the library, instantiated for this cell: " + text,
+			tb := []string{failure.Red("error") + " in a generic function of the library, instantiated for this cell: " + text,
 				"The interpreter (yaegi) cannot instantiate it for these arguments (maps.Clone and functions with a type",
 				"parameter constrained by ~map[K]V or ~[]E are known cases). Write the loop yourself, or put the code in a",
 				"whole program (package main with func main), which golab compiles."}
 			return &protocol.Error{Name: "error", Value: "in a generic library function: " + text, Traceback: tb}
 		}
-		tb := []string{red("error") + fmt.Sprintf(" at cell line %d, column %d: %s", line, col, text)}
-		tb = append(tb, sourceContext(src, line, col)...)
+		tb := []string{failure.Red("error") + fmt.Sprintf(" at cell line %d, column %d: %s", line, col, text)}
+		tb = append(tb, failure.SourceContext(src, line, col)...)
 		return &protocol.Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", line, col, text), Traceback: tb}
 	}
-	return &protocol.Error{Name: "error", Value: msg, Traceback: []string{red("error: ") + msg}}
+	return &protocol.Error{Name: "error", Value: msg, Traceback: []string{failure.Red("error: ") + msg}}
 }
 
 // sendLines points at the cell's channel sends.
@@ -165,33 +167,11 @@ func sendLines(src string) []string {
 	for _, w := range cell.Waits(src) {
 		if w.Kind == "send" {
 			out = append(out, fmt.Sprintf("  at cell line %d (a send)", w.Line))
-			out = append(out, sourceContext(src, w.Line, 0)...)
+			out = append(out, failure.SourceContext(src, w.Line, 0)...)
 		}
 	}
 	return out
 }
-
-// sourceContext returns the cell's line (1-based) and a caret under column
-// col (none when col is 0), indented for a traceback.
-func sourceContext(src string, line, col int) []string {
-	lines := strings.Split(src, "\n")
-	if line < 1 || line > len(lines) {
-		return nil
-	}
-	text := strings.ReplaceAll(lines[line-1], "\t", "    ")
-	out := []string{"    " + text}
-	if col > 0 {
-		// Columns count bytes; tabs were widened above.
-		raw := lines[line-1]
-		if col-1 <= len(raw) {
-			prefix := strings.ReplaceAll(raw[:col-1], "\t", "    ")
-			out = append(out, "    "+strings.Repeat(" ", len([]rune(prefix)))+"^")
-		}
-	}
-	return out
-}
-
-func red(s string) string { return "\x1b[31m" + s + "\x1b[0m" }
 
 // frame is one interpreted frame of a panic.
 type frame struct {
@@ -207,17 +187,6 @@ func (f frame) function() string {
 		fn = "main"
 	}
 	return fn
-}
-
-func (f frame) where() string {
-	fn := f.function()
-	switch {
-	case fn == "" || fn == "main":
-		return ""
-	case strings.HasPrefix(fn, "func"):
-		return " (in a function literal)"
-	}
-	return " (in " + fn + ")"
 }
 
 // frameSniffer is the interpreter's Stderr. It passes text through to the
@@ -261,11 +230,11 @@ func (s *frameSniffer) Write(p []byte) (int, error) {
 		s.mu.Lock()
 		s.frames = append(s.frames, frame{line: l, col: c, fn: m[3]})
 		s.mu.Unlock()
-		fixed := fmt.Sprintf("%d:%d: panic: %s", l, c, m[3])
 		if s.quiet {
 			return len(p), nil
 		}
-		if _, err := io.WriteString(s.dst, protocol.Marker(s.token, "frame", fixed)); err != nil {
+		fixed, _ := json.Marshal(failure.Frame{Line: l, Col: c, Func: frame{fn: m[3]}.function()})
+		if _, err := io.WriteString(s.dst, protocol.Marker(s.token, protocol.FrameMarker, string(fixed))); err != nil {
 			return 0, err
 		}
 		return len(p), nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/protocol"
 	"github.com/traefik/yaegi/interp"
 )
@@ -127,7 +128,7 @@ func (w *Worker) globals() (g map[string]reflect.Value) {
 // notSupported is the error of a cell with something the interpreter
 // cannot run as Go does.
 func notSupported(u cell.Unsupported, src string) *protocol.Error {
-	tb := []string{red("not supported") + fmt.Sprintf(" at cell line %d, column %d: %s", u.Line, u.Column, u.What)}
+	tb := []string{failure.Red("not supported") + fmt.Sprintf(" at cell line %d, column %d: %s", u.Line, u.Column, u.What)}
 	return &protocol.Error{Name: "not supported", Value: fmt.Sprintf("line %d:%d: %s", u.Line, u.Column, u.What),
-		Traceback: append(tb, sourceContext(src, u.Line, u.Column)...)}
+		Traceback: append(tb, failure.SourceContext(src, u.Line, u.Column)...)}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/exercise"
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
@@ -48,5 +49,5 @@ func (w *Worker) runMagic(src string) (*protocol.Error, bool) {
 		known[i] = fmt.Sprintf("  %-12s %s", m.usage, m.about)
 	}
 	return &protocol.Error{Name: "unknown magic", Value: first,
-		Traceback: append([]string{red("unknown magic") + " " + first + ": golab knows these first lines:"}, known...)}, true
+		Traceback: append([]string{failure.Red("unknown magic") + " " + first + ": golab knows these first lines:"}, known...)}, true
 }

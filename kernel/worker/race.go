@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/gobuild"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
@@ -41,7 +42,7 @@ func (w *Worker) runRace(src string) *protocol.Error {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		return &protocol.Error{Name: "%race", Value: "the Go toolchain is not installed", Traceback: []string{
-			red("%race") + " compiles the cell with Go's race detector, which needs the go command;",
+			failure.Red("%race") + " compiles the cell with Go's race detector, which needs the go command;",
 			"it is not on this machine's PATH. Install Go from https://go.dev/dl/ and restart the kernel.",
 		}}
 	}
@@ -51,7 +52,7 @@ func (w *Worker) runRace(src string) *protocol.Error {
 	}
 	prog, lines, err := w.raceProgram(plan)
 	if err != nil {
-		return &protocol.Error{Name: "%race", Value: err.Error(), Traceback: []string{red("%race: ") + err.Error()}}
+		return &protocol.Error{Name: "%race", Value: err.Error(), Traceback: []string{failure.Red("%race: ") + err.Error()}}
 	}
 	dir, err := os.MkdirTemp("", "golab-race-")
 	if err != nil {
@@ -60,7 +61,7 @@ func (w *Worker) runRace(src string) *protocol.Error {
 	defer os.RemoveAll(dir)
 	_, version := gobuild.Toolchain()
 	if err := gobuild.WriteModule(dir, prog, version, HelperModule); err != nil {
-		return &protocol.Error{Name: "%race", Value: err.Error(), Traceback: []string{red("%race: ") + err.Error()}}
+		return &protocol.Error{Name: "%race", Value: err.Error(), Traceback: []string{failure.Red("%race: ") + err.Error()}}
 	}
 	fmt.Fprintln(os.Stderr, "golab: compiling the cell with the race detector (go build -race)…")
 	build := exec.Command(goBin, "build", "-race", "-o", "cell", ".")
@@ -72,7 +73,7 @@ func (w *Worker) runRace(src string) *protocol.Error {
 			text += "\nThe race detector needs cgo and a C compiler (gcc); install gcc and restart the kernel."
 		}
 		return &protocol.Error{Name: "%race", Value: "the cell does not compile as a program",
-			Traceback: append([]string{red("%race:") + " the cell does not compile as a program:"}, strings.Split(strings.TrimSpace(text), "\n")...)}
+			Traceback: append([]string{failure.Red("%race:") + " the cell does not compile as a program:"}, strings.Split(strings.TrimSpace(text), "\n")...)}
 	}
 	run := exec.Command(filepath.Join(dir, "cell"))
 	run.Stdout = os.Stdout
@@ -82,7 +83,7 @@ func (w *Worker) runRace(src string) *protocol.Error {
 	report.flush()
 	if report.races > 0 {
 		return &protocol.Error{Name: "data race", Value: fmt.Sprintf("the race detector found %d data race(s)", report.races), Traceback: []string{
-			red("data race:") + fmt.Sprintf(" the race detector found %d data race(s); the report above names the cell lines.", report.races),
+			failure.Red("data race:") + fmt.Sprintf(" the race detector found %d data race(s); the report above names the cell lines.", report.races),
 			"Two goroutines used the same variable at once, at least one of them writing, with nothing",
 			"ordering the two: guard it with a sync.Mutex, use sync/atomic, or pass it over a channel.",
 		}}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/failure"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
@@ -124,12 +125,12 @@ func (w *Worker) cannotDefine(d *cell.TopDefine, src, name, why string) *protoco
 	value := fmt.Sprintf("line %d: golab cannot keep %s for later cells: the interpreter (yaegi) cannot define a variable "+
 		"at the top of a cell from a generic function's value, so golab ran the statement inside a function, but %s", d.Line, what, why)
 	tb := []string{
-		red("not supported") + fmt.Sprintf(" at cell line %d: %s", d.Line, strings.TrimSpace(d.Text)),
+		failure.Red("not supported") + fmt.Sprintf(" at cell line %d: %s", d.Line, strings.TrimSpace(d.Text)),
 		"The interpreter cannot define a variable at the top of a cell from a generic function's value; golab ran the",
 		"statement inside a function (it has run), but cannot keep " + what + " for the rest of the notebook: " + why + ".",
 		"Declare the variable with its type first, then assign it (var ks []string, then ks = Keys(m)), or use it inside a function.",
 	}
-	return &protocol.Error{Name: "not supported", Value: value, Traceback: append(tb, sourceContext(src, d.Line, 1)...)}
+	return &protocol.Error{Name: "not supported", Value: value, Traceback: append(tb, failure.SourceContext(src, d.Line, 1)...)}
 }
 
 // declarationSources returns the sources of the top-level declarations

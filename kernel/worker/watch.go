@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/kernel/exercise"
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/goroutines"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
@@ -33,7 +35,8 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 		// Go ends a deadlocked program; golab ends the worker the same way,
 		// and the kernel reports it and starts a fresh one.
 		w.outMu.Lock() // no event may follow the report
-		fmt.Fprint(os.Stderr, deadlockReport(d, src, cellNo))
+		report, _ := json.Marshal(failure.Deadlock(deadlockReport(d, src, cellNo)))
+		_, _ = io.WriteString(os.Stderr, protocol.Marker(w.token, protocol.FailureMarker, string(report)))
 		os.Exit(2)
 	})
 	return func() {
@@ -50,9 +53,10 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 	}
 }
 
-// deadlockReport says, in Go's words, that every goroutine is blocked,
-// then which goroutine waits on what at which cell line.
-func deadlockReport(d goroutines.Deadlock, src string, cellNo int) string {
+// deadlockReport says which goroutine waits on what at which cell line,
+// one line for each goroutine (or group of goroutines that wait alike),
+// then the locks they wait for.
+func deadlockReport(d goroutines.Deadlock, src string, cellNo int) []string {
 	waits := cell.Waits(src)
 	among := map[int]bool{d.Main.ID: true}
 	for _, g := range d.Others {
@@ -61,7 +65,6 @@ func deadlockReport(d goroutines.Deadlock, src string, cellNo int) string {
 	// The cell's own goroutine is the program's main goroutine: Go calls it 1.
 	locks := lockReport(among, d.Alive, map[int]int{d.Main.ID: 1}, false)
 	var b strings.Builder
-	b.WriteString("fatal error: all goroutines are asleep - deadlock!\n\n")
 	mainWhere := where(waits, 0, d.Main.State)
 	if at, ok := locks.waiting[1]; ok {
 		mainWhere = ", " + at
@@ -101,7 +104,7 @@ func deadlockReport(d goroutines.Deadlock, src string, cellNo int) string {
 	if locks.text != "" {
 		b.WriteString("The locks they wait for:\n" + locks.text)
 	}
-	return b.String()
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 }
 
 // leakReport tells which goroutines a cell left running.

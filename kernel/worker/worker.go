@@ -19,6 +19,7 @@ import (
 
 	"github.com/golab-notebooks/golab/internal/outlet"
 	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/generics"
 	"github.com/golab-notebooks/golab/kernel/gobuild"
 	"github.com/golab-notebooks/golab/kernel/goprint"
@@ -187,11 +188,8 @@ func New(token string, out io.Writer) (*Worker, error) {
 	goroutines.SetPanicHook(func(o goroutines.Origin, thisCell bool) {
 		// A frame with column 0: the go statement that started the
 		// goroutine (the supervisor words it so).
-		where := "this cell"
-		if !thisCell {
-			where = "an earlier cell"
-		}
-		_, _ = io.WriteString(os.Stderr, protocol.Marker(token, "frame", fmt.Sprintf("%d:0: go statement of %s", o.Line, where)))
+		f, _ := json.Marshal(failure.Frame{Line: o.Line, GoStatement: true, ThisCell: thisCell})
+		_, _ = io.WriteString(os.Stderr, protocol.Marker(token, protocol.FrameMarker, string(f)))
 	})
 	var stdin io.Reader = &stdinReader{w: w}
 	stdout := &originWriter{token: token, dst: stdoutNow{}}
@@ -330,7 +328,7 @@ func (w *Worker) handleOnRunner(req protocol.Request) protocol.Event {
 			Name:  "runtime.Goexit",
 			Value: "runtime.Goexit ended the goroutine that runs the cell",
 			Traceback: []string{
-				red("runtime.Goexit()") + " ended the goroutine that runs the cell, as it ends any goroutine:",
+				failure.Red("runtime.Goexit()") + " ended the goroutine that runs the cell, as it ends any goroutine:",
 				"the deferred calls ran, the statements after it did not, and the cell ends here.",
 				"(In a Go program, Goexit in main lets the other goroutines run until they finish.)",
 				"Goroutines the cell started go on running; the kernel is ready for the next cell.",
@@ -492,7 +490,7 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 	}
 	w.recovering, w.recovered = e != nil && e.Name != protocol.ChangedDefinition && w.panicked != nil, false
 	if err := w.cellDefers.run(); err != nil && e == nil {
-		e = &protocol.Error{Name: "panic", Value: err.Error(), Traceback: []string{red("panic: ") + err.Error()}}
+		e = &protocol.Error{Name: "panic", Value: err.Error(), Traceback: []string{failure.Red("panic: ") + err.Error()}}
 	} else if w.recovered {
 		e = nil // a deferred call recovered the cell's panic
 	}

@@ -1,0 +1,116 @@
+package failure
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
+)
+
+func TestGoPanicText(t *testing.T) {
+	tests := []struct {
+		said, want string
+		known      bool
+	}{
+		{"reflect: slice index out of range", "runtime error: index out of range", true},
+		{"reflect: call of reflect.Value.Elem on zero Value", "runtime error: invalid memory address or nil pointer dereference", true},
+		{"assignment to entry in nil map", "assignment to entry in nil map", true},
+		{"boom", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.said, func(t *testing.T) {
+			got, known := GoPanicText(tt.said)
+			if got != tt.want || known != tt.known {
+				t.Errorf("GoPanicText(%q) = %q, %v; want %q, %v", tt.said, got, known, tt.want, tt.known)
+			}
+		})
+	}
+}
+
+func TestFrameWords(t *testing.T) {
+	tests := []struct {
+		frame Frame
+		want  string
+	}{
+		{Frame{Line: 3, Col: 5}, "  at cell line 3, column 5"},
+		{Frame{Line: 3, Col: 5, Func: "main"}, "  at cell line 3, column 5"},
+		{Frame{Line: 4}, "  at cell line 4"},
+		{Frame{Line: 2, Col: 9, Func: "withdraw"}, "  at cell line 2, column 9 (in withdraw)"},
+		{Frame{Line: 2, Col: 9, Func: "func1"}, "  at cell line 2, column 9 (in a function literal)"},
+		{Frame{Line: 7, GoStatement: true, ThisCell: true}, "  in the goroutine started at cell line 7"},
+		{Frame{Line: 7, GoStatement: true}, "  in the goroutine started at line 7 of an earlier cell"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := tt.frame.String(); got != tt.want {
+				t.Errorf("%+v.String() = %q, want %q", tt.frame, got, tt.want)
+			}
+		})
+	}
+}
+
+// A crash report of the Go runtime is quoted with the learner's words
+// added: the cell lines of the frames, the functions that call themselves,
+// what the interpreter's own words mean.
+func TestEndingExplain(t *testing.T) {
+	tests := []struct {
+		name   string
+		ending Ending
+		ename  string
+		want   []string
+		not    []string
+	}{
+		{"goroutine panic", Ending{
+			Crash:  "panic: boom\n\ngoroutine 7 [running]:\nmain.f()\n",
+			Frames: []Frame{{Line: 3, Col: 2, Func: "work"}, {Line: 5, GoStatement: true, ThisCell: true}},
+		}, "panic", []string{"boom", "in goroutine 7", "at cell line 3, column 2\n", "goroutine started at cell line 5"}, []string{"started by this or an earlier cell", "(in "}},
+		{"yaegi's nil pointer", Ending{
+			Crash: "panic: reflect: call of reflect.Value.Elem on zero Value\n\ngoroutine 9 [running]:\n",
+		}, "panic", []string{"invalid memory address or nil pointer dereference", "the interpreter said: reflect"}, nil},
+		{"stack overflow", Ending{
+			Crash:    "runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow\n\ngoroutine 1 [running]:\n",
+			Declared: []protocol.Declaration{{Kind: "func", Name: "f", Line: 2, CallsItself: true}, {Kind: "func", Name: "g", Line: 4}},
+			Earlier:  [][]protocol.Declaration{{{Kind: "func", Name: "h", Line: 1, CallsItself: true}}},
+		}, "fatal error", []string{"goroutine stack exceeds", "f calls itself (defined at cell line 2)", "h calls itself (defined in an earlier cell)"}, []string{"g calls itself"}},
+		{"over memory", Ending{OverMemory: true, Limit: 512 << 20}, "out of memory", []string{"more than 512 MiB", "GOLAB_MEMORY_LIMIT_MB"}, nil},
+		{"killed", Ending{Signal: "SIGKILL", Peak: 300 << 20, Idle: true}, "killed", []string{"SIGKILL", "while no cell was running", "300 MiB"}, nil},
+		{"os.Exit", Ending{Exit: "exit status 3", Code: "import \"os\"\nos.Exit(3)"}, "worker exited", []string{"exit status 3", "at cell line 2: os.Exit(3)"}, nil},
+		{"the worker's own report", Ending{Exit: "exit status 2", Reported: Deadlock([]string{"goroutine 1 [chan send]: the cell's own code, at cell line 2"})},
+			"fatal error", []string{"all goroutines are asleep - deadlock!", "at cell line 2", "a send nobody receives"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.ending.Explain()
+			tb := strings.Join(e.Traceback, "\n")
+			if e.Name != tt.ename {
+				t.Errorf("name %q, want %q", e.Name, tt.ename)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(tb, w) {
+					t.Errorf("traceback lacks %q:\n%s", w, tb)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(tb, w) {
+					t.Errorf("traceback has %q:\n%s", w, tb)
+				}
+			}
+		})
+	}
+}
+
+func ExampleRestore_Message() {
+	r := Restore{Restored: []string{"func f", "type T", "var x"}, Zeroed: []string{"started"}, Lost: []string{"func g"}}
+	fmt.Println(r.Message())
+	// Output:
+	// golab started a fresh Go worker: goroutines and values from earlier cells are gone; restored from earlier cells: func f, type T; declared again with their initial values: x; declared again with zero values, since their initializers run code that golab does not run twice: started; could not restore: func g. Run the cells that set your variables again.
+}
+
+func ExampleFrame_String() {
+	fmt.Println(Frame{Line: 4, Col: 9, Func: "transfer"})
+	fmt.Println(Frame{Line: 7, GoStatement: true, ThisCell: true})
+	// Output:
+	//   at cell line 4, column 9 (in transfer)
+	//   in the goroutine started at cell line 7
+}
