@@ -195,15 +195,15 @@ func run(ctx context.Context, nb *Notebook, engine *supervisor.Supervisor, progr
 		started := time.Now()
 		res := engine.Execute(string(c.Source), false, nil, rec.sink(c))
 		took := time.Since(started).Round(time.Millisecond)
-		if res.Status == "error" {
+		if res.Status == protocol.StatusError {
 			fmt.Fprintf(progress, "  (%v, %s: %s)\n", took, res.Error.Name, res.Error.Value)
 		} else {
 			fmt.Fprintf(progress, "  (%v)\n", took)
 		}
-		if res.Status == "ok" && len(res.Data) > 0 {
+		if res.Status == protocol.StatusOK && len(res.Data) > 0 {
 			rec.add(Output{"output_type": "execute_result", "execution_count": n, "data": res.Data, "metadata": map[string]any{}})
 		}
-		if res.Status == "error" {
+		if res.Status == protocol.StatusError {
 			rec.add(Output{"output_type": "error", "ename": res.Error.Name, "evalue": res.Error.Value, "traceback": res.Error.Traceback})
 			if !c.HasTag("raises-exception") {
 				failures = append(failures, &CellError{Index: i, Count: n, Err: res.Error})

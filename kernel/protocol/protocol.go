@@ -13,6 +13,7 @@
 package protocol
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 )
@@ -65,23 +66,29 @@ type Event struct {
 	Declared []Declaration `json:"declared,omitempty"` // EvDeclared
 
 	// EvDone fields.
-	Status          string            `json:"status,omitempty"` // "ok" or "error"
-	Result          map[string]any    `json:"result,omitempty"` // execute_result data, if any
-	Error           *Error            `json:"error,omitempty"`
-	UserExpressions map[string]any    `json:"user_expressions,omitempty"`
-	Matches         []string          `json:"matches,omitempty"`
-	Kinds           map[string]string `json:"kinds,omitempty"`        // completion kind per match
-	CursorStart     int               `json:"cursor_start,omitempty"` // byte offsets
-	CursorEnd       int               `json:"cursor_end,omitempty"`
-	Found           bool              `json:"found,omitempty"`
-	Data            map[string]any    `json:"data,omitempty"`         // inspect result
-	Completeness    string            `json:"completeness,omitempty"` // OpIsComplete: "complete", "incomplete" or "invalid"
-	Indent          string            `json:"indent,omitempty"`       // OpIsComplete: the next line's indent, if incomplete
-	Restored        []string          `json:"restored,omitempty"`
-	Zeroed          []string          `json:"zeroed,omitempty"`  // vars declared again with zero values
-	Skipped         []string          `json:"skipped,omitempty"` // declarations not run again, and why
-	NotRestored     []string          `json:"not_restored,omitempty"`
+	Status          string                    `json:"status,omitempty"` // StatusOK or StatusError
+	Result          map[string]any            `json:"result,omitempty"` // execute_result data, if any
+	Error           *Error                    `json:"error,omitempty"`
+	UserExpressions map[string]UserExpression `json:"user_expressions,omitempty"`
+	Matches         []string                  `json:"matches,omitempty"`
+	Kinds           map[string]string         `json:"kinds,omitempty"`        // completion kind per match
+	CursorStart     int                       `json:"cursor_start,omitempty"` // byte offsets
+	CursorEnd       int                       `json:"cursor_end,omitempty"`
+	Found           bool                      `json:"found,omitempty"`
+	Data            map[string]any            `json:"data,omitempty"`         // inspect result
+	Completeness    string                    `json:"completeness,omitempty"` // OpIsComplete: "complete", "incomplete" or "invalid"
+	Indent          string                    `json:"indent,omitempty"`       // OpIsComplete: the next line's indent, if incomplete
+	Restored        []string                  `json:"restored,omitempty"`
+	Zeroed          []string                  `json:"zeroed,omitempty"`  // vars declared again with zero values
+	Skipped         []string                  `json:"skipped,omitempty"` // declarations not run again, and why
+	NotRestored     []string                  `json:"not_restored,omitempty"`
 }
+
+// The status of a finished request, as Jupyter's replies say it.
+const (
+	StatusOK    = "ok"
+	StatusError = "error"
+)
 
 // The event operations.
 const (
@@ -104,6 +111,40 @@ type Declaration struct {
 	// CallsItself is set for a function that names itself in its body:
 	// the usual cause of a stack overflow.
 	CallsItself bool `json:"calls_itself,omitempty"`
+}
+
+// UserExpression is the value of one of an execute request's
+// user_expressions, in the shape of Jupyter's execute_reply: the value's
+// data when Status is StatusOK, the error fields otherwise.
+type UserExpression struct {
+	Status    string         `json:"status"`
+	Data      map[string]any `json:"data,omitempty"`
+	Metadata  map[string]any `json:"metadata,omitempty"`
+	Name      string         `json:"ename,omitempty"`
+	Value     string         `json:"evalue,omitempty"`
+	Traceback []string       `json:"traceback,omitempty"`
+}
+
+// MarshalJSON writes the fields of the entry's status only: data and
+// metadata (an object even when empty) for StatusOK, the error fields
+// otherwise, as ipykernel does.
+func (u UserExpression) MarshalJSON() ([]byte, error) {
+	if u.Status == StatusOK {
+		if u.Metadata == nil {
+			u.Metadata = map[string]any{}
+		}
+		return json.Marshal(struct {
+			Status   string         `json:"status"`
+			Data     map[string]any `json:"data"`
+			Metadata map[string]any `json:"metadata"`
+		}{u.Status, u.Data, u.Metadata})
+	}
+	return json.Marshal(struct {
+		Status    string   `json:"status"`
+		Name      string   `json:"ename"`
+		Value     string   `json:"evalue"`
+		Traceback []string `json:"traceback"`
+	}{u.Status, u.Name, u.Value, u.Traceback})
 }
 
 // Output is a rich output a cell produced through the display helpers.

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"encoding/json"
 	"os/exec"
 	"strings"
 	"testing"
@@ -42,6 +43,26 @@ func TestTheJupyterSideDoesNotLoadTheInterpreter(t *testing.T) {
 				if forbidden(dep) {
 					t.Errorf("%s depends on %s", pkg, dep)
 				}
+			}
+		})
+	}
+}
+
+// A user expression's JSON has the fields Jupyter's execute_reply gives
+// for its status: metadata is an object even when empty.
+func TestUserExpressionJSON(t *testing.T) {
+	tests := []struct {
+		u    UserExpression
+		want string
+	}{
+		{UserExpression{Status: StatusOK, Data: map[string]any{"text/plain": "2"}}, `{"status":"ok","data":{"text/plain":"2"},"metadata":{}}`},
+		{UserExpression{Status: StatusError, Name: "error", Value: "undefined: x", Traceback: []string{"undefined: x"}}, `{"status":"error","ename":"error","evalue":"undefined: x","traceback":["undefined: x"]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.u.Status, func(t *testing.T) {
+			b, err := json.Marshal(tt.u)
+			if err != nil || string(b) != tt.want {
+				t.Errorf("json.Marshal = %s, %v; want %s", b, err, tt.want)
 			}
 		})
 	}

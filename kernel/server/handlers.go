@@ -19,8 +19,8 @@ import (
 // handleRequest answers one shell or control request between a busy and an
 // idle status, as Jupyter clients expect for every request.
 func (k *Kernel) handleRequest(s *socket, msg *wire.Message) {
-	k.publish("status", msg, map[string]any{"execution_state": "busy"})
-	defer k.publish("status", msg, map[string]any{"execution_state": "idle"})
+	k.publish("status", msg, statusContent{ExecutionState: stateBusy})
+	defer k.publish("status", msg, statusContent{ExecutionState: stateIdle})
 	t := msg.Header.MsgType
 	switch t {
 	case "kernel_info_request":
@@ -36,20 +36,20 @@ func (k *Kernel) handleRequest(s *socket, msg *wire.Message) {
 	case "history_request":
 		k.historyRequest(s, msg)
 	case "comm_info_request":
-		k.reply(s, msg, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+		k.reply(s, msg, "comm_info_reply", commInfoReply{Status: protocol.StatusOK, Comms: map[string]any{}})
 	case "comm_open":
 		// golab has no comm targets: close the comm so the front end knows.
 		var c struct {
 			CommID string `json:"comm_id"`
 		}
 		if err := msg.DecodeContent(&c); err == nil {
-			k.publish("comm_close", msg, map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
+			k.publish("comm_close", msg, commClose{CommID: c.CommID, Data: map[string]any{}})
 		}
 	case "comm_msg", "comm_close":
 		// No comms are open: nothing to do.
 	case "interrupt_request":
 		k.interrupt()
-		k.reply(s, msg, "interrupt_reply", map[string]any{"status": "ok"})
+		k.reply(s, msg, "interrupt_reply", interruptReply{Status: protocol.StatusOK})
 	case "shutdown_request":
 		var c struct {
 			Restart bool `json:"restart"`
@@ -57,8 +57,8 @@ func (k *Kernel) handleRequest(s *socket, msg *wire.Message) {
 		if err := msg.DecodeContent(&c); err != nil {
 			k.log.Printf("%v", err)
 		}
-		k.reply(s, msg, "shutdown_reply", map[string]any{"status": "ok", "restart": c.Restart})
-		k.publish("status", msg, map[string]any{"execution_state": "idle"})
+		k.reply(s, msg, "shutdown_reply", shutdownReply{Status: protocol.StatusOK, Restart: c.Restart})
+		k.publish("status", msg, statusContent{ExecutionState: stateIdle})
 		go func() {
 			// Let the reply and the status leave before the sockets close.
 			time.Sleep(50 * time.Millisecond)
@@ -67,36 +67,34 @@ func (k *Kernel) handleRequest(s *socket, msg *wire.Message) {
 	default:
 		k.log.Printf("unknown message type %q on %s: answered with busy and idle only", t, s.name)
 		if strings.HasSuffix(t, "_request") {
-			k.reply(s, msg, strings.TrimSuffix(t, "_request")+"_reply", map[string]any{
-				"status": "error", "ename": "UnknownMessageType",
-				"evalue": fmt.Sprintf("golab does not handle %q", t), "traceback": []string{},
-			})
+			why := fmt.Sprintf("golab does not handle %q", t)
+			k.reply(s, msg, strings.TrimSuffix(t, "_request")+"_reply", errorReply{Status: protocol.StatusError,
+				errorFields: errorFields{Name: "UnknownMessageType", Value: why, Traceback: []string{why}}})
 		}
 	}
 }
 
-func (k *Kernel) kernelInfo() map[string]any {
-	return map[string]any{
-		"status":                 "ok",
-		"protocol_version":       "5.3",
-		"implementation":         "golab",
-		"implementation_version": Version,
-		"language_info": map[string]any{
-			"name":               "go",
-			"version":            strings.TrimPrefix(runtime.Version(), "go"),
-			"mimetype":           "text/x-go",
-			"file_extension":     ".go",
-			"pygments_lexer":     "go",
-			"codemirror_mode":    "go",
-			"nbconvert_exporter": "script",
+func (k *Kernel) kernelInfo() kernelInfoReply {
+	return kernelInfoReply{
+		Status:                protocol.StatusOK,
+		ProtocolVersion:       "5.3",
+		Implementation:        "golab",
+		ImplementationVersion: Version,
+		LanguageInfo: languageInfo{
+			Name:              "go",
+			Version:           strings.TrimPrefix(runtime.Version(), "go"),
+			Mimetype:          "text/x-go",
+			FileExtension:     ".go",
+			PygmentsLexer:     "go",
+			CodemirrorMode:    "go",
+			NbconvertExporter: "script",
 		},
-		"banner": "golab " + Version + " — Go cells for learning concurrency, interpreted by yaegi",
-		"help_links": []map[string]string{
-			{"text": "Go documentation", "url": "https://go.dev/doc/"},
-			{"text": "Go standard library", "url": "https://pkg.go.dev/std"},
-			{"text": "golab", "url": "https://github.com/golab-notebooks/golab"},
+		Banner: "golab " + Version + " — Go cells for learning concurrency, interpreted by yaegi",
+		HelpLinks: []helpLink{
+			{Text: "Go documentation", URL: "https://go.dev/doc/"},
+			{Text: "Go standard library", URL: "https://pkg.go.dev/std"},
+			{Text: "golab", URL: "https://github.com/golab-notebooks/golab"},
 		},
-		"debugger": false,
 	}
 }
 
@@ -119,7 +117,8 @@ func orDefault(b *bool, def bool) bool {
 func (k *Kernel) execute(s *socket, msg *wire.Message) {
 	var req executeRequest
 	if err := msg.DecodeContent(&req); err != nil {
-		k.reply(s, msg, "execute_reply", map[string]any{"status": "error", "ename": "BadRequest", "evalue": err.Error(), "traceback": []string{err.Error()}, "execution_count": k.count()})
+		k.reply(s, msg, "execute_reply", executeReply{Status: protocol.StatusError, ExecutionCount: k.count(), UserExpressions: noExpressions, Payload: []any{},
+			errorFields: errorFields{Name: "BadRequest", Value: err.Error(), Traceback: []string{err.Error()}}})
 		return
 	}
 	if name, ok := helpQuery(req.Code); ok {
@@ -134,7 +133,7 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 	count := k.executionCount
 	k.mu.Unlock()
 	if !req.Silent {
-		k.publish("execute_input", msg, map[string]any{"code": req.Code, "execution_count": count})
+		k.publish("execute_input", msg, executeInput{Code: req.Code, ExecutionCount: count})
 	}
 
 	sink := k.sinkFor(msg, req.Silent, orDefault(req.AllowStdin, true))
@@ -148,26 +147,26 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 		k.remember(entry)
 	}
 	if res.UserExpressions == nil {
-		res.UserExpressions = map[string]any{}
+		res.UserExpressions = noExpressions
 	}
-	reply := map[string]any{"status": res.Status, "execution_count": count, "user_expressions": res.UserExpressions, "payload": []any{}}
+	reply := executeReply{Status: res.Status, ExecutionCount: count, UserExpressions: res.UserExpressions, Payload: []any{}}
 	switch res.Status {
-	case "ok":
+	case protocol.StatusOK:
 		if len(res.Data) > 0 && !req.Silent {
-			k.publish("execute_result", msg, map[string]any{"execution_count": count, "data": res.Data, "metadata": map[string]any{}})
+			k.publish("execute_result", msg, executeResult{ExecutionCount: count, Data: res.Data, Metadata: map[string]any{}})
 		}
-	case "error":
+	case protocol.StatusError:
 		e := res.Error
 		if !req.Silent {
-			k.publish("error", msg, map[string]any{"ename": e.Name, "evalue": e.Value, "traceback": e.Traceback})
+			k.publish("error", msg, errorContent{Name: e.Name, Value: e.Value, Traceback: e.Traceback})
 		}
-		reply["ename"], reply["evalue"], reply["traceback"] = e.Name, e.Value, e.Traceback
+		reply.errorFields = errorFields{Name: e.Name, Value: e.Value, Traceback: e.Traceback}
 	}
 	failedAt := time.Now()
 	k.reply(s, msg, "execute_reply", reply)
 	// As ipykernel: a silent cell (a front end's own probe) that fails
 	// does not abort the learner's queued cells.
-	if res.Status == "error" && !req.Silent && orDefault(req.StopOnError, true) {
+	if res.Status == protocol.StatusError && !req.Silent && orDefault(req.StopOnError, true) {
 		k.abortQueued(failedAt)
 	}
 }
@@ -188,12 +187,11 @@ func helpQuery(code string) (string, bool) {
 // as IPython's "?" does.
 func (k *Kernel) page(s *socket, msg *wire.Message, name string) {
 	found, data := k.engine.Inspect(name, len(name), 1)
-	reply := map[string]any{"status": "ok", "execution_count": k.count(), "user_expressions": map[string]any{}}
+	reply := executeReply{Status: protocol.StatusOK, ExecutionCount: k.count(), UserExpressions: noExpressions, Payload: []any{}}
 	if !found {
-		k.publish("stream", msg, map[string]any{"name": "stderr", "text": fmt.Sprintf("no documentation found for %s\n", name)})
-		reply["payload"] = []any{}
+		k.publish("stream", msg, streamContent{Name: "stderr", Text: fmt.Sprintf("no documentation found for %s\n", name)})
 	} else {
-		reply["payload"] = []any{map[string]any{"source": "page", "data": data, "start": 0}}
+		reply.Payload = []any{pagePayload{Source: "page", Data: data}}
 	}
 	k.reply(s, msg, "execute_reply", reply)
 }
@@ -204,9 +202,9 @@ func (k *Kernel) page(s *socket, msg *wire.Message, name string) {
 // runs: its client sent it knowing the cell had failed.
 func (k *Kernel) abortQueued(failedAt time.Time) {
 	for _, m := range k.shellQueue.takeExecutesBefore(failedAt) {
-		k.publish("status", m, map[string]any{"execution_state": "busy"})
-		k.reply(k.shell, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.count(), "user_expressions": map[string]any{}})
-		k.publish("status", m, map[string]any{"execution_state": "idle"})
+		k.publish("status", m, statusContent{ExecutionState: stateBusy})
+		k.reply(k.shell, m, "execute_reply", executeReply{Status: statusAborted, ExecutionCount: k.count(), UserExpressions: noExpressions, Payload: []any{}})
+		k.publish("status", m, statusContent{ExecutionState: stateIdle})
 	}
 }
 
@@ -222,7 +220,7 @@ func (k *Kernel) sinkFor(request *wire.Message, silent, allowStdin bool) *superv
 	sink := &supervisor.Sink{
 		Stream: func(name, text string) {
 			if !silent {
-				k.publish("stream", parent, map[string]any{"name": name, "text": text})
+				k.publish("stream", parent, streamContent{Name: name, Text: text})
 			}
 		},
 		Display: func(o protocol.Output) {
@@ -251,11 +249,11 @@ func (k *Kernel) publishDisplay(parent *wire.Message, o protocol.Output) {
 	}
 	switch o.Kind {
 	case "clear":
-		k.publish("clear_output", parent, map[string]any{"wait": o.Wait})
+		k.publish("clear_output", parent, clearOutput{Wait: o.Wait})
 	case "update":
-		k.publish("update_display_data", parent, map[string]any{"data": o.Data, "metadata": meta, "transient": transient})
+		k.publish("update_display_data", parent, displayContent{Data: o.Data, Metadata: meta, Transient: transient})
 	default:
-		k.publish("display_data", parent, map[string]any{"data": o.Data, "metadata": meta, "transient": transient})
+		k.publish("display_data", parent, displayContent{Data: o.Data, Metadata: meta, Transient: transient})
 	}
 }
 
@@ -266,7 +264,7 @@ func (k *Kernel) askInput(parent *wire.Message, prompt string, password bool) (s
 	k.mu.Lock()
 	k.input = p
 	k.mu.Unlock()
-	k.reply(k.stdin, parent, "input_request", map[string]any{"prompt": prompt, "password": password})
+	k.reply(k.stdin, parent, "input_request", inputRequest{Prompt: prompt, Password: password})
 	select {
 	case reply := <-p.reply:
 		var c struct {
@@ -318,13 +316,13 @@ func (k *Kernel) complete(s *socket, msg *wire.Message) {
 	}
 	cs, ce := charOffset(c.Code, start), charOffset(c.Code, end)
 	// JupyterLab shows an icon per match from this (experimental) metadata.
-	types := make([]map[string]any, 0, len(matches))
+	types := make([]completionType, 0, len(matches))
 	for _, m := range matches {
-		types = append(types, map[string]any{"start": cs, "end": ce, "text": m, "type": kinds[m]})
+		types = append(types, completionType{Start: cs, End: ce, Text: m, Type: kinds[m]})
 	}
-	k.reply(s, msg, "complete_reply", map[string]any{
-		"status": "ok", "matches": matches, "cursor_start": cs, "cursor_end": ce,
-		"metadata": map[string]any{"_jupyter_types_experimental": types},
+	k.reply(s, msg, "complete_reply", completeReply{
+		Status: protocol.StatusOK, Matches: matches, CursorStart: cs, CursorEnd: ce,
+		Metadata: completeMetadata{Types: types},
 	})
 }
 
@@ -341,7 +339,7 @@ func (k *Kernel) inspect(s *socket, msg *wire.Message) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	k.reply(s, msg, "inspect_reply", map[string]any{"status": "ok", "found": found, "data": data, "metadata": map[string]any{}})
+	k.reply(s, msg, "inspect_reply", inspectReply{Status: protocol.StatusOK, Found: found, Data: data, Metadata: map[string]any{}})
 }
 
 func (k *Kernel) isComplete(s *socket, msg *wire.Message) {
@@ -352,11 +350,11 @@ func (k *Kernel) isComplete(s *socket, msg *wire.Message) {
 		k.log.Printf("%v", err)
 	}
 	status, indent := k.engine.IsComplete(c.Code)
-	content := map[string]any{"status": status}
+	reply := isCompleteReply{Status: status}
 	if status == "incomplete" {
-		content["indent"] = indent
+		reply.Indent = &indent
 	}
-	k.reply(s, msg, "is_complete_reply", content)
+	k.reply(s, msg, "is_complete_reply", reply)
 }
 
 type historyRequest struct {
@@ -428,7 +426,7 @@ func (k *Kernel) historyRequest(s *socket, msg *wire.Message) {
 			out = append(out, []any{1, e.line, e.input})
 		}
 	}
-	k.reply(s, msg, "history_reply", map[string]any{"status": "ok", "history": out})
+	k.reply(s, msg, "history_reply", historyReply{Status: protocol.StatusOK, History: out})
 }
 
 // globContains matches a shell-style pattern against text that may span

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/golab-notebooks/golab/kernel/limits"
+	"github.com/golab-notebooks/golab/kernel/protocol"
 	"github.com/golab-notebooks/golab/kernel/supervisor"
 	"github.com/golab-notebooks/golab/kernel/transport"
 	"github.com/golab-notebooks/golab/kernel/wire"
@@ -166,7 +167,7 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 	}()
 
-	k.publish("status", nil, map[string]any{"execution_state": "starting"})
+	k.publish("status", nil, statusContent{ExecutionState: stateStarting})
 	go k.heartbeat(ctx)
 	go k.receive(ctx, k.control, k.handleControl)
 	go k.receive(ctx, k.shell, k.enqueueShell)
@@ -278,12 +279,12 @@ func (k *Kernel) enqueueShell(msg *wire.Message) {
 // between busy and idle, so its client never waits for it.
 func (k *Kernel) refuse(msg *wire.Message, why string) {
 	k.log.Printf("refused %s %s: %s", msg.Header.MsgType, msg.Header.MsgID, why)
-	k.publish("status", msg, map[string]any{"execution_state": "busy"})
-	defer k.publish("status", msg, map[string]any{"execution_state": "idle"})
-	content := map[string]any{"status": "error", "ename": "KernelBusy", "evalue": why, "traceback": []string{why}}
+	k.publish("status", msg, statusContent{ExecutionState: stateBusy})
+	defer k.publish("status", msg, statusContent{ExecutionState: stateIdle})
+	busy := errorFields{Name: "KernelBusy", Value: why, Traceback: []string{why}}
+	var content any = errorReply{Status: protocol.StatusError, errorFields: busy}
 	if msg.Header.MsgType == "execute_request" {
-		content["execution_count"] = k.count()
-		content["user_expressions"] = map[string]any{}
+		content = executeReply{Status: protocol.StatusError, ExecutionCount: k.count(), UserExpressions: noExpressions, Payload: []any{}, errorFields: busy}
 	}
 	k.reply(k.shell, msg, strings.TrimSuffix(msg.Header.MsgType, "_request")+"_reply", content)
 }

@@ -8,11 +8,12 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // errorResult is a failed cell's result, in failure's words.
 func errorResult(name, value string, tb []string) Result {
-	return Result{Status: "error", Error: failure.New(name, value, tb)}
+	return Result{Status: protocol.StatusError, Error: failure.New(name, value, tb)}
 }
 
 // signalName returns the name of the signal that ended the worker

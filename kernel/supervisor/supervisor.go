@@ -39,10 +39,10 @@ type Sink struct {
 
 // Result is how a cell ended.
 type Result struct {
-	Status          string         // "ok" or "error"
+	Status          string         // protocol.StatusOK or protocol.StatusError
 	Data            map[string]any // the trailing expression's value, if shown
 	Error           *protocol.Error
-	UserExpressions map[string]any
+	UserExpressions map[string]protocol.UserExpression
 }
 
 // Options configure a Supervisor.
@@ -159,7 +159,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 
 	req := protocol.Request{Op: protocol.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
 	ev, alive := p.callCell(req, sink, limit)
-	if alive && ev.Status == "error" && ev.Error != nil && ev.Error.Name == protocol.ChangedDefinition {
+	if alive && ev.Status == protocol.StatusError && ev.Error != nil && ev.Error.Name == protocol.ChangedDefinition {
 		p.output.endCell()
 		if p, ev, alive = s.redefine(p, code, req, sink, limit, ev); p == nil {
 			return errorResult("worker unavailable", ev.Error.Value, ev.Error.Traceback)
@@ -172,7 +172,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		p.output.forgetFrames()
 		res = Result{Status: ev.Status, Data: ev.Result, Error: ev.Error, UserExpressions: ev.UserExpressions}
 		s.mu.Lock()
-		s.history.add(code, ev.Status != "ok", p.takeDeclared())
+		s.history.add(code, ev.Status != protocol.StatusOK, p.takeDeclared())
 		s.mu.Unlock()
 	} else {
 		res = s.workerDied(p, code)
@@ -181,7 +181,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		s.tell(sink, notice)
 	}
 	if res.Status == "" {
-		res.Status = "ok"
+		res.Status = protocol.StatusOK
 	}
 	return res
 }
@@ -271,7 +271,7 @@ func (s *Supervisor) explainEnd(p *process, code string, declared []protocol.Dec
 			s.opts.Log.Printf("worker crashed:\n%s", crash)
 		}
 	}
-	res := Result{Status: "error", Error: end.Explain()}
+	res := Result{Status: protocol.StatusError, Error: end.Explain()}
 	s.opts.Log.Printf("the worker ended (%s): %s: %s", end.Exit, res.Error.Name, res.Error.Value)
 	return res
 }
@@ -356,7 +356,7 @@ func (s *Supervisor) ask(req protocol.Request) (protocol.Event, bool) {
 		s.mu.Unlock()
 		return protocol.Event{}, false
 	}
-	return ev, ev.Status == "ok"
+	return ev, ev.Status == protocol.StatusOK
 }
 
 // Close ends the worker and its child processes.

@@ -153,7 +153,7 @@ go func() {
 }()
 wg.Wait()`
 	res := s.Execute(code, false, nil, r.sink())
-	if res.Status != "ok" {
+	if res.Status != protocol.StatusOK {
 		t.Fatalf("cell failed: %+v", res.Error)
 	}
 	r.mu.Lock()
@@ -170,7 +170,7 @@ wg.Wait()`
 func TestCrashRestoresDeclarations(t *testing.T) {
 	s := newSupervisor(t)
 	var r recorder
-	if res := s.Execute("func greet() string { return \"hi\" }\nn := 5", false, nil, r.sink()); res.Status != "ok" {
+	if res := s.Execute("func greet() string { return \"hi\" }\nn := 5", false, nil, r.sink()); res.Status != protocol.StatusOK {
 		t.Fatalf("setup: %+v", res.Error)
 	}
 	res := s.Execute("import \"time\"\ngo func() { panic(\"boom\") }()\ntime.Sleep(2 * time.Second)", false, nil, r.sink())
@@ -225,7 +225,7 @@ func TestOutputLimit(t *testing.T) {
 	defer s.Close()
 	var r recorder
 	res := s.Execute("import \"fmt\"\nfor i := 0; i < 10000; i++ { fmt.Println(\"line\", i) }", false, nil, r.sink())
-	if res.Status != "ok" {
+	if res.Status != protocol.StatusOK {
 		t.Fatalf("%+v", res.Error)
 	}
 	if out := r.text("stdout"); len(out) > 1000 || !strings.HasPrefix(out, "line 0\n") {
@@ -251,7 +251,7 @@ func TestCrashBetweenCellsIsReported(t *testing.T) {
 	s := newSupervisor(t)
 	var r recorder
 	res := s.Execute("import \"time\"\nfunc keep() int { return 7 }\ngo func() { time.Sleep(200 * time.Millisecond); panic(\"late boom\") }()", false, nil, r.sink())
-	if res.Status != "ok" {
+	if res.Status != protocol.StatusOK {
 		t.Fatalf("%+v", res.Error)
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -273,7 +273,7 @@ func TestSlowRestoreIsAbandoned(t *testing.T) {
 	s := newSupervisorWith(t, limits.Limits{Restore: 10 * time.Millisecond})
 	var r recorder
 	// A plain initializer (restored as it is) that takes over 100 ms: 512 MB to fill.
-	if res := s.Execute("import \"strings\"\nfunc keep() int { return 1 }\nvar big = strings.Repeat(\"ab\", 1<<28)", false, nil, r.sink()); res.Status != "ok" {
+	if res := s.Execute("import \"strings\"\nfunc keep() int { return 1 }\nvar big = strings.Repeat(\"ab\", 1<<28)", false, nil, r.sink()); res.Status != protocol.StatusOK {
 		t.Fatalf("%+v", res.Error)
 	}
 	res := s.Execute("import \"os\"\nos.Exit(1)", false, nil, r.sink())
@@ -301,7 +301,7 @@ func TestRestoreRunsNoLearnerCode(t *testing.T) {
 		"func init() { fmt.Println(\"init ran\") }",
 		"var limit = 10\nvar name string = fmt.Sprint(\"pure\")",
 	} {
-		if res := s.Execute(code, false, nil, r.sink()); res.Status != "ok" {
+		if res := s.Execute(code, false, nil, r.sink()); res.Status != protocol.StatusOK {
 			t.Fatalf("%s: %+v", code, res.Error)
 		}
 	}
@@ -357,12 +357,12 @@ func wrong() int {
 	}
 	return bad
 }`
-	if res := s.Execute(setup, false, nil, r.sink()); res.Status != "ok" {
+	if res := s.Execute(setup, false, nil, r.sink()); res.Status != protocol.StatusOK {
 		t.Fatalf("%+v", res.Error)
 	}
 	for run := 0; run < 5; run++ {
 		res := s.Execute("wrong()", false, nil, r.sink())
-		if res.Status != "ok" {
+		if res.Status != protocol.StatusOK {
 			t.Fatalf("run %d: %s: %s", run, res.Error.Name, res.Error.Value)
 		}
 		if got := res.Data["text/plain"]; got != "0" {
@@ -391,7 +391,7 @@ func TestChangedMethodReplacesTheOld(t *testing.T) {
 			code = "import \"fmt\"\n" + code
 		}
 		res := s.Execute(code, false, nil, r.sink())
-		if res.Status != "ok" {
+		if res.Status != protocol.StatusOK {
 			t.Fatalf("cell %d: %s: %s\n%s", i+1, res.Error.Name, res.Error.Value, strings.Join(res.Error.Traceback, "\n"))
 		}
 		if got, _ := res.Data["text/plain"].(string); got != st.want {
@@ -455,7 +455,7 @@ func TestWorkerGoroutinesEndWithTheWorker(t *testing.T) {
 func TestStackOverflowNamesRecursiveFunctions(t *testing.T) {
 	s := newSupervisor(t)
 	var r recorder
-	if res := s.Execute("func down(n int) int { return down(n+1) + 1 }\nfunc flat() int { return 1 }", false, nil, r.sink()); res.Status != "ok" {
+	if res := s.Execute("func down(n int) int { return down(n+1) + 1 }\nfunc flat() int { return 1 }", false, nil, r.sink()); res.Status != protocol.StatusOK {
 		t.Fatalf("%+v", res.Error)
 	}
 	res := s.Execute("var x = 1\nfunc up(n int) int {\n\treturn up(n-1) + x\n}\n_ = flat()\ndown(0)", false, nil, r.sink())

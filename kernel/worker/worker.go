@@ -324,7 +324,7 @@ func (w *Worker) handleOnRunner(req protocol.Request) protocol.Event {
 	case <-r.exited:
 		w.runner = nil
 		w.watcher = nil // it watched the goroutine that ended
-		return protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: "error", Error: &protocol.Error{
+		return protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: protocol.StatusError, Error: &protocol.Error{
 			Name:  "runtime.Goexit",
 			Value: "runtime.Goexit ended the goroutine that runs the cell",
 			Traceback: []string{
@@ -338,11 +338,11 @@ func (w *Worker) handleOnRunner(req protocol.Request) protocol.Event {
 }
 
 func (w *Worker) handle(req protocol.Request) (ev protocol.Event) {
-	ev = protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: "ok"}
+	ev = protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: protocol.StatusOK}
 	defer func() {
 		// An interpreter bug must not take the worker down with it.
 		if r := recover(); r != nil {
-			ev = protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: "error", Error: &protocol.Error{
+			ev = protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: protocol.StatusError, Error: &protocol.Error{
 				Name: "internal error", Value: fmt.Sprint(r),
 				Traceback: []string{fmt.Sprintf("the Go interpreter failed on this cell: %v", r)},
 			}}
@@ -366,7 +366,7 @@ func (w *Worker) handle(req protocol.Request) (ev protocol.Event) {
 	case protocol.OpIsComplete:
 		ev.Completeness, ev.Indent = cell.Completeness(req.Code)
 	default:
-		ev.Status = "error"
+		ev.Status = protocol.StatusError
 		ev.Error = &protocol.Error{Name: "protocol error", Value: fmt.Sprintf("unknown worker request %q", req.Op)}
 	}
 	return ev
@@ -399,13 +399,13 @@ func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
 	result, cellErr := w.run(req.Code)
 	w.announcing = false
 	if cellErr != nil {
-		ev.Status = "error"
+		ev.Status = protocol.StatusError
 		ev.Error = cellErr
 	} else if result != "" {
 		ev.Result = map[string]any{"text/plain": result}
 	}
 	if len(req.UserExpressions) > 0 {
-		ev.UserExpressions = map[string]any{}
+		ev.UserExpressions = map[string]protocol.UserExpression{}
 		for name, expr := range req.UserExpressions {
 			ev.UserExpressions[name] = w.userExpression(expr)
 		}
@@ -510,9 +510,9 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 // user_expressions, in the shape Jupyter expects. Each expression stands
 // alone, as in ipykernel: its failure (an undefined name, a panic) is its
 // own entry's error and touches neither the cell nor the other entries.
-func (w *Worker) userExpression(expr string) (entry map[string]any) {
-	failed := func(name, value string) map[string]any {
-		return map[string]any{"status": "error", "ename": name, "evalue": value, "traceback": []string{value}}
+func (w *Worker) userExpression(expr string) (entry protocol.UserExpression) {
+	failed := func(name, value string) protocol.UserExpression {
+		return protocol.UserExpression{Status: protocol.StatusError, Name: name, Value: value, Traceback: []string{value}}
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -527,7 +527,7 @@ func (w *Worker) userExpression(expr string) (entry map[string]any) {
 	if err != nil {
 		return failed(err.Name, err.Value)
 	}
-	return map[string]any{"status": "ok", "data": map[string]any{"text/plain": text}, "metadata": map[string]any{}}
+	return protocol.UserExpression{Status: protocol.StatusOK, Data: map[string]any{"text/plain": text}, Metadata: map[string]any{}}
 }
 
 // stdinReader is what interpreted code reads through fmt.Scan and friends:
