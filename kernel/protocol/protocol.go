@@ -31,8 +31,8 @@ type Request struct {
 
 	// Value is the learner's answer to an input request (OpInput).
 	Value string `json:"value,omitempty"`
-	// Cells are the sources of earlier successful cells whose declarations
-	// a new worker restores (OpRestore).
+	// Cells are the notebook's journal, the replay source of each earlier
+	// cell (Event.Replay), which a new worker restores (OpRestore).
 	Cells []string `json:"cells,omitempty"`
 	// Failed lists the indexes in Cells of cells that ended in an error:
 	// their declarations are restored when they compile, silently when not.
@@ -63,7 +63,13 @@ type Event struct {
 	Prompt   string `json:"prompt,omitempty"` // EvInputRequest
 	Password bool   `json:"password,omitempty"`
 
-	Declared []Declaration `json:"declared,omitempty"` // EvDeclared
+	// EvDeclared fields: what the cell declares, and its entry in the
+	// notebook's journal, the source a new worker or a golab/proc child
+	// loads of it: its imports and declarations, and apart, its top-level
+	// variables whose values call nothing, as var declarations.
+	Declared   []Declaration `json:"declared,omitempty"`
+	Replay     string        `json:"replay,omitempty"`
+	ReplayVars string        `json:"replay_vars,omitempty"`
 
 	// EvDone fields.
 	Status          string                    `json:"status,omitempty"` // StatusOK or StatusError
@@ -96,10 +102,10 @@ const (
 	EvOutput       = "output"
 	EvInputRequest = "input_request"
 	EvDone         = "done"
-	// EvDeclared says what the running cell declares, sent once its code
-	// is parsed and before it runs: the kernel keeps it in the notebook's
-	// journal, and names the cell's functions when a crash ends the worker
-	// midway, without parsing Go itself.
+	// EvDeclared says what the running cell declares and what of it a new
+	// worker replays, sent once its code is parsed and before it runs: the
+	// kernel keeps it in the notebook's journal, and names the cell's
+	// functions when a crash ends the worker midway, without parsing Go.
 	EvDeclared = "declared"
 )
 

@@ -8,12 +8,17 @@ import (
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
-// journal is the code of the cells the current worker ran, in order, whose
-// declarations a new worker restores. The kernel process must not hold
-// every cell's source for good (25 cells of 4 MB took it to 340 MB, outside
-// the worker's memory limit): the first journalInMemory bytes stay in
-// memory, and every cell past them is written to a file in the kernel's
-// private directory, read back only when a worker is replaced.
+// journal is the notebook's journal: for each cell the current worker ran
+// that declares something, in order, what the worker said it declares and
+// the source a new worker replays of it (protocol.Event.Replay: imports,
+// plain top-level variables, declarations; never other statements). A
+// restart, a changed type and a golab/proc child all replay it, in the
+// worker, by the same rules (worker.restore). The kernel process keeps it
+// without parsing it, and must not hold it all in memory for good (25
+// cells of 4 MB took it to 340 MB, outside the worker's memory limit): the
+// first journalInMemory bytes stay in memory, and every cell past them is
+// written to a file in the kernel's private directory, read back only when
+// a worker is replaced.
 type journal struct {
 	dir     string // where cells past the memory budget go
 	entries []journalEntry
@@ -21,8 +26,8 @@ type journal struct {
 	written int64 // files written so far, to name them
 }
 
-// journalEntry is one cell: its code, or the file that holds it, and what
-// the worker said it declares.
+// journalEntry is one cell: its replay source, or the file that holds it,
+// and what the worker said it declares.
 type journalEntry struct {
 	code     string
 	file     string
@@ -30,13 +35,33 @@ type journalEntry struct {
 	declared []protocol.Declaration
 }
 
+// declaredCell is what the worker said of a cell (protocol.EvDeclared).
+type declaredCell struct {
+	replay, vars string
+	names        []protocol.Declaration
+}
+
+// source is the cell's entry as a new worker replays it: the top-level
+// variables of a cell that ended the worker are left out, so that its
+// allocation, say, does not end the next worker too.
+func (d declaredCell) source(endedWorker bool) string {
+	if endedWorker || d.vars == "" {
+		return d.replay
+	}
+	return d.replay + "\n" + d.vars
+}
+
 // journalInMemory is how many bytes of cell code the journal keeps in
 // memory; the rest is on disk.
 const journalInMemory = 4 << 20
 
-// add records a cell and what it declares. A cell that cannot be written
-// to disk is kept in memory rather than lost.
-func (j *journal) add(code string, failed bool, declared []protocol.Declaration) {
+// add records a cell that declares something. A cell that cannot be
+// written to disk is kept in memory rather than lost.
+func (j *journal) add(d declaredCell, failed, endedWorker bool) {
+	if d.replay == "" && d.vars == "" && len(d.names) == 0 {
+		return // statements only: nothing to replay
+	}
+	code, declared := d.source(endedWorker), d.names
 	e := journalEntry{code: code, failed: failed, declared: declared}
 	if j.inMem+len(code) > journalInMemory && j.dir != "" {
 		j.written++

@@ -14,7 +14,7 @@ func TestJournalKeepsAtMostItsBudgetInMemory(t *testing.T) {
 	for i := range 10 {
 		code := "// " + big + string(rune('0'+i))
 		want = append(want, code)
-		j.add(code, i == 3, nil)
+		j.add(declaredCell{replay: code}, i == 3, false)
 	}
 	if j.inMem > journalInMemory {
 		t.Errorf("%d bytes in memory, budget %d", j.inMem, journalInMemory)

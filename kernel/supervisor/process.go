@@ -45,10 +45,10 @@ type process struct {
 
 	notify func(text string) // says a supervisor's note to the running cell, or the next one
 
-	inFlightID int64                  // the request whose answer is awaited (under reqMu)
-	declared   []protocol.Declaration // what the cell in flight declares (under reqMu)
-	peakRSS    atomic.Int64           // the most resident memory seen, in bytes
-	overMemory atomic.Bool            // ended for using more than memLimit
+	inFlightID int64        // the request whose answer is awaited (under reqMu)
+	declared   declaredCell // what the cell in flight declares (under reqMu)
+	peakRSS    atomic.Int64 // the most resident memory seen, in bytes
+	overMemory atomic.Bool  // ended for using more than memLimit
 }
 
 // addressSpaceSlack is the address space a worker reserves beyond the
@@ -245,7 +245,7 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 			routed.then = func() { go p.answerInput(ev) }
 		case protocol.EvDeclared:
 			p.reqMu.Lock()
-			p.declared = ev.Declared
+			p.declared = declaredCell{replay: ev.Replay, vars: ev.ReplayVars, names: ev.Declared}
 			p.reqMu.Unlock()
 		case protocol.EvDone:
 			p.reqMu.Lock()
@@ -275,11 +275,11 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 }
 
 // takeDeclared returns what the last cell sent declares, and forgets it.
-func (p *process) takeDeclared() []protocol.Declaration {
+func (p *process) takeDeclared() declaredCell {
 	p.reqMu.Lock()
 	defer p.reqMu.Unlock()
 	d := p.declared
-	p.declared = nil
+	p.declared = declaredCell{}
 	return d
 }
 

@@ -172,7 +172,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		p.output.forgetFrames()
 		res = Result{Status: ev.Status, Data: ev.Result, Error: ev.Error, UserExpressions: ev.UserExpressions}
 		s.mu.Lock()
-		s.history.add(code, ev.Status != protocol.StatusOK, p.takeDeclared())
+		s.history.add(p.takeDeclared(), ev.Status != protocol.StatusOK, false)
 		s.mu.Unlock()
 	} else {
 		res = s.workerDied(p, code)
@@ -192,7 +192,8 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 // runs again there, and the learner is told. It returns the new process
 // and the cell's end, or a nil process when no worker could start.
 func (s *Supervisor) redefine(p0 *process, code string, req protocol.Request, sink *Sink, limit *limiter, changed protocol.Event) (*process, protocol.Event, bool) {
-	p, report, err := s.restart(journalEntry{code: code, declared: p0.takeDeclared()})
+	d := p0.takeDeclared()
+	p, report, err := s.restart(journalEntry{code: d.source(false), declared: d.names})
 	if err != nil {
 		changed.Error = &protocol.Error{Name: "worker unavailable", Value: "golab could not start a new Go worker: " + err.Error()}
 		return nil, changed, false
@@ -231,10 +232,10 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 	interrupted := s.interrupted
 	s.mu.Unlock()
 	declared := p.takeDeclared()
-	res := s.explainEnd(p, code, declared, interrupted, false)
+	res := s.explainEnd(p, code, declared.names, interrupted, false)
 	// The cell's own declarations ran before it crashed: keep them.
 	s.mu.Lock()
-	s.history.add(code, true, declared)
+	s.history.add(declared, true, true)
 	s.mu.Unlock()
 	_, report, err := s.restart()
 	tb := res.Error.Traceback

@@ -209,7 +209,8 @@ func (w *Worker) declareForLaterCells(program string) {
 	if _, err := w.try(w.rewriteDecls(replay.Source)); err == nil {
 		w.record(plan)
 		w.updateTypes(plan)
-		w.children.record(declarations(plan))
+		w.children.record(replayCell(replaySource(plan)))
+		w.announce(plan)
 		if len(replay.Zeroed) > 0 {
 			_, _ = fmt.Fprintf(os.Stderr, "golab: for later cells, %s %s the zero value: the initializer calls code, which ran in the compiled program and is not run again.\n",
 				strings.Join(replay.Zeroed, ", "), map[bool]string{true: "has", false: "have"}[len(replay.Zeroed) == 1])

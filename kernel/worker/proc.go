@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"os"
 	"os/exec"
@@ -15,16 +12,14 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/golab-notebooks/golab/kernel/cell"
 	"github.com/golab-notebooks/golab/runtime/proc"
 )
 
 // This file lets cells start notebook functions in new processes
 // (golab/proc). A child is this executable run as `golab proc`: a fresh
-// interpreter that loads the notebook's declarations — each earlier cell's
-// imports, its variables (`x := 0` at the top level, with its initial
-// value) and its type, func, const and var declarations, but none of its
-// other statements — then calls the function and sends back its results.
+// interpreter that loads the notebook's journal by the rules of a restore
+// (see replaySource and Worker.restore), then calls the function and
+// sends back its results.
 // Children stay in the worker's process group, which the kernel ends on
 // interrupt, restart and shutdown: none is left behind.
 
@@ -32,7 +27,7 @@ import (
 type procRequest struct {
 	Name     string            // "Process-1"
 	Function string            // the notebook function to call
-	Cells    []string          // the declarations to load, cell by cell
+	Cells    []string          // the notebook's journal: each cell's replay source
 	Args     []json.RawMessage // the arguments, as JSON
 }
 
@@ -42,65 +37,10 @@ type procResult struct {
 	Error   string
 }
 
-// declarations returns what a child must load of a cell: its imports, its
-// simple top-level variables, and its declarations.
-func declarations(plan *cell.Plan) string {
-	var b strings.Builder
-	for _, imp := range plan.ImportSpecs {
-		b.WriteString(imp.Source() + "\n")
-	}
-	b.WriteString(topLevelVars(plan.Stmts))
-	b.WriteString(plan.Decls)
-	return b.String()
-}
-
-// topLevelVars turns a cell's `x := value` statements whose value calls no
-// function (other than make and new) into `var x = value`: the child gets
-// the variable with its first value, as a re-run script would.
-func topLevelVars(stmts string) string {
-	if strings.TrimSpace(stmts) == "" {
-		return ""
-	}
-	const prefix = "package p;func _(){"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", prefix+stmts+"\n}", 0)
-	if err != nil {
-		return ""
-	}
-	var b strings.Builder
-	body := f.Decls[0].(*ast.FuncDecl).Body
-	for _, st := range body.List {
-		as, ok := st.(*ast.AssignStmt)
-		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) || !callsNothing(as) {
-			continue
-		}
-		start, end := fset.Position(as.Pos()).Offset-len(prefix), fset.Position(as.End()).Offset-len(prefix)
-		text := stmts[start:end]
-		b.WriteString("var " + strings.Replace(text, ":=", "=", 1) + "\n")
-	}
-	return b.String()
-}
-
-func callsNothing(n ast.Node) bool {
-	ok := true
-	ast.Inspect(n, func(n ast.Node) bool {
-		switch c := n.(type) {
-		case *ast.CallExpr:
-			if id, isIdent := c.Fun.(*ast.Ident); !isIdent || (id.Name != "make" && id.Name != "new") {
-				ok = false
-			}
-		case *ast.FuncLit:
-			ok = false
-		}
-		return ok
-	})
-	return ok
-}
-
 // launcher starts child processes for golab/proc.
 type launcher struct {
 	mu    sync.Mutex
-	cells []string // the declarations of the cells run so far
+	cells []string // the replay source of each cell run so far
 }
 
 func (l *launcher) record(decls string) {
@@ -254,10 +194,9 @@ func runInChild(req procRequest) (res procResult) {
 		return procResult{Error: err.Error()}
 	}
 	w.frames.quiet = true
-	for i, src := range req.Cells {
-		if _, e := w.run(src); e != nil {
-			return procResult{Error: fmt.Sprintf("the notebook's declarations (cell %d of those loaded) did not load in the new process: %s", i+1, e.Value)}
-		}
+	// The notebook's journal, loaded by the rules of a restore.
+	if r := w.restore(req.Cells, nil); len(r.lost) > 0 {
+		return procResult{Error: "the notebook's declarations did not all load in the new process: " + strings.Join(r.lost, ", ")}
 	}
 	fv, err := w.interp.Eval(req.Function)
 	if err != nil || fv.Kind() != reflect.Func {

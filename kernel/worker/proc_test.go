@@ -97,3 +97,30 @@ func BenchmarkProcessStartToResult(b *testing.B) {
 		b.Fatal(e.Value)
 	}
 }
+
+// A child loads the notebook's journal by the rules of a restore: an
+// initializer that calls code is not run again there (v has its zero
+// value, and "init ran" is printed once, by the notebook), a top-level
+// variable has its first value, and a changed type is the latest one.
+func TestChildrenLoadTheJournalAsARestoreDoes(t *testing.T) {
+	w := newWorker(t)
+	for _, c := range []string{
+		`import ("fmt"; "golab/proc")`,
+		`func compute() int { fmt.Println("compute ran"); return 3 }
+var v = compute()
+n := 5`,
+		`n = 9`,
+		`func get() string { return fmt.Sprint(v, n) }`,
+	} {
+		if _, e := w.run(c); e != nil {
+			t.Fatalf("%s: %v", c, e.Value)
+		}
+	}
+	got, e := w.run("r, err := proc.Run(get)\nfmt.Sprintf(\"%s %v %d %d\", r, err, v, n)")
+	if e != nil {
+		t.Fatal(e.Value)
+	}
+	if want := `"0 5 <nil> 3 9"`; got != want {
+		t.Errorf("child's v and n, then the notebook's = %s, want %s", got, want)
+	}
+}

@@ -442,9 +442,7 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 			return "", syntaxError(err, src)
 		}
 	}
-	if w.announcing && len(plan.Defined) > 0 {
-		w.send(protocol.Event{Op: protocol.EvDeclared, Declared: declaredIn(plan)})
-	}
+	w.announce(plan)
 	skip, refusal := w.checkRedefinitions(plan, src)
 	if refusal != nil {
 		return "", refusal
@@ -467,7 +465,7 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 	}
 	changed := w.record(plan)
 	w.updateTypes(plan)
-	w.children.record(declarations(plan))
+	w.children.record(replayCell(replaySource(plan)))
 	if e := w.rebindCallers(changed, src); e != nil {
 		return "", e
 	}
@@ -555,6 +553,19 @@ func (r *stdinReader) Read(p []byte) (int, error) {
 	n := copy(p, r.buf)
 	r.buf = r.buf[n:]
 	return n, nil
+}
+
+// announce tells the kernel, for the notebook's journal, what the cell
+// about to run declares and what of it a new worker replays.
+func (w *Worker) announce(plan *cell.Plan) {
+	if !w.announcing {
+		return
+	}
+	decls, vars := replaySource(plan)
+	if strings.TrimSpace(decls+vars) == "" && len(plan.Defined) == 0 {
+		return
+	}
+	w.send(protocol.Event{Op: protocol.EvDeclared, Declared: declaredIn(plan), Replay: decls, ReplayVars: vars})
 }
 
 // declaredIn lists what a cell declares, for the kernel's journal.
