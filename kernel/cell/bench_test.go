@@ -22,7 +22,7 @@ func benchmarkRewriteRange(b *testing.B, n int) {
 	for i := range n / 2 {
 		decls = append(decls, fmt.Sprintf("func f%d(x int) int { return x * %d }", i, i), fmt.Sprintf("var v%d []string", i))
 	}
-	context := func() TypeContext { return TypeContext{Imports: []string{`"fmt"`}, Decls: decls} }
+	context := testContext{sources: func() Sources { return Sources{Imports: []string{`"fmt"`}, Decls: decls} }}
 	cases := []struct{ name, src string }{
 		{"range over a literal", "total := 0\nfor _, x := range []int{1, 2, 3} {\n\ttotal += x\n}"},
 		{"range over a local slice", "xs := make([]int, 3)\ntotal := 0\nfor _, x := range xs {\n\ttotal += x\n}"},
@@ -31,7 +31,7 @@ func benchmarkRewriteRange(b *testing.B, n int) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				RewriteStmts(c.src, Earlier{Context: context})
+				RewriteStmts(c.src, context)
 			}
 		})
 	}

@@ -134,16 +134,13 @@ func (r *rewriter) coreTypeArgs(n ast.Node, stack []ast.Node) {
 }
 
 // earlierCorePlan returns what coreTypeParams did to the function name of
-// an earlier cell (Earlier.Context), if anything.
+// an earlier cell (Context.Sources), if anything.
 func (r *rewriter) earlierCorePlan(name string) (corePlan, bool) {
-	if r.earlier.Context == nil {
-		return corePlan{}, false
+	if r.sources == nil {
+		s := r.ctx.Sources()
+		r.sources = &s
 	}
-	if r.context == nil {
-		ctx := r.earlier.Context()
-		r.context = &ctx
-	}
-	for _, src := range r.context.Decls {
+	for _, src := range r.sources.Decls {
 		const prefix = "package p;"
 		fset := token.NewFileSet()
 		f, err := parser.ParseFile(fset, "earlier.go", prefix+src, 0)

@@ -154,7 +154,7 @@ func (r *rewriter) isWaitGroup(e ast.Expr) bool {
 		return false
 	}
 	if id.Obj == nil {
-		return r.earlier.IsWaitGroup != nil && r.earlier.IsWaitGroup(id.Name)
+		return r.ctx.IsWaitGroup(id.Name)
 	}
 	switch d := id.Obj.Decl.(type) {
 	case *ast.ValueSpec: // var wg sync.WaitGroup

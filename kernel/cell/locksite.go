@@ -10,7 +10,7 @@ import (
 
 // lockSite tells the cell's locks where a Lock or RLock call is:
 // `from.mu.Lock()` becomes `__golab_sync.At(3); from.mu.Lock()`, where 3
-// is what Earlier.LockSite gave for line 8 of Transfer, "from.mu.Lock()".
+// is what Context.LockSite gave for line 8 of Transfer, "from.mu.Lock()".
 // (A number costs the interpreter less to pass than the strings: a
 // Lock/Unlock pair in a cell takes 540 ns with it, 680 ns with the strings,
 // 340 ns with neither.) The interpreter's stacks show no
@@ -19,7 +19,7 @@ import (
 // A call of another type's Lock method leaves a site that nothing takes.
 func (r *rewriter) lockSite(n *ast.ExprStmt, stack []ast.Node) {
 	call, ok := n.X.(*ast.CallExpr)
-	if !ok || len(call.Args) != 0 || len(stack) == 0 || r.earlier.LockSite == nil {
+	if !ok || len(call.Args) != 0 || len(stack) == 0 {
 		return
 	}
 	sel, ok := call.Fun.(*ast.SelectorExpr)
@@ -40,7 +40,10 @@ func (r *rewriter) lockSite(n *ast.ExprStmt, stack []ast.Node) {
 		return
 	}
 	line := r.fset.Position(n.Pos()).Line
-	site := r.earlier.LockSite(line, declaredFunc(stack), text)
+	site := r.ctx.LockSite(line, declaredFunc(stack), text)
+	if site == 0 {
+		return
+	}
 	r.insert(n.Pos(), fmt.Sprintf("__golab_sync.At(%d); ", site))
 }
 

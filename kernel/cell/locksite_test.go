@@ -26,7 +26,7 @@ func TestLockSites(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var sites []string
-		earlier := Earlier{LockSite: func(line int, fn, call string) int {
+		earlier := testContext{lockSite: func(line int, fn, call string) int {
 			sites = append(sites, fmt.Sprintf("%d %s %s", line, fn, call))
 			return len(sites)
 		}}
@@ -44,7 +44,7 @@ func TestLockSites(t *testing.T) {
 		}
 	}
 	// Without LockSite (a rewrite for another purpose) nothing is added.
-	if got := RewriteStmts("mu.Lock()", Earlier{}).Source; got != "mu.Lock()" {
+	if got := RewriteStmts("mu.Lock()", nil).Source; got != "mu.Lock()" {
 		t.Errorf("without LockSite: %q", got)
 	}
 }

@@ -39,7 +39,7 @@ func (r *rewriter) mayBeMethod(name string) bool {
 			return true
 		}
 	}
-	return r.earlier.IsMethod != nil && r.earlier.IsMethod(name)
+	return r.ctx.IsMethod(name)
 }
 
 // boundReceiver returns the receiver of the method value sel as Go

@@ -87,13 +87,13 @@ func writeGolden(path string, head string, cases []goldenCase) error {
 // compares with what they want. Every pass has a file, with at least one
 // case its own edits change, and no case may make rewrites conflict.
 func TestPassesGolden(t *testing.T) {
-	earlier := Earlier{
-		IsInt:       func(name string) bool { return name == "n" },
-		IsWaitGroup: func(name string) bool { return name == "wg" },
-		IsMethod:    func(name string) bool { return name == "All" || name == "Hi" || name == "Name" || name == "Get" },
-		LockSite:    func(line int, fn, call string) int { return line },
-		Context: func() TypeContext {
-			return TypeContext{Imports: []string{`"iter"`}, Decls: []string{"func count() int { return 3 }", "type pt struct{ n int }", "var p pt",
+	earlier := testContext{
+		isInt:       func(name string) bool { return name == "n" },
+		isWaitGroup: func(name string) bool { return name == "wg" },
+		isMethod:    func(name string) bool { return name == "All" || name == "Hi" || name == "Name" || name == "Get" },
+		lockSite:    func(line int, fn, call string) int { return line },
+		sources: func() Sources {
+			return Sources{Imports: []string{`"iter"`}, Decls: []string{"func count() int { return 3 }", "type pt struct{ n int }", "var p pt",
 				"var m map[string]int", "var names []string", "func big() int64 { return 2 }", "type small int",
 				"type list struct{ xs []string }", "func (l *list) All() iter.Seq2[int, string] { return nil }", "var l *list",
 				"func Idx[S ~[]E, E comparable](s S, v E) int { return 0 }", "var early []chan int",

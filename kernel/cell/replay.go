@@ -22,15 +22,6 @@ type Replay struct {
 	Skipped []string
 }
 
-// Known answers what earlier cells declared, for ReplayDecls.
-type Known struct {
-	// IsType reports whether name is a type (a call of it is a conversion).
-	IsType func(name string) bool
-	// ResultType returns the result type of a function, as source text,
-	// or "" when unknown.
-	ResultType func(fn string) string
-}
-
 // ReplayDecls rewrites declarations (a Plan's Decls) for a restore:
 //   - a variable whose initializer only builds values (literals, make, new,
 //     conversions, other variables, pure standard library functions such as
@@ -41,8 +32,9 @@ type Known struct {
 //     left out otherwise;
 //   - func init is left out: it ran when its cell did.
 //
-// Earlier cells' declarations are known through known.
-func ReplayDecls(decls string, known Known) Replay {
+// Earlier cells' declarations are known through ctx (IsType, ResultType).
+func ReplayDecls(decls string, ctx Context) Replay {
+	ctx = orEmpty(ctx)
 	const pkg = "package p\n"
 	src := pkg + decls
 	fset := token.NewFileSet()
@@ -70,7 +62,7 @@ func ReplayDecls(decls string, known Known) Replay {
 		}
 	}
 	isType := func(name string) bool {
-		return localTypes[name] || (known.IsType != nil && known.IsType(name))
+		return localTypes[name] || ctx.IsType(name)
 	}
 	typeOf := func(call *ast.CallExpr) string {
 		switch fn := unparen(call.Fun).(type) {
@@ -80,9 +72,7 @@ func ReplayDecls(decls string, known Known) Replay {
 			if fd, ok := local[fn.Name]; ok {
 				return singleResult(fd.Type, text)
 			}
-			if known.ResultType != nil {
-				return known.ResultType(fn.Name)
-			}
+			return ctx.ResultType(fn.Name)
 		}
 		return ""
 	}

@@ -6,9 +6,9 @@ import (
 )
 
 func TestReplayDecls(t *testing.T) {
-	known := Known{
-		IsType:     func(name string) bool { return name == "Celsius" },
-		ResultType: func(fn string) string { return map[string]string{"newCounter": "*Counter"}[fn] },
+	known := testContext{
+		isType:     func(name string) bool { return name == "Celsius" },
+		resultType: func(fn string) string { return map[string]string{"newCounter": "*Counter"}[fn] },
 	}
 	cases := []struct {
 		decls   string

@@ -87,44 +87,11 @@ func __golab_new[T any](v T) *T { return &v }
 
 `
 
-// TypeContext is what the earlier cells declared, as source.
-type TypeContext struct {
-	// Imports are the notebook's imports, each as written in an import
-	// declaration: `"fmt"`, `r "math/rand"`.
-	Imports []string
-	// Decls are the declarations of earlier cells, and `var name T` for
-	// the variables their statements made.
-	Decls []string
-}
-
-// Earlier tells the rewriter about names that earlier cells defined, which
-// the cell's own syntax cannot show. Any of its functions may be nil.
-type Earlier struct {
-	// IsInt reports whether a name is an integer variable or constant, so
-	// that `for i := range n` can be told apart from ranging over a slice.
-	IsInt func(name string) bool
-	// IsWaitGroup reports whether a name is a sync.WaitGroup variable (or
-	// a pointer to one), so that wg.Go is told apart from other Go methods.
-	IsWaitGroup func(name string) bool
-	// IsMethod reports whether an earlier cell declared a method of that
-	// name, on any type (see boundReceiver).
-	IsMethod func(name string) bool
-	// Context tells go/types what the earlier cells declared, for it to
-	// tell the type of an expression the syntax does not show (see
-	// typeOf). It is called at most once per rewrite, and only when needed.
-	Context func() TypeContext
-	// LockSite numbers a place where code calls Lock or RLock: its line,
-	// the function declared around it ("Transfer", "Box.Move", or "" for a
-	// cell's statements) and the call as written. If it is set, each such
-	// call reports its number first (see lockSite).
-	LockSite func(line int, fn, call string) int
-}
-
 // RewriteDecls rewrites a source of declarations (Plan.Decls, or one
 // Definition's Source) for the interpreter.
-func RewriteDecls(src string, earlier Earlier) Rewritten {
+func RewriteDecls(src string, ctx Context) Rewritten {
 	const prefix = "package p;"
-	return rewrite(prefix, src, "", earlier, false)
+	return rewrite(prefix, src, "", ctx, false)
 }
 
 // RewriteStmts rewrites a source of statements (Plan.Stmts or
@@ -132,12 +99,12 @@ func RewriteDecls(src string, earlier Earlier) Rewritten {
 // if, switch, select, blocks) are run inside a function literal: yaegi
 // mishandles variables that select cases and loop bodies declare at the top
 // level of a cell.
-func RewriteStmts(src string, earlier Earlier) Rewritten {
+func RewriteStmts(src string, ctx Context) Rewritten {
 	const prefix = "package p;func _(){"
-	return rewrite(prefix, src, "\n}", earlier, true)
+	return rewrite(prefix, src, "\n}", ctx, true)
 }
 
-func rewrite(prefix, src, suffix string, earlier Earlier, topLevel bool) Rewritten {
+func rewrite(prefix, src, suffix string, ctx Context, topLevel bool) Rewritten {
 	if blank(src) {
 		return Rewritten{Source: src}
 	}
@@ -146,7 +113,7 @@ func rewrite(prefix, src, suffix string, earlier Earlier, topLevel bool) Rewritt
 	if err != nil {
 		return Rewritten{Source: src} // the caller reports syntax errors from the original
 	}
-	r := &rewriter{src: src, fset: fset, base: len(prefix), earlier: earlier, file: file}
+	r := &rewriter{src: src, fset: fset, base: len(prefix), ctx: orEmpty(ctx), file: file}
 	if topLevel {
 		if fn, ok := file.Decls[0].(*ast.FuncDecl); ok {
 			for _, st := range fn.Body.List {
@@ -204,7 +171,7 @@ type rewriter struct {
 	src     string // the source being rewritten
 	fset    *token.FileSet
 	base    int
-	earlier Earlier
+	ctx     Context // what the notebook so far defined
 	edits   []edit
 	fresh   int    // counter for fresh names
 	pass    string // the pass running, whose name edits carry
@@ -213,7 +180,7 @@ type rewriter struct {
 	pkg     *types.Package // the package that check made
 	checked []*ast.File    // the files check read: the source's and the earlier cells'
 	cores   map[string]corePlan
-	context *TypeContext // Earlier.Context's answer, once asked
+	sources *Sources // ctx.Sources()'s answer, once asked
 	// yieldReturns are the return statements range-func rewrote.
 	yieldReturns map[*ast.ReturnStmt]bool
 	// Unsupported collects what the rewrite cannot give Go's meaning.

@@ -315,7 +315,7 @@ func DefineInFunction(piece string, d *TopDefine, holder string) string {
 // cannot tell, or not write, is missing. The interpreter's own type of a
 // value cannot tell int from a cell's `type Weekday int`; the statement's
 // static types can.
-func StaticTypes(stmt string, names []string, ctx TypeContext) map[string]string {
+func StaticTypes(stmt string, names []string, ctx Sources) map[string]string {
 	fset := token.NewFileSet()
 	head := "package p\nimport (\n" + strings.Join(ctx.Imports, "\n") + "\n)\n"
 	own, err := parser.ParseFile(fset, "stmt.go", head+"func __golab_static() {\n"+stmt+"\n}\n", 0)

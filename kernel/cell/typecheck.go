@@ -62,7 +62,7 @@ func (r *rewriter) isInt(e ast.Expr, stack []ast.Node) bool {
 func (r *rewriter) identIsInt(id *ast.Ident) bool {
 	obj := id.Obj
 	if obj == nil {
-		return r.earlier.IsInt != nil && r.earlier.IsInt(id.Name)
+		return r.ctx.IsInt(id.Name)
 	}
 	switch d := obj.Decl.(type) {
 	case *ast.AssignStmt: // n := 10
@@ -100,18 +100,16 @@ func isIntType(e ast.Expr) bool {
 
 // typeOf returns go/types' type of an expression of the source, or nil
 // when it cannot tell. The source is checked once, when first asked, with
-// the earlier cells' declarations (Earlier.Context); imported packages are
+// the earlier cells' declarations (Context.Sources); imported packages are
 // empty (emptyPackages), so expressions that use them have no type here.
 func (r *rewriter) typeOf(e ast.Expr) types.Type {
 	if r.facts == nil {
 		r.facts = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
-		var ctx TypeContext
-		if r.context != nil {
-			ctx = *r.context
-		} else if r.earlier.Context != nil {
-			ctx = r.earlier.Context()
-			r.context = &ctx
+		if r.sources == nil {
+			s := r.ctx.Sources()
+			r.sources = &s
 		}
+		ctx := *r.sources
 		// Imports are per file: each file gets the notebook's, the source
 		// itself (whose imports a Plan keeps apart) a copy with them.
 		var imports []ast.Decl
@@ -147,7 +145,7 @@ func (r *rewriter) typeOf(e ast.Expr) types.Type {
 // declaration whose name it holds (the source declares it again), or that
 // is not one declaration on its own, is left out; one that does not parse
 // always is.
-func contextFiles(fset *token.FileSet, ctx TypeContext, redeclared map[string]bool) []*ast.File {
+func contextFiles(fset *token.FileSet, ctx Sources, redeclared map[string]bool) []*ast.File {
 	head := "package p\nimport (\n" + strings.Join(ctx.Imports, "\n") + "\n)\n"
 	var files []*ast.File
 	for i, src := range ctx.Decls {

@@ -205,7 +205,7 @@ func (w *Worker) declareForLaterCells(program string) {
 	// The program ran compiled: keeping its declarations must run none of
 	// its code again (func init and initializers that call code printed
 	// twice), by the rules of a restore.
-	replay := cell.ReplayDecls(plan.DeclsWithout(skip), w.replayKnown())
+	replay := cell.ReplayDecls(plan.DeclsWithout(skip), w.context())
 	if _, err := w.try(w.rewriteDecls(replay.Source)); err == nil {
 		w.record(plan)
 		w.updateTypes(plan)

@@ -82,11 +82,11 @@ func (w *Worker) updateTypes(plan *cell.Plan) {
 // kernel/cell), and say so if two of the rewrites overlapped: the source
 // then runs without one of them, maybe differently from Go.
 func (w *Worker) rewriteDecls(src string) string {
-	return w.rewritten(cell.RewriteDecls(src, w.earlier()))
+	return w.rewritten(cell.RewriteDecls(src, w.context()))
 }
 
 func (w *Worker) rewriteStmts(src string) string {
-	return w.rewritten(cell.RewriteStmts(src, w.earlier()))
+	return w.rewritten(cell.RewriteStmts(src, w.context()))
 }
 
 func (w *Worker) rewritten(r cell.Rewritten) string {
@@ -101,15 +101,29 @@ func (w *Worker) rewritten(r cell.Rewritten) string {
 	return r.Source
 }
 
-// earlier tells the cell rewriter about earlier cells' globals.
-func (w *Worker) earlier() cell.Earlier {
-	return cell.Earlier{IsInt: w.isInt, IsWaitGroup: w.isWaitGroup, IsMethod: w.defs.hasMethod, LockSite: cellsync.NumberSite, Context: w.typeContext}
+// context is what kernel/cell asks of the notebook so far (cell.Context).
+func (w *Worker) context() cell.Context { return notebook{w} }
+
+// notebook answers kernel/cell's questions about the cells run so far,
+// from the recorded declarations and the interpreter's globals.
+type notebook struct{ w *Worker }
+
+func (n notebook) IsInt(name string) bool         { return n.w.isInt(name) }
+func (n notebook) IsWaitGroup(name string) bool   { return n.w.isWaitGroup(name) }
+func (n notebook) IsMethod(name string) bool      { return n.w.defs.hasMethod(name) }
+func (n notebook) IsType(name string) bool        { _, ok := n.w.defs.typ(name); return ok }
+func (n notebook) IsGenericFunc(name string) bool { return n.w.isGenericFunc(name) }
+func (n notebook) ResultType(fn string) string    { return n.w.resultType(fn) }
+func (n notebook) Sources() cell.Sources          { return n.w.sources() }
+
+func (n notebook) LockSite(line int, fn, call string) int {
+	return cellsync.NumberSite(line, fn, call)
 }
 
-// typeContext returns what go/types needs to know of the earlier cells:
+// sources returns what go/types needs to know of the earlier cells:
 // their imports and declarations, and `var name T` for each variable their
 // statements made whose type can be written (goprint.TypeSource).
-func (w *Worker) typeContext() cell.TypeContext {
+func (w *Worker) sources() cell.Sources {
 	out := w.declarationSources()
 	var names []string
 	globals := w.globals()
@@ -136,7 +150,7 @@ func (w *Worker) typeContext() cell.TypeContext {
 			out = append(out, decl) // var lst = List[int]{}
 		}
 	}
-	return cell.TypeContext{Imports: w.defs.importLines(), Decls: out}
+	return cell.Sources{Imports: w.defs.importLines(), Decls: out}
 }
 
 // isWaitGroup reports whether a global is a sync.WaitGroup or a pointer

@@ -71,7 +71,7 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 	for _, i := range failed {
 		isFailed[i] = true
 	}
-	known := w.replayKnown()
+	known := w.context()
 	cells = withLatestDefinitions(cells)
 	for i, src := range cells {
 		plan, err := cell.Split(src)
@@ -120,14 +120,6 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 		r.skipped = append(r.skipped, replay.Skipped...)
 	}
 	return r
-}
-
-// replayKnown tells cell.ReplayDecls what earlier cells declared.
-func (w *Worker) replayKnown() cell.Known {
-	return cell.Known{
-		IsType:     func(name string) bool { _, ok := w.defs.typ(name); return ok },
-		ResultType: w.resultType,
-	}
 }
 
 // resultType returns the result type of a function an earlier cell

@@ -92,7 +92,7 @@ func (w *Worker) defineFromFunction(p cell.StmtPiece, src string) *protocol.Erro
 			// A cell type shares the interpreter's type (type Weekday
 			// int): the statement's static type tells which it is.
 			if static == nil {
-				static = cell.StaticTypes(d.Text, d.Names, w.typeContext())
+				static = cell.StaticTypes(d.Text, d.Names, w.sources())
 			}
 			st, found := static[name]
 			if !found {

@@ -1,0 +1,39 @@
+package cell
+
+// testContext is a Context made of a test's answers; a nil function
+// answers no (or "", or 0).
+type testContext struct {
+	isInt, isWaitGroup, isMethod, isType, isGenericFunc func(name string) bool
+	resultType                                         func(fn string) string
+	sources                                            func() Sources
+	lockSite                                           func(line int, fn, call string) int
+}
+
+func ask(f func(string) bool, name string) bool { return f != nil && f(name) }
+
+func (c testContext) IsInt(name string) bool         { return ask(c.isInt, name) }
+func (c testContext) IsWaitGroup(name string) bool   { return ask(c.isWaitGroup, name) }
+func (c testContext) IsMethod(name string) bool      { return ask(c.isMethod, name) }
+func (c testContext) IsType(name string) bool        { return ask(c.isType, name) }
+func (c testContext) IsGenericFunc(name string) bool { return ask(c.isGenericFunc, name) }
+
+func (c testContext) ResultType(fn string) string {
+	if c.resultType == nil {
+		return ""
+	}
+	return c.resultType(fn)
+}
+
+func (c testContext) Sources() Sources {
+	if c.sources == nil {
+		return Sources{}
+	}
+	return c.sources()
+}
+
+func (c testContext) LockSite(line int, fn, call string) int {
+	if c.lockSite == nil {
+		return 0
+	}
+	return c.lockSite(line, fn, call)
+}
