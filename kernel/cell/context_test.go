@@ -4,9 +4,9 @@ package cell
 // answers no (or "", or 0).
 type testContext struct {
 	isInt, isWaitGroup, isMethod, isType, isGenericFunc func(name string) bool
-	resultType                                         func(fn string) string
-	sources                                            func() Sources
-	lockSite                                           func(line int, fn, call string) int
+	resultType                                          func(fn string) string
+	sources                                             func() Sources
+	lockSite                                            func(line int, fn, call string) int
 }
 
 func ask(f func(string) bool, name string) bool { return f != nil && f(name) }
