@@ -16,15 +16,17 @@ type Context interface {
 	// IsMethod reports whether an earlier cell declared a method of that
 	// name, on any type (see boundReceiver).
 	IsMethod(name string) bool
-	// IsType reports whether an earlier cell declared a type of that name
-	// (a call of it is a conversion).
-	IsType(name string) bool
+	// TypeDecl returns the declaration of a type an earlier cell declared
+	// (a call of it is a conversion), as written, or "" for no such type.
+	TypeDecl(name string) string
 	// IsGenericFunc reports whether an earlier cell declared a generic
 	// function of that name.
 	IsGenericFunc(name string) bool
 	// ResultType returns the result type of a function an earlier cell
 	// declared, as source text, or "" when unknown.
 	ResultType(fn string) string
+	// Declarations returns the earlier cells' declarations, as written.
+	Declarations() []string
 	// Sources tells go/types what the earlier cells declared, for it to
 	// tell the type of an expression the syntax does not show (see
 	// typeOf). It is called at most once per rewrite, and only when needed.
@@ -52,7 +54,8 @@ type emptyContext struct{}
 func (emptyContext) IsInt(string) bool                { return false }
 func (emptyContext) IsWaitGroup(string) bool          { return false }
 func (emptyContext) IsMethod(string) bool             { return false }
-func (emptyContext) IsType(string) bool               { return false }
+func (emptyContext) TypeDecl(string) string           { return "" }
+func (emptyContext) Declarations() []string           { return nil }
 func (emptyContext) IsGenericFunc(string) bool        { return false }
 func (emptyContext) ResultType(string) string         { return "" }
 func (emptyContext) Sources() Sources                 { return Sources{} }

@@ -4,6 +4,7 @@ package cell
 // answers no (or "", or 0).
 type testContext struct {
 	isInt, isWaitGroup, isMethod, isType, isGenericFunc func(name string) bool
+	declarations                                        []string
 	resultType                                          func(fn string) string
 	sources                                             func() Sources
 	lockSite                                            func(line int, fn, call string) int
@@ -11,10 +12,17 @@ type testContext struct {
 
 func ask(f func(string) bool, name string) bool { return f != nil && f(name) }
 
-func (c testContext) IsInt(name string) bool         { return ask(c.isInt, name) }
-func (c testContext) IsWaitGroup(name string) bool   { return ask(c.isWaitGroup, name) }
-func (c testContext) IsMethod(name string) bool      { return ask(c.isMethod, name) }
-func (c testContext) IsType(name string) bool        { return ask(c.isType, name) }
+func (c testContext) IsInt(name string) bool       { return ask(c.isInt, name) }
+func (c testContext) IsWaitGroup(name string) bool { return ask(c.isWaitGroup, name) }
+func (c testContext) IsMethod(name string) bool    { return ask(c.isMethod, name) }
+func (c testContext) Declarations() []string       { return c.declarations }
+
+func (c testContext) TypeDecl(name string) string {
+	if ask(c.isType, name) {
+		return "type " + name + " int"
+	}
+	return ""
+}
 func (c testContext) IsGenericFunc(name string) bool { return ask(c.isGenericFunc, name) }
 
 func (c testContext) ResultType(fn string) string {

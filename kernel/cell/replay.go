@@ -32,7 +32,7 @@ type Replay struct {
 //     left out otherwise;
 //   - func init is left out: it ran when its cell did.
 //
-// Earlier cells' declarations are known through ctx (IsType, ResultType).
+// Earlier cells' declarations are known through ctx (TypeDecl, ResultType).
 func ReplayDecls(decls string, ctx Context) Replay {
 	ctx = orEmpty(ctx)
 	const pkg = "package p\n"
@@ -62,7 +62,7 @@ func ReplayDecls(decls string, ctx Context) Replay {
 		}
 	}
 	isType := func(name string) bool {
-		return localTypes[name] || ctx.IsType(name)
+		return localTypes[name] || ctx.TypeDecl(name) != ""
 	}
 	typeOf := func(call *ast.CallExpr) string {
 		switch fn := unparen(call.Fun).(type) {

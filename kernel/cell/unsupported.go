@@ -31,8 +31,12 @@ var stackNames = map[string]bool{"runtime.Stack": true, "debug.PrintStack": true
 // runtime.Caller (log.Lshortfile), which name yaegi's source files; and
 // stacks from runtime.Stack or debug.PrintStack, which show yaegi's frames.
 func FindUnsupported(src string) []Unsupported {
+	return findUnsupported(parsePieces(src))
+}
+
+func findUnsupported(pieces []piece) []Unsupported {
 	var out []Unsupported
-	for _, piece := range parsePieces(src) {
+	for _, piece := range pieces {
 		file, at := piece.file, piece.at
 		var stack []ast.Node
 		ast.Inspect(file, func(n ast.Node) bool {
@@ -86,8 +90,12 @@ func FindUnsupported(src string) []Unsupported {
 // type (yaegi stores type celsius float64 as a float64, so a float64
 // matches case celsius). basic may be nil.
 func FindCaveats(src string, basic func(name string) bool) []Unsupported {
+	return findCaveats(parsePieces(src), basic)
+}
+
+func findCaveats(pieces []piece, basic func(name string) bool) []Unsupported {
 	var out []Unsupported
-	for _, piece := range parsePieces(src) {
+	for _, piece := range pieces {
 		at := piece.at
 		declaredBasic := func(e ast.Expr) string {
 			id, ok := e.(*ast.Ident)

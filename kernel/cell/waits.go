@@ -52,6 +52,11 @@ func parsePieces(src string) []piece {
 	if err != nil {
 		return nil
 	}
+	return piecesOf(plan)
+}
+
+// piecesOf parses the parts of a split cell.
+func piecesOf(plan *Plan) []piece {
 	var out []piece
 	for _, part := range []struct {
 		prefix, text, suffix string

@@ -18,44 +18,6 @@ import (
 // What the rewriter and the checks learn from the worker about earlier cells:
 // declarations, types, and which names are wait groups or integers.
 
-// declaredOverBasic reports, for a type name the cell or an earlier one
-// declares, whether its underlying type is not a struct or interface: the
-// interpreter cannot tell its values from the underlying type's.
-func (w *Worker) declaredOverBasic(plan *cell.Plan) func(string) bool {
-	return func(name string) bool {
-		src := ""
-		for _, d := range plan.Defined {
-			if d.Kind == cell.Type && d.Name == name {
-				src = d.Source
-			}
-		}
-		if d, ok := w.defs.typ(name); ok && src == "" {
-			src = d.Source
-		}
-		if src == "" {
-			return false
-		}
-		file, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
-		if err != nil {
-			return false
-		}
-		for _, decl := range file.Decls {
-			if gd, ok := decl.(*ast.GenDecl); ok {
-				for _, spec := range gd.Specs {
-					if ts, ok := spec.(*ast.TypeSpec); ok && ts.Name.Name == name && !ts.Assign.IsValid() {
-						switch ts.Type.(type) {
-						case *ast.StructType, *ast.InterfaceType:
-							return false
-						}
-						return true
-					}
-				}
-			}
-		}
-		return false
-	}
-}
-
 // updateTypes tells the printer about the types and methods declared so
 // far, if plan declares any.
 func (w *Worker) updateTypes(plan *cell.Plan) {
@@ -108,10 +70,17 @@ func (w *Worker) context() cell.Context { return notebook{w} }
 // from the recorded declarations and the interpreter's globals.
 type notebook struct{ w *Worker }
 
-func (n notebook) IsInt(name string) bool         { return n.w.isInt(name) }
-func (n notebook) IsWaitGroup(name string) bool   { return n.w.isWaitGroup(name) }
-func (n notebook) IsMethod(name string) bool      { return n.w.defs.hasMethod(name) }
-func (n notebook) IsType(name string) bool        { _, ok := n.w.defs.typ(name); return ok }
+func (n notebook) IsInt(name string) bool       { return n.w.isInt(name) }
+func (n notebook) IsWaitGroup(name string) bool { return n.w.isWaitGroup(name) }
+func (n notebook) IsMethod(name string) bool    { return n.w.defs.hasMethod(name) }
+func (n notebook) Declarations() []string       { return n.w.declarationSources() }
+
+func (n notebook) TypeDecl(name string) string {
+	if d, ok := n.w.defs.typ(name); ok {
+		return d.Source
+	}
+	return ""
+}
 func (n notebook) IsGenericFunc(name string) bool { return n.w.isGenericFunc(name) }
 func (n notebook) ResultType(fn string) string    { return n.w.resultType(fn) }
 func (n notebook) Sources() cell.Sources          { return n.w.sources() }

@@ -15,41 +15,10 @@ import (
 // definition run inside a function hands its variables over.
 const definedHolder = "__golab_defined"
 
-// runStmts runs a cell's statements. A top-level definition whose value
-// comes from a generic call, which yaegi v0.16.1 crashes on, runs inside a
-// function literal instead, and its variables are declared afterwards with
-// the types their values have (see cell.SplitTopDefines).
-func (w *Worker) runStmts(stmts, src string) *protocol.Error {
-	for _, p := range cell.SplitTopDefines(stmts, w.isGenericFunc) {
-		if p.Define == nil {
-			if e := w.eval(w.rewriteStmts(p.Source), src); e != nil {
-				return e
-			}
-		} else if e := w.defineFromFunction(p, src); e != nil {
-			return e
-		}
-		w.defs.ran(p.Source)
-	}
-	return nil
-}
-
 // isGenericFunc reports whether a notebook function is generic.
 func (w *Worker) isGenericFunc(name string) bool {
 	d, ok := w.defs.value(name)
 	return ok && d.Kind == cell.Func && cell.IsGenericFunc(d.Source)
-}
-
-// isGenericIn is isGenericFunc for a cell whose declarations are not yet
-// recorded: the cell's own functions first.
-func (w *Worker) isGenericIn(plan *cell.Plan) func(string) bool {
-	return func(name string) bool {
-		for _, d := range plan.Defined {
-			if d.Kind == cell.Func && d.Name == name {
-				return cell.IsGenericFunc(d.Source)
-			}
-		}
-		return w.isGenericFunc(name)
-	}
 }
 
 // defineFromFunction runs one top-level definition inside a function

@@ -432,16 +432,11 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 		w.noteOnce("interpreted: "+why, "golab: this whole program runs in the interpreter (yaegi), not compiled, because "+why+
 			"; it can differ from go run (see the README's known differences).\n")
 	}
-	plan, err := cell.Split(src)
+	c, err := cell.Compile(src, w.context())
 	if err != nil {
 		return "", syntaxError(err, src)
 	}
-	if explicit := cell.ExplicitTypeArgs(src, plan, w.declarationSources()); explicit != src {
-		src = explicit
-		if plan, err = cell.Split(src); err != nil {
-			return "", syntaxError(err, src)
-		}
-	}
+	src, plan := c.Source, c.Plan
 	w.announce(plan)
 	skip, refusal := w.checkRedefinitions(plan, src)
 	if refusal != nil {
@@ -450,42 +445,20 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 	if e := w.checkUndefined(plan, src); e != nil {
 		return "", e
 	}
-	if found := cell.FindUnsupported(src); len(found) > 0 {
-		return "", notSupported(found[0], src)
+	if len(c.Unsupported) > 0 {
+		return "", notSupported(c.Unsupported[0], src)
 	}
-	for _, c := range cell.FindCaveats(src, w.declaredOverBasic(plan)) {
+	for _, c := range c.Caveats {
 		w.printNotes.give(fmt.Sprintf("golab: cell line %d: %s.\n", c.Line, c.What))
 	}
-	if e := w.importAll(plan, src); e != nil {
-		return "", e
-	}
-	decls, fromGeneric := cell.SplitDeclDefines(plan.DeclsWithout(skip), w.isGenericIn(plan))
-	if e := w.eval(w.rewriteDecls(decls), src); e != nil {
-		return "", e
-	}
-	changed := w.record(plan)
-	w.updateTypes(plan)
-	w.children.record(replayCell(replaySource(plan)))
-	if e := w.rebindCallers(changed, src); e != nil {
-		return "", e
-	}
-	for _, p := range fromGeneric {
-		if e := w.defineFromFunction(p, src); e != nil {
+	steps := c.Steps(skip)
+	for _, step := range steps.Declare {
+		if e := w.declare(step, plan, src); e != nil {
 			return "", e
 		}
 	}
 	w.panicked = nil
-	e := w.runStmts(plan.Stmts, src)
-	var result string
-	if e == errReturned {
-		// A return among the cell's statements: the rest of them, and the
-		// trailing expression, do not run; the deferred calls do.
-		e = nil
-	} else if e == nil && strings.TrimSpace(plan.Trailing) != "" {
-		// The last statement is part of the cell's body: the deferred
-		// calls run after it, as after the end of a main function.
-		result, e = w.evalTrailing(plan.Trailing, src)
-	}
+	result, e := w.runBody(steps.Body, src)
 	w.recovering, w.recovered = e != nil && e.Name != protocol.ChangedDefinition && w.panicked != nil, false
 	if err := w.cellDefers.run(); err != nil && e == nil {
 		e = &protocol.Error{Name: "panic", Value: err.Error(), Traceback: []string{failure.Red("panic: ") + err.Error()}}
@@ -496,8 +469,60 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 	if e != nil {
 		return "", e
 	}
-	if plan.RunMain && !cell.CallsMain(plan.Stmts+"\n"+plan.Trailing) {
+	if steps.CallMain {
 		if e := w.eval(cell.MainFunc+"()", src); e != nil {
+			return "", e
+		}
+	}
+	return result, nil
+}
+
+// declare evaluates one of a cell's import and declaration steps. After
+// the declarations, it records them: the printer learns the cell's types,
+// golab/proc children its journal entry, and functions that call one the
+// cell changed are evaluated again.
+func (w *Worker) declare(step cell.Step, plan *cell.Plan, src string) *protocol.Error {
+	switch step.Kind {
+	case cell.ImportStep:
+		return w.importAll(plan, src)
+	case cell.DeclStep:
+		if e := w.eval(w.rewriteDecls(step.Source), src); e != nil {
+			return e
+		}
+		changed := w.record(plan)
+		w.updateTypes(plan)
+		w.children.record(replayCell(replaySource(plan)))
+		return w.rebindCallers(changed, src)
+	case cell.DefineStep:
+		return w.defineFromFunction(step.Piece, src)
+	}
+	return &protocol.Error{Name: "internal error", Value: fmt.Sprintf("step %d among a cell's declarations", step.Kind)}
+}
+
+// runBody evaluates a cell's statements and trailing expression, and
+// returns the trailing expression's value shown. A return among the
+// statements ends the body there, without error: the rest of them, and
+// the trailing expression, do not run (the deferred calls do, after).
+func (w *Worker) runBody(body []cell.Step, src string) (result string, e *protocol.Error) {
+	for _, step := range body {
+		switch step.Kind {
+		case cell.StmtStep:
+			if e = w.eval(w.rewriteStmts(step.Source), src); e == nil {
+				w.defs.ran(step.Source)
+			}
+		case cell.DefineStep:
+			if e = w.defineFromFunction(step.Piece, src); e == nil {
+				w.defs.ran(step.Piece.Source)
+			}
+		case cell.TrailingStep:
+			// The last statement is part of the cell's body: the deferred
+			// calls run after it, as after the end of a main function.
+			result, e = w.evalTrailing(step.Source, src)
+		}
+		if e == errReturned {
+			return "", nil
+		}
+		if e != nil {
 			return "", e
 		}
 	}
