@@ -30,6 +30,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/lesson"
 	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/notebook"
+	"github.com/golab-notebooks/golab/kernel/runner"
 	"github.com/golab-notebooks/golab/kernel/server"
 	"github.com/golab-notebooks/golab/kernel/spec"
 	"github.com/golab-notebooks/golab/kernel/supervisor"
@@ -216,20 +217,16 @@ func run(args []string) error {
 	if os.Getenv("GOLAB_DEBUG") != "" {
 		logTo = os.Stderr
 	}
-	lim, err := limits.FromEnv()
+	engine, err := supervisor.FromEnvironment(log.New(logTo, "golab: ", 0))
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
-	}
-	engine, err := supervisor.New(supervisor.Options{Log: log.New(logTo, "golab: ", 0), Limits: lim})
-	if err != nil {
-		return err
 	}
 	defer engine.Close()
 	var progress io.Writer = os.Stderr
 	if *quiet {
 		progress = io.Discard
 	}
-	runErr := notebook.Run(nb, engine, progress)
+	runErr := runner.Run(nb, engine, progress)
 	dest := path
 	if *out != "" {
 		dest = *out

@@ -23,6 +23,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/lesson"
 	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/notebook"
+	"github.com/golab-notebooks/golab/kernel/runner"
 	"github.com/golab-notebooks/golab/kernel/supervisor"
 )
 
@@ -211,7 +212,7 @@ func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]e
 	defer cancel()
 	stop := context.AfterFunc(ctx, engine.Interrupt)
 	defer stop()
-	notebook.RunAll(ctx, run, engine, io.Discard)
+	runner.RunAll(ctx, run, engine, io.Discard)
 	trouble := ""
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		trouble = fmt.Sprintf("the notebook did not finish within %v", opts.Timeout)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/notebook"
+	"github.com/golab-notebooks/golab/kernel/runner"
 	"github.com/golab-notebooks/golab/kernel/supervisor"
 )
 
@@ -28,9 +29,10 @@ func (p Problem) String() string {
 // Engine starts a fresh kernel engine (a supervisor and its worker).
 type Engine func() (*supervisor.Supervisor, error)
 
-// DefaultEngine starts this executable's worker.
+// DefaultEngine starts this executable's worker, with the limits the
+// environment sets.
 func DefaultEngine() (*supervisor.Supervisor, error) {
-	return supervisor.New(supervisor.Options{Log: log.New(io.Discard, "", 0)})
+	return supervisor.FromEnvironment(log.New(io.Discard, "", 0))
 }
 
 // Check runs each lesson's solutions notebook (every cell must run, except
@@ -121,7 +123,7 @@ func run(nb *notebook.Notebook, engine Engine) error {
 		return fmt.Errorf("start the kernel: %w", err)
 	}
 	defer e.Close()
-	return notebook.Run(nb, e, io.Discard)
+	return runner.Run(nb, e, io.Discard)
 }
 
 // starterNotebook is the cells of the solutions notebook before the

@@ -44,3 +44,17 @@ func TestCheckRunsWrongAnswers(t *testing.T) {
 		t.Errorf("progress does not report the caught wrong answer:\n%s", progress.String())
 	}
 }
+
+// golab lesson check honours the limit variables, as the kernel does: a
+// bad value is refused, naming the variable, instead of being ignored.
+func TestDefaultEngineTakesTheEnvironmentsLimits(t *testing.T) {
+	t.Setenv("GOLAB_MEMORY_LIMIT_MB", "lots")
+	s, err := DefaultEngine()
+	if err == nil {
+		s.Close()
+		t.Fatal("DefaultEngine ignored GOLAB_MEMORY_LIMIT_MB=lots")
+	}
+	if !strings.Contains(err.Error(), "GOLAB_MEMORY_LIMIT_MB") {
+		t.Errorf("error %q does not name the variable", err)
+	}
+}

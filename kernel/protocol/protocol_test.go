@@ -29,7 +29,7 @@ func TestTheJupyterSideDoesNotLoadTheInterpreter(t *testing.T) {
 			strings.HasSuffix(dep, "/kernel/worker") || strings.HasSuffix(dep, "/kernel/cell") ||
 			dep == "go/types" || dep == "go/parser"
 	}
-	for _, pkg := range []string{"kernel/server", "kernel/supervisor", "kernel/notebook"} {
+	for _, pkg := range []string{"kernel/server", "kernel/supervisor", "kernel/notebook", "kernel/runner"} {
 		t.Run(pkg, func(t *testing.T) {
 			out, err := exec.Command("go", "list", "-deps", "github.com/golab-notebooks/golab/"+pkg).Output()
 			if err != nil {

@@ -116,6 +116,19 @@ func New(opts Options) (*Supervisor, error) {
 	return s, nil
 }
 
+// FromEnvironment starts a supervisor of this executable's worker with the
+// limits the environment sets (limits.FromEnv, e.g. GOLAB_MEMORY_LIMIT_MB):
+// golab run, golab lesson check and golab grade all start theirs so, and
+// the kernel takes the same limits, so that the variables bound cells
+// however golab runs them.
+func FromEnvironment(log *log.Logger) (*Supervisor, error) {
+	lim, err := limits.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return New(Options{Log: log, Limits: lim})
+}
+
 // startFirst starts the first worker; a failure is reported by New, or
 // with Background by the first request (which tries again).
 func (s *Supervisor) startFirst() error {
