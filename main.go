@@ -217,16 +217,16 @@ func run(args []string) error {
 	if os.Getenv("GOLAB_DEBUG") != "" {
 		logTo = os.Stderr
 	}
-	engine, err := supervisor.FromEnvironment(log.New(logTo, "golab: ", 0))
+	sup, err := supervisor.FromEnvironment(log.New(logTo, "golab: ", 0))
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	defer engine.Close()
+	defer sup.Close()
 	var progress io.Writer = os.Stderr
 	if *quiet {
 		progress = io.Discard
 	}
-	runErr := runner.Run(nb, engine, progress)
+	runErr := runner.Run(nb, sup, progress)
 	dest := path
 	if *out != "" {
 		dest = *out
@@ -293,7 +293,7 @@ func lessonCommand(args []string) error {
 		}
 		return err
 	}
-	problems := lesson.Check(lessons, lesson.DefaultEngine, os.Stdout)
+	problems := lesson.Check(lessons, lesson.StartSupervisor, os.Stdout)
 	if len(problems) > 0 {
 		return fmt.Errorf("lesson check: %d problems", len(problems))
 	}

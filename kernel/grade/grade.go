@@ -203,16 +203,16 @@ func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]e
 		return nil, "the notebook could not be read: " + err.Error()
 	}
 	run := gradingNotebook(l, nb)
-	engine, err := supervisor.New(supervisor.Options{Log: log.New(io.Discard, "", 0), Limits: opts.Limits})
+	sup, err := supervisor.New(supervisor.Options{Log: log.New(io.Discard, "", 0), Limits: opts.Limits})
 	if err != nil {
 		return nil, "the kernel did not start: " + err.Error()
 	}
-	defer engine.Close()
+	defer sup.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
 	defer cancel()
-	stop := context.AfterFunc(ctx, engine.Interrupt)
+	stop := context.AfterFunc(ctx, sup.Interrupt)
 	defer stop()
-	runner.RunAll(ctx, run, engine, io.Discard)
+	runner.RunAll(ctx, run, sup, io.Discard)
 	trouble := ""
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		trouble = fmt.Sprintf("the notebook did not finish within %v", opts.Timeout)

@@ -26,12 +26,12 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s: %s", p.Lesson, p.Message)
 }
 
-// Engine starts a fresh kernel engine (a supervisor and its worker).
-type Engine func() (*supervisor.Supervisor, error)
+// Engine starts a fresh kernel start (a supervisor and its worker).
+type SupervisorStarter func() (*supervisor.Supervisor, error)
 
-// DefaultEngine starts this executable's worker, with the limits the
+// StartSupervisor starts this executable's worker, with the limits the
 // environment sets.
-func DefaultEngine() (*supervisor.Supervisor, error) {
+func StartSupervisor() (*supervisor.Supervisor, error) {
 	return supervisor.FromEnvironment(log.New(io.Discard, "", 0))
 }
 
@@ -40,15 +40,15 @@ func DefaultEngine() (*supervisor.Supervisor, error) {
 // then each exercise's starter after the cells before it (it must compile,
 // and fail at least one test), and each of its wrong answers the same way.
 // Progress lines go to progress.
-func Check(lessons []*Lesson, engine Engine, progress io.Writer) []Problem {
+func Check(lessons []*Lesson, start SupervisorStarter, progress io.Writer) []Problem {
 	var problems []Problem
 	for _, l := range lessons {
-		problems = append(problems, checkLesson(l, engine, progress)...)
+		problems = append(problems, checkLesson(l, start, progress)...)
 	}
 	return problems
 }
 
-func checkLesson(l *Lesson, engine Engine, progress io.Writer) []Problem {
+func checkLesson(l *Lesson, start SupervisorStarter, progress io.Writer) []Problem {
 	var problems []Problem
 	bad := func(ex, format string, args ...any) {
 		p := Problem{Lesson: l.Slug, Exercise: ex, Message: fmt.Sprintf(format, args...)}
@@ -57,7 +57,7 @@ func checkLesson(l *Lesson, engine Engine, progress io.Writer) []Problem {
 	}
 	fmt.Fprintf(progress, "%s: %s\n", l.Slug, l.Title)
 	solutions := l.Notebook(Solutions)
-	if err := run(solutions, engine); err != nil {
+	if err := run(solutions, start); err != nil {
 		bad("", "the solutions notebook does not run: %v", err)
 		return problems
 	}
@@ -74,7 +74,7 @@ func checkLesson(l *Lesson, engine Engine, progress io.Writer) []Problem {
 		}
 		// The starter, after everything the lesson runs before the exercise.
 		nb := starterNotebook(solutions, ex.Name, ex.Starter)
-		if err := run(nb, engine); err != nil {
+		if err := run(nb, start); err != nil {
 			bad(ex.Name, "the starter does not run: %v", err)
 			continue
 		}
@@ -89,7 +89,7 @@ func checkLesson(l *Lesson, engine Engine, progress io.Writer) []Problem {
 		}
 		for _, w := range ex.Wrong {
 			nb := starterNotebook(solutions, ex.Name, w.Code)
-			if err := run(nb, engine); err != nil {
+			if err := run(nb, start); err != nil {
 				bad(ex.Name, "the wrong answer %q does not run: %v", w.Name, err)
 				continue
 			}
@@ -116,9 +116,9 @@ func quoted(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// run executes a notebook in a fresh engine.
-func run(nb *notebook.Notebook, engine Engine) error {
-	e, err := engine()
+// run executes a notebook in a fresh start.
+func run(nb *notebook.Notebook, start SupervisorStarter) error {
+	e, err := start()
 	if err != nil {
 		return fmt.Errorf("start the kernel: %w", err)
 	}

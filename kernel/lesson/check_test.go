@@ -25,7 +25,7 @@ func TestCheckRunsWrongAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("GOLAB_TEST_WORKER", "1")
-	engine := func() (*supervisor.Supervisor, error) {
+	start := func() (*supervisor.Supervisor, error) {
 		return supervisor.New(supervisor.Options{Command: []string{exe}, Log: log.New(io.Discard, "", 0)})
 	}
 	l, err := Read("testdata/01-sample.md")
@@ -36,7 +36,7 @@ func TestCheckRunsWrongAnswers(t *testing.T) {
 		t.Fatalf("%d wrong answers read, want 2", got)
 	}
 	var progress strings.Builder
-	problems := Check([]*Lesson{l}, engine, &progress)
+	problems := Check([]*Lesson{l}, start, &progress)
 	if len(problems) != 1 || !strings.Contains(problems[0].Message, `wrong answer "doubles only positive numbers" passes all 2 tests`) {
 		t.Errorf("problems %v, want only the wrong answer the tests miss\n%s", problems, progress.String())
 	}
@@ -47,12 +47,12 @@ func TestCheckRunsWrongAnswers(t *testing.T) {
 
 // golab lesson check honours the limit variables, as the kernel does: a
 // bad value is refused, naming the variable, instead of being ignored.
-func TestDefaultEngineTakesTheEnvironmentsLimits(t *testing.T) {
+func TestStartSupervisorTakesTheEnvironmentsLimits(t *testing.T) {
 	t.Setenv("GOLAB_MEMORY_LIMIT_MB", "lots")
-	s, err := DefaultEngine()
+	s, err := StartSupervisor()
 	if err == nil {
 		s.Close()
-		t.Fatal("DefaultEngine ignored GOLAB_MEMORY_LIMIT_MB=lots")
+		t.Fatal("StartSupervisor ignored GOLAB_MEMORY_LIMIT_MB=lots")
 	}
 	if !strings.Contains(err.Error(), "GOLAB_MEMORY_LIMIT_MB") {
 		t.Errorf("error %q does not name the variable", err)

@@ -30,12 +30,12 @@ func (e *CellError) Error() string {
 	return fmt.Sprintf("cell %d (execution count %d) failed: %s: %s", e.Index+1, e.Count, e.Err.Name, e.Err.Value)
 }
 
-// Run executes every code cell in order with a fresh engine, recording
+// Run executes every code cell in order with a fresh sup, recording
 // outputs. It stops at the first failing cell, unless the cell is tagged
 // "raises-exception" (it demonstrates an error on purpose), and returns a
 // *CellError for it. Progress lines go to progress.
-func Run(nb *notebook.Notebook, engine *supervisor.Supervisor, progress io.Writer) error {
-	errs := run(context.Background(), nb, engine, progress, true)
+func Run(nb *notebook.Notebook, sup *supervisor.Supervisor, progress io.Writer) error {
+	errs := run(context.Background(), nb, sup, progress, true)
 	if len(errs) > 0 {
 		return errs[0]
 	}
@@ -45,11 +45,11 @@ func Run(nb *notebook.Notebook, engine *supervisor.Supervisor, progress io.Write
 // RunAll executes every code cell, as Run does, but goes on after a cell
 // fails (as nbgrader does), and returns the failures of cells not tagged
 // raises-exception. Once ctx ends, no further cell starts.
-func RunAll(ctx context.Context, nb *notebook.Notebook, engine *supervisor.Supervisor, progress io.Writer) []*CellError {
-	return run(ctx, nb, engine, progress, false)
+func RunAll(ctx context.Context, nb *notebook.Notebook, sup *supervisor.Supervisor, progress io.Writer) []*CellError {
+	return run(ctx, nb, sup, progress, false)
 }
 
-func run(ctx context.Context, nb *notebook.Notebook, engine *supervisor.Supervisor, progress io.Writer, stopOnError bool) []*CellError {
+func run(ctx context.Context, nb *notebook.Notebook, sup *supervisor.Supervisor, progress io.Writer, stopOnError bool) []*CellError {
 	var failures []*CellError
 	var code []*notebook.Cell
 	for _, c := range nb.Cells {
@@ -70,7 +70,7 @@ func run(ctx context.Context, nb *notebook.Notebook, engine *supervisor.Supervis
 		fmt.Fprintf(progress, "[%d/%d] %s", count, len(code), firstLine(string(c.Source)))
 		rec.cell = c
 		started := time.Now()
-		res := engine.Execute(string(c.Source), false, nil, rec.sink(c))
+		res := sup.Execute(string(c.Source), false, nil, rec.sink(c))
 		took := time.Since(started).Round(time.Millisecond)
 		if res.Status == protocol.StatusError {
 			fmt.Fprintf(progress, "  (%v, %s: %s)\n", took, res.Error.Name, res.Error.Value)

@@ -137,7 +137,7 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 	}
 
 	sink := k.sinkFor(msg, req.Silent, orDefault(req.AllowStdin, true))
-	res := k.engine.Execute(req.Code, orDefault(req.AllowStdin, true), req.UserExpressions, sink)
+	res := k.sup.Execute(req.Code, orDefault(req.AllowStdin, true), req.UserExpressions, sink)
 
 	if store {
 		entry := historyEntry{line: count, input: req.Code}
@@ -186,7 +186,7 @@ func helpQuery(code string) (string, bool) {
 // page answers a help query with the name's documentation in the pager,
 // as IPython's "?" does.
 func (k *Kernel) page(s *socket, msg *wire.Message, name string) {
-	found, data := k.engine.Inspect(name, len(name), 1)
+	found, data := k.sup.Inspect(name, len(name), 1)
 	reply := executeReply{Status: protocol.StatusOK, ExecutionCount: k.count(), UserExpressions: noExpressions, Payload: []any{}}
 	if !found {
 		k.publish("stream", msg, streamContent{Name: "stderr", Text: fmt.Sprintf("no documentation found for %s\n", name)})
@@ -310,7 +310,7 @@ func (k *Kernel) complete(s *socket, msg *wire.Message) {
 	if c.CursorPos != nil {
 		cursor = byteOffset(c.Code, *c.CursorPos)
 	}
-	matches, kinds, start, end := k.engine.Complete(c.Code, cursor)
+	matches, kinds, start, end := k.sup.Complete(c.Code, cursor)
 	if matches == nil {
 		matches = []string{}
 	}
@@ -335,7 +335,7 @@ func (k *Kernel) inspect(s *socket, msg *wire.Message) {
 	if err := msg.DecodeContent(&c); err != nil {
 		k.log.Printf("%v", err)
 	}
-	found, data := k.engine.Inspect(c.Code, byteOffset(c.Code, c.CursorPos), c.DetailLevel)
+	found, data := k.sup.Inspect(c.Code, byteOffset(c.Code, c.CursorPos), c.DetailLevel)
 	if data == nil {
 		data = map[string]any{}
 	}
@@ -349,7 +349,7 @@ func (k *Kernel) isComplete(s *socket, msg *wire.Message) {
 	if err := msg.DecodeContent(&c); err != nil {
 		k.log.Printf("%v", err)
 	}
-	status, indent := k.engine.IsComplete(c.Code)
+	status, indent := k.sup.IsComplete(c.Code)
 	reply := isCompleteReply{Status: status}
 	if status == "incomplete" {
 		reply.Indent = &indent

@@ -47,7 +47,7 @@ type Kernel struct {
 	cfg     Config
 	log     *log.Logger
 	session *wire.Session
-	engine  *supervisor.Supervisor
+	sup  *supervisor.Supervisor
 
 	shell, control, stdin *socket
 	iopub                 *socket
@@ -128,16 +128,16 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("connection file %s: %w", cfg.ConnectionFile, err)
 	}
-	engine, err := supervisor.New(cfg.Worker)
+	sup, err := supervisor.New(cfg.Worker)
 	if err != nil {
 		return err
 	}
-	defer engine.Close()
+	defer sup.Close()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	k := &Kernel{
-		cfg: cfg, log: cfg.Log, session: sess, engine: engine,
+		cfg: cfg, log: cfg.Log, session: sess, sup: sup,
 		shellQueue: newRequestQueue(cfg.Limits.QueuedPerClient),
 		stop:       cancel,
 	}
@@ -335,7 +335,7 @@ func (k *Kernel) interrupt() {
 	if p != nil {
 		close(p.cancel)
 	}
-	k.engine.Interrupt()
+	k.sup.Interrupt()
 }
 
 // publish sends a message on iopub.
@@ -375,7 +375,7 @@ func (k *Kernel) sendOn(s *socket, msg *wire.Message) {
 func (k *Kernel) shutdown(restart bool) {
 	k.stopOnce.Do(func() {
 		k.log.Printf("shutting down (restart: %v)", restart)
-		k.engine.Close()
+		k.sup.Close()
 		k.stop()
 	})
 }

@@ -31,7 +31,7 @@ type process struct {
 	memLimit int64  // bytes of resident memory it may use, or <= 0
 	log      *log.Logger
 	requests io.WriteCloser
-	output   *router // the worker's stdout, stderr and events, to the cells' sinks
+	router   *router // the worker's stdout, stderr and events, to the cells' sinks
 
 	lifecycle atomic.Int32 // a workerState, changed only by moveTo
 
@@ -113,7 +113,7 @@ func (s *Supervisor) start() (*process, error) {
 		memLimit: s.opts.Limits.WorkerMemory,
 		log:      s.opts.Log,
 		requests: reqW,
-		output:   newRouter(token, &s.sinkMu),
+		router:   newRouter(token, &s.sinkMu),
 		waiting:  make(chan protocol.Event, 1),
 		done:     make(chan struct{}),
 	}
@@ -128,8 +128,8 @@ func (s *Supervisor) start() (*process, error) {
 			s.tell(sink, text)
 		}
 	}
-	go p.output.read(stdout, outR)
-	go p.output.read(stderr, errR)
+	go p.router.read(stdout, outR)
+	go p.router.read(stderr, errR)
 	ready := make(chan error, 1)
 	go p.readEvents(evR, ready)
 	go func() {
@@ -145,8 +145,8 @@ func (s *Supervisor) start() (*process, error) {
 		}
 		p.moveTo(idle)
 	case <-p.done:
-		p.output.waitEOF(time.Second)
-		crash, _, _ := p.output.workerEnded()
+		p.router.waitEOF(time.Second)
+		crash, _, _ := p.router.workerEnded()
 		return nil, fmt.Errorf("the Go worker exited at start (%s): %s", p.exitDescription(), strings.TrimSpace(crash))
 	case <-time.After(30 * time.Second):
 		p.kill()
@@ -172,7 +172,7 @@ func (s *Supervisor) watch(p *process) {
 	if !current || p.state() == ending {
 		return
 	}
-	sink := p.output.currentSink()
+	sink := p.router.currentSink()
 	res := s.explainEnd(p, "", nil, false, true)
 	_, report, err := s.restart()
 	header := "\n[golab] While no cell was running, a goroutine left running by an earlier cell stopped the Go worker:"
@@ -210,7 +210,7 @@ func makePipes(names ...string) ([][2]*os.File, error) {
 // pipe closes.
 func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 	defer r.Close()
-	defer p.output.eventsEnded()
+	defer p.router.eventsEnded()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 512*1024*1024)
 	first := true
@@ -227,7 +227,7 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 				ready <- fmt.Errorf("the Go worker said %q before it was ready", ev.Op)
 				return
 			}
-			p.output.event(routed)
+			p.router.event(routed)
 			ready <- nil
 			continue
 		}
@@ -267,7 +267,7 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 				}
 			}
 		}
-		p.output.event(routed)
+		p.router.event(routed)
 	}
 	if first {
 		ready <- errors.New("the Go worker closed its event pipe before it was ready")
@@ -477,8 +477,8 @@ func (p *process) watchLoop() {
 			p.watchMemory()
 			p.watchStopped(&stoppedSince)
 		case <-p.done:
-			p.output.waitEOF(300 * time.Millisecond)
-			p.output.release()
+			p.router.waitEOF(300 * time.Millisecond)
+			p.router.release()
 			return
 		}
 	}

@@ -1,8 +1,8 @@
 // Package supervisor runs the golab worker process on behalf of the
 // kernel: it starts it, sends it cells, streams its output while a cell
-// runs, and when the worker dies (a crash, an interrupt) it says what
-// happened in the learner's words, starts a new worker and restores the
-// declarations of earlier cells.
+// runs, and when the worker dies (a crash, an interrupt) it gathers what
+// happened for package failure to word, starts a new worker and restores
+// the notebook's journal into it.
 package supervisor
 
 import (
@@ -173,16 +173,16 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	req := protocol.Request{Op: protocol.OpExecute, Code: code, AllowStdin: allowStdin && sink.Input != nil, UserExpressions: userExpressions}
 	ev, alive := p.callCell(req, sink, limit)
 	if alive && ev.Status == protocol.StatusError && ev.Error != nil && ev.Error.Name == protocol.ChangedDefinition {
-		p.output.endCell()
+		p.router.endCell()
 		if p, ev, alive = s.redefine(p, code, req, sink, limit, ev); p == nil {
 			return errorResult("worker unavailable", ev.Error.Value, ev.Error.Traceback)
 		}
 	}
-	defer p.output.endCell()
+	defer p.router.endCell()
 	var res Result
 	if alive {
-		p.output.flush()
-		p.output.forgetFrames()
+		p.router.flush()
+		p.router.forgetFrames()
 		res = Result{Status: ev.Status, Data: ev.Result, Error: ev.Error, UserExpressions: ev.UserExpressions}
 		s.mu.Lock()
 		s.history.add(p.takeDeclared(), ev.Status != protocol.StatusOK, false)
@@ -190,7 +190,7 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 	} else {
 		res = s.workerDied(p, code)
 	}
-	if notice := p.output.notice(limit); notice != "" {
+	if notice := p.router.notice(limit); notice != "" {
 		s.tell(sink, notice)
 	}
 	if res.Status == "" {
@@ -231,10 +231,10 @@ func (s *Supervisor) tell(sink *Sink, text string) {
 // cell's output and input requests, and waits for its end.
 func (p *process) callCell(req protocol.Request, sink *Sink, limit *limiter) (protocol.Event, bool) {
 	p.takeDeclared() // a restore's, if any
-	p.output.setSink(sink, limit)
+	p.router.setSink(sink, limit)
 	p.inputSink.Store(sink)
 	req.ID = p.newID()
-	p.output.remember(req.ID, sink, limit)
+	p.router.remember(req.ID, sink, limit)
 	return p.call(req)
 }
 
@@ -265,8 +265,8 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 // status, its memory) and says in the learner's words why it ended, during
 // the cell code or, when idle, between cells.
 func (s *Supervisor) explainEnd(p *process, code string, declared []protocol.Declaration, interrupted, idle bool) Result {
-	p.output.waitEOF(300 * time.Millisecond)
-	crash, frames, reported := p.output.workerEnded()
+	p.router.waitEOF(300 * time.Millisecond)
+	crash, frames, reported := p.router.workerEnded()
 	s.mu.Lock()
 	earlier := s.history.declared()
 	s.mu.Unlock()
