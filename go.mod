@@ -8,6 +8,7 @@ require (
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/traefik/yaegi v0.16.1
 	golang.org/x/sys v0.46.0
+	golang.org/x/tools v0.36.0
 	gonum.org/v1/plot v0.17.0
 )
 

@@ -2,11 +2,12 @@ package cell
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/rewrite with the rewriter's output")
@@ -17,70 +18,43 @@ type goldenCase struct {
 	title, kind, in, want string
 }
 
-// readGolden reads a file of cases, each written as
+// readGolden reads a txtar archive of cases, each two files:
 //
 //	-- stmts: a title --
 //	the source
 //	-- want --
 //	the rewritten source
 //
-// (or decls: for declarations). Lines before the first case are comments.
+// (or decls: for declarations). The archive's comment says what the
+// pass is for.
 func readGolden(t *testing.T, path string) []goldenCase {
 	t.Helper()
-	data, err := os.ReadFile(path)
+	ar, err := txtar.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var cases []goldenCase
-	var cur *goldenCase
-	var body []string
-	inWant := false
-	flush := func() {
-		if cur == nil {
-			return
+	for i := 0; i < len(ar.Files); i += 2 {
+		kind, title, found := strings.Cut(ar.Files[i].Name, ": ")
+		if !found || (kind != "stmts" && kind != "decls") {
+			t.Fatalf("%s: case %q: want \"-- stmts: title --\" or \"-- decls: title --\"", path, ar.Files[i].Name)
 		}
-		text := strings.Join(body, "\n")
-		if inWant {
-			cur.want = text
-			cases = append(cases, *cur)
-			cur = nil
-		} else {
-			cur.in = text
+		if i+1 == len(ar.Files) || ar.Files[i+1].Name != "want" {
+			t.Fatalf("%s: case %q has no \"-- want --\" after it", path, ar.Files[i].Name)
 		}
-		body = nil
+		cases = append(cases, goldenCase{title: title, kind: kind,
+			in: strings.TrimSuffix(string(ar.Files[i].Data), "\n"), want: strings.TrimSuffix(string(ar.Files[i+1].Data), "\n")})
 	}
-	for _, line := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
-		header, ok := strings.CutPrefix(line, "-- ")
-		if ok && strings.HasSuffix(header, " --") {
-			header = strings.TrimSuffix(header, " --")
-			if header == "want" {
-				flush()
-				inWant = true
-				continue
-			}
-			flush()
-			kind, title, found := strings.Cut(header, ": ")
-			if !found || (kind != "stmts" && kind != "decls") {
-				t.Fatalf("%s: case header %q: want \"-- stmts: title --\" or \"-- decls: title --\"", path, line)
-			}
-			cur, inWant = &goldenCase{title: title, kind: kind}, false
-			continue
-		}
-		if cur != nil {
-			body = append(body, line)
-		}
-	}
-	flush()
 	return cases
 }
 
 func writeGolden(path string, head string, cases []goldenCase) error {
-	var b strings.Builder
-	b.WriteString(head)
+	ar := &txtar.Archive{Comment: []byte(head)}
 	for _, c := range cases {
-		fmt.Fprintf(&b, "-- %s: %s --\n%s\n-- want --\n%s\n", c.kind, c.title, c.in, c.want)
+		ar.Files = append(ar.Files, txtar.File{Name: c.kind + ": " + c.title, Data: []byte(c.in + "\n")},
+			txtar.File{Name: "want", Data: []byte(c.want + "\n")})
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return os.WriteFile(path, txtar.Format(ar), 0o644)
 }
 
 // TestPassesGolden rewrites the cases of testdata/rewrite/<pass>.txt and
