@@ -235,3 +235,64 @@ func pureCall(fn ast.Expr, isType func(string) bool) bool {
 	}
 	return false
 }
+
+// ReplaySource is a cell's entry in the notebook's journal: what a new
+// worker (after a crash, an interrupt or a changed type) and a golab/proc
+// child load of it, by the same rules. decls holds the cell's imports and
+// its type, func, const and var declarations; vars its top-level variables
+// whose values call nothing (`x := 0` becomes `var x = 0`), kept apart so
+// that the journal can leave out those of a cell that ended the worker (a
+// `b := make([]byte, 20<<30)` would end the next one too). None of the
+// cell's other statements is kept, and the worker's restore runs none of
+// the learner's code (see ReplayDecls).
+func ReplaySource(plan *Plan) (decls, vars string) {
+	var b strings.Builder
+	for _, imp := range plan.ImportSpecs {
+		b.WriteString(imp.Source() + "\n")
+	}
+	b.WriteString(plan.Decls)
+	return b.String(), topLevelVars(plan.Stmts)
+}
+
+// topLevelVars turns a cell's `x := value` statements whose value calls no
+// function (other than make and new) into `var x = value`: a new worker or
+// a child gets the variable with its first value, as a re-run script would.
+func topLevelVars(stmts string) string {
+	if strings.TrimSpace(stmts) == "" {
+		return ""
+	}
+	const prefix = "package p;func _(){"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+stmts+"\n}", 0)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	body := f.Decls[0].(*ast.FuncDecl).Body
+	for _, st := range body.List {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) || !callsNothing(as) {
+			continue
+		}
+		start, end := fset.Position(as.Pos()).Offset-len(prefix), fset.Position(as.End()).Offset-len(prefix)
+		text := stmts[start:end]
+		b.WriteString("var " + strings.Replace(text, ":=", "=", 1) + "\n")
+	}
+	return b.String()
+}
+
+func callsNothing(n ast.Node) bool {
+	ok := true
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch c := n.(type) {
+		case *ast.CallExpr:
+			if id, isIdent := c.Fun.(*ast.Ident); !isIdent || (id.Name != "make" && id.Name != "new") {
+				ok = false
+			}
+		case *ast.FuncLit:
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}

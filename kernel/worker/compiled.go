@@ -3,9 +3,6 @@ package worker
 import (
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -38,21 +35,6 @@ const WholeProgramsEnv = "GOLAB_WHOLE_PROGRAMS"
 func isGoRunCell(src string) bool {
 	first, _, _ := strings.Cut(strings.TrimLeft(src, " \t\n"), "\n")
 	return strings.Join(strings.Fields(first), " ") == GoRunMagic
-}
-
-// isWholeProgram reports whether a cell is a complete Go program: a file
-// of package main that declares func main.
-func isWholeProgram(src string) bool {
-	file, err := parser.ParseFile(token.NewFileSet(), "main.go", src, parser.SkipObjectResolution)
-	if err != nil || file.Name.Name != "main" {
-		return false
-	}
-	for _, d := range file.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
-			return true
-		}
-	}
-	return false
 }
 
 // HelperModule holds golab's go.mod, go.sum and the sources of its
@@ -91,7 +73,7 @@ func (w *Worker) runCompiled(src string) *protocol.Error {
 			"Install Go from https://go.dev/dl/ and restart the kernel, or remove the %go run line.",
 		}}
 	}
-	if !isWholeProgram(program) {
+	if !cell.IsWholeProgram(program) {
 		return &protocol.Error{Name: GoRunMagic, Value: "the cell is not a whole program", Traceback: []string{
 			failure.Red(GoRunMagic) + " runs a whole program: a cell that starts with package main and declares func main.",
 		}}
@@ -209,7 +191,7 @@ func (w *Worker) declareForLaterCells(program string) {
 	if _, err := w.try(w.rewriteDecls(replay.Source)); err == nil {
 		w.record(plan)
 		w.updateTypes(plan)
-		w.children.record(replayCell(replaySource(plan)))
+		w.children.record(replayCell(cell.ReplaySource(plan)))
 		w.announce(plan)
 		if len(replay.Zeroed) > 0 {
 			_, _ = fmt.Fprintf(os.Stderr, "golab: for later cells, %s %s the zero value: the initializer calls code, which ran in the compiled program and is not run again.\n",

@@ -2,9 +2,6 @@ package worker
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"reflect"
 	"sort"
 	"strings"
@@ -140,7 +137,7 @@ func (w *Worker) isWaitGroup(name string) bool {
 // or constant; the cell rewriter asks, to recognise range over an integer.
 func (w *Worker) isInt(name string) bool {
 	if d, ok := w.defs.value(name); ok && d.Kind == cell.Const {
-		return constIsInt(d.Source, name)
+		return cell.ConstIsInt(d.Source, name)
 	}
 	v, ok := w.globals()[name]
 	if !ok || !v.IsValid() {
@@ -156,36 +153,4 @@ func (w *Worker) isInt(name string) bool {
 		return true
 	}
 	return false
-}
-
-var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
-	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true, "byte": true, "rune": true}
-
-// constIsInt reports whether a constant declaration gives name an integer
-// value: an integer literal or an integer type.
-func constIsInt(decl, name string) bool {
-	file, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+decl, 0)
-	if err != nil {
-		return false
-	}
-	found := false
-	ast.Inspect(file, func(n ast.Node) bool {
-		vs, ok := n.(*ast.ValueSpec)
-		if !ok {
-			return true
-		}
-		for i, id := range vs.Names {
-			if id.Name != name {
-				continue
-			}
-			if t, ok := vs.Type.(*ast.Ident); ok {
-				found = intTypes[t.Name]
-			} else if i < len(vs.Values) {
-				lit, ok := vs.Values[i].(*ast.BasicLit)
-				found = ok && lit.Kind == token.INT
-			}
-		}
-		return false
-	})
-	return found
 }

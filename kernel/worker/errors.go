@@ -123,11 +123,15 @@ func (w *Worker) describe(err error, src string) *protocol.Error {
 			name, value = "runtime error", plain
 		}
 		tb := []string{failure.Red("panic: ") + value}
-		frames := refineFrames(w.frames.take(), src, name == "panic", value)
+		var frames []failure.Frame
+		for _, f := range w.frames.take() {
+			frames = append(frames, failure.Frame{Line: f.line, Col: f.col, Func: f.function()})
+		}
+		frames = cell.RefineFrames(frames, src, name == "panic", value)
 		for i, f := range frames {
-			tb = append(tb, failure.Frame{Line: f.line, Col: f.col, Func: f.function()}.String())
+			tb = append(tb, f.String())
 			if i == 0 {
-				tb = append(tb, failure.SourceContext(src, f.line, f.col)...)
+				tb = append(tb, failure.SourceContext(src, f.Line, f.Col)...)
 			}
 		}
 		if value == "send on closed channel" {

@@ -3,8 +3,6 @@ package worker
 import (
 	"errors"
 	"fmt"
-	"go/parser"
-	"go/token"
 	"os"
 	"reflect"
 	"strings"
@@ -98,7 +96,7 @@ func (w *Worker) tryShifted(src string, extra int) (reflect.Value, error) {
 // "package main; func main() {" + src.
 func line1Shift(src string) int {
 	const file, stmts = "package main;", "package main; func main() {"
-	if _, err := parser.ParseFile(token.NewFileSet(), "", file+src, 0); err == nil {
+	if cell.ParsesAsDecls(src) {
 		return len(file)
 	}
 	return len(stmts)

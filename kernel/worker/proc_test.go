@@ -58,22 +58,6 @@ fmt.Sprint(squares, err)`, `"[1002 1004] <nil>"`},
 	}
 }
 
-func TestTopLevelVarsCopiedToChildren(t *testing.T) {
-	tests := []struct{ stmts, want string }{
-		{"counter := 0", "var counter = 0\n"},
-		{"a, b := 1, \"x\"", "var a, b = 1, \"x\"\n"},
-		{"m := make(map[string]int)", "var m = make(map[string]int)\n"},
-		{"x := compute()", ""},               // calls run only in the notebook
-		{"fmt.Println(1)", ""},               // not a declaration
-		{"f := func() int { return 1 }", ""}, // literals of functions stay in the notebook
-	}
-	for _, tt := range tests {
-		if got := topLevelVars(tt.stmts); got != tt.want {
-			t.Errorf("topLevelVars(%q) = %q, want %q", tt.stmts, got, tt.want)
-		}
-	}
-}
-
 // BenchmarkProcessStartToResult measures proc.Run of a trivial notebook
 // function: a new process, its interpreter, the notebook's declarations,
 // the call and the result back.

@@ -3,9 +3,6 @@ package worker
 import (
 	"bufio"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"os"
 	"os/exec"
@@ -230,7 +227,7 @@ func (w *Worker) raceProgram(plan *cell.Plan) (string, lineMap, error) {
 	stmts := cell.MergeMasks(plan.Stmts, usedTrailing(plan.Trailing))
 	out.WriteString(stmts + "\n")
 	m.stmtsTo = m.stmtsFrom + strings.Count(stmts, "\n") + 1
-	for _, name := range declaredNames(stmts) {
+	for _, name := range cell.DeclaredNames(stmts) {
 		out.WriteString("_ = " + name + "\n")
 	}
 	if plan.RunMain {
@@ -247,50 +244,14 @@ func usedTrailing(trailing string) string {
 	if trimmed == "" {
 		return trailing
 	}
-	if e, err := parser.ParseExpr(trimmed); err == nil {
-		if _, isCall := e.(*ast.CallExpr); isCall {
-			return trailing
-		}
+	if cell.IsCall(trimmed) {
+		return trailing
 	}
 	lead := trailing[:len(trailing)-len(trimmed)]
 	if i := strings.LastIndex(lead, "\n"); i >= 0 && len(lead)-i-1 >= 4 {
 		return lead[:len(lead)-4] + "_ = " + trimmed
 	}
 	return lead + "_ = " + trimmed
-}
-
-// declaredNames lists the variables main's body declares at its top level,
-// so the program can use each once (Go rejects unused variables; a cell
-// keeps them for later cells).
-func declaredNames(stmts string) []string {
-	file, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){"+stmts+"\n}", 0)
-	if err != nil {
-		return nil
-	}
-	var names []string
-	for _, st := range file.Decls[0].(*ast.FuncDecl).Body.List {
-		switch st := st.(type) {
-		case *ast.AssignStmt:
-			if st.Tok == token.DEFINE {
-				for _, l := range st.Lhs {
-					if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-						names = append(names, id.Name)
-					}
-				}
-			}
-		case *ast.DeclStmt:
-			if g, ok := st.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
-				for _, s := range g.Specs {
-					for _, id := range s.(*ast.ValueSpec).Names {
-						if id.Name != "_" {
-							names = append(names, id.Name)
-						}
-					}
-				}
-			}
-		}
-	}
-	return names
 }
 
 func pkgName(alias, path string) string {

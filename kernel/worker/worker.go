@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"go/parser"
 	"io"
 	"os"
 	"reflect"
@@ -421,7 +420,7 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 	if e, ok := w.runMagic(src); ok {
 		return "", e
 	}
-	if isWholeProgram(src) {
+	if cell.IsWholeProgram(src) {
 		compile, why := compileWholePrograms()
 		if compile && HelperModule == nil && len(gobuild.HelperImports(src)) > 0 {
 			compile, why = false, "it imports golab's helper packages, and this golab binary has not their source to compile them"
@@ -491,7 +490,7 @@ func (w *Worker) declare(step cell.Step, plan *cell.Plan, src string) *protocol.
 		}
 		changed := w.record(plan)
 		w.updateTypes(plan)
-		w.children.record(replayCell(replaySource(plan)))
+		w.children.record(replayCell(cell.ReplaySource(plan)))
 		return w.rebindCallers(changed, src)
 	case cell.DefineStep:
 		return w.defineFromFunction(step.Piece, src)
@@ -542,7 +541,7 @@ func (w *Worker) userExpression(expr string) (entry protocol.UserExpression) {
 			entry = failed("internal error", fmt.Sprintf("the Go interpreter failed on this expression: %v", r))
 		}
 	}()
-	if _, err := parser.ParseExpr(expr); err != nil {
+	if err := cell.CheckExpr(expr); err != nil {
 		return failed("SyntaxError", fmt.Sprintf("%q is not a Go expression: %v", expr, err))
 	}
 	// Checked and evaluated as a cell whose only line is the expression.
@@ -586,7 +585,7 @@ func (w *Worker) announce(plan *cell.Plan) {
 	if !w.announcing {
 		return
 	}
-	decls, vars := replaySource(plan)
+	decls, vars := cell.ReplaySource(plan)
 	if strings.TrimSpace(decls+vars) == "" && len(plan.Defined) == 0 {
 		return
 	}

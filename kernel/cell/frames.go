@@ -1,4 +1,4 @@
-package worker
+package cell
 
 import (
 	"go/ast"
@@ -6,21 +6,21 @@ import (
 	"go/token"
 	"strings"
 
-	"github.com/golab-notebooks/golab/kernel/cell"
+	"github.com/golab-notebooks/golab/kernel/failure"
 )
 
-// refineFrames corrects the frames of a panic that the interpreter places
+// RefineFrames corrects the frames of a panic that the interpreter places
 // at the first statement of a function the cell declares, which it does
 // for every frame inside a function, wherever it failed: the innermost
 // frame moves to the one statement of that function that can fail as the
 // panic says (the one `m[k] = v` for "assignment to entry in nil map", the
 // one `panic(…)` for a panic), and a caller's frame to its one call of the
 // function below it. With no such statement, or several, the frame stays.
-func refineFrames(frames []frame, src string, explicit bool, value string) []frame {
+func RefineFrames(frames []failure.Frame, src string, explicit bool, value string) []failure.Frame {
 	if len(frames) == 0 {
 		return frames
 	}
-	plan, err := cell.Split(src)
+	plan, err := Split(src)
 	if err != nil || strings.TrimSpace(plan.Decls) == "" {
 		return frames
 	}
@@ -44,20 +44,20 @@ func refineFrames(frames []frame, src string, explicit bool, value string) []fra
 			funcs[fd.Name.Name] = fd
 		}
 	}
-	out := append([]frame(nil), frames...)
+	out := append([]failure.Frame(nil), frames...)
 	for i, f := range frames {
-		fd := funcs[f.function()]
+		fd := funcs[f.Func]
 		if fd == nil {
 			continue
 		}
-		if line, col := where(fd.Body.List[0].Pos()); line != f.line || col != f.col {
+		if line, col := where(fd.Body.List[0].Pos()); line != f.Line || col != f.Col {
 			continue // the interpreter named another statement: keep it
 		}
 		var match func(ast.Node) bool
 		if i == 0 {
 			match = failsAs(explicit, value)
 		} else {
-			callee := frames[i-1].function()
+			callee := frames[i-1].Func
 			match = func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)
 				if !ok {
@@ -81,7 +81,7 @@ func refineFrames(frames []frame, src string, explicit bool, value string) []fra
 			return true
 		})
 		if len(found) == 1 {
-			out[i].line, out[i].col = where(found[0])
+			out[i].Line, out[i].Col = where(found[0])
 		}
 	}
 	return out
