@@ -47,7 +47,7 @@ type Kernel struct {
 	cfg     Config
 	log     *log.Logger
 	session *wire.Session
-	sup  *supervisor.Supervisor
+	sup     *supervisor.Supervisor
 
 	shell, control, stdin *socket
 	iopub                 *socket
