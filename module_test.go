@@ -4,7 +4,7 @@ import (
 	"io/fs"
 	"testing"
 
-	"github.com/golab-notebooks/golab/kernel/gobuild"
+	"github.com/golab-notebooks/golab/kernel/interp/gobuild"
 )
 
 // The binary must embed every file gobuild builds the helpers from.

@@ -1,6 +1,6 @@
 // Package protocol is what the kernel process and its worker process say
-// to each other. It is a leaf: the Jupyter side (kernel/supervisor,
-// kernel/server) imports it, not the worker with its interpreter.
+// to each other. It is a leaf: the Jupyter side (kernel/jupyter/supervisor,
+// kernel/jupyter/server) imports it, not the worker with its interpreter.
 //
 // The two processes talk over two pipes (file descriptors 3 and 4 in the
 // worker) with one JSON object per line: Requests go in, Events come out.

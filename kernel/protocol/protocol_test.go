@@ -26,10 +26,10 @@ func TestTheJupyterSideDoesNotLoadTheInterpreter(t *testing.T) {
 	}
 	forbidden := func(dep string) bool {
 		return strings.Contains(dep, "yaegi") || strings.Contains(dep, "gonum") ||
-			strings.HasSuffix(dep, "/kernel/worker") || strings.HasSuffix(dep, "/kernel/cell") ||
+			strings.HasSuffix(dep, "/kernel/interp/worker") || strings.HasSuffix(dep, "/kernel/interp/cell") ||
 			dep == "go/types" || dep == "go/parser"
 	}
-	for _, pkg := range []string{"kernel/server", "kernel/supervisor", "kernel/notebook", "kernel/runner"} {
+	for _, pkg := range []string{"kernel/jupyter/server", "kernel/jupyter/supervisor", "kernel/teach/notebook", "kernel/teach/runner"} {
 		t.Run(pkg, func(t *testing.T) {
 			out, err := exec.Command("go", "list", "-deps", "github.com/golab-notebooks/golab/"+pkg).Output()
 			if err != nil {

@@ -1,0 +1,603 @@
+package worker
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/generic"
+	"github.com/traefik/yaegi/stdlib/syscall"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+
+	"github.com/golab-notebooks/golab/internal/outlet"
+	"github.com/golab-notebooks/golab/kernel/interp/cell"
+	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/generics"
+	"github.com/golab-notebooks/golab/kernel/interp/gobuild"
+	"github.com/golab-notebooks/golab/kernel/interp/goprint"
+	"github.com/golab-notebooks/golab/kernel/interp/goroutines"
+	"github.com/golab-notebooks/golab/kernel/interp/stdsyms"
+	cellsync "github.com/golab-notebooks/golab/kernel/interp/sync"
+	"github.com/golab-notebooks/golab/runtime/proc"
+	"github.com/golab-notebooks/golab/runtime/symbols"
+
+	"github.com/golab-notebooks/golab/kernel/protocol"
+)
+
+// showFunc is the interpreted helper that formats a trailing expression's
+// value with the interpreter's own fmt, so String methods of types defined
+// in cells are honoured, and the variable that holds the value meanwhile.
+// shownVar holds a trailing expression's value while it is formatted.
+const shownVar = "__golab_v"
+
+const showFunc = `
+import __golab_fmt "fmt"
+var ` + shownVar + ` any
+func __golab_show(v interface{}) string {
+	if s, ok := v.(string); ok {
+		return __golab_fmt.Sprintf("%q", s)
+	}
+	return __golab_fmt.Sprint(v)
+}`
+
+// Worker is the interpreter side of a golab kernel. Make one with New and
+// call Serve.
+type Worker struct {
+	token  string
+	interp *interp.Interpreter
+
+	outMu sync.Mutex
+	out   *json.Encoder
+	seq   int64
+
+	inputs     chan string // answers to input requests
+	allowStdin bool
+
+	// forgetter lets go of what yaegi keeps of each evaluation for its
+	// debugger.
+	forgetter *forgetter
+	frames    *frameSniffer
+	std       stdio               // copies of fd 1 and 2, for a cell that closes them
+	watcher   *goroutines.Watcher // created by the first cell, on the goroutine that runs cells
+
+	// OnKernelGone, if set, is called when the request pipe closes: the
+	// kernel has exited, maybe killed, and a running cell must not outlive it.
+	OnKernelGone func()
+	// defs holds every top-level definition and import made so far.
+	defs *definitions
+	// refused is what the last rewrite found it cannot give Go's meaning
+	// to; the next eval reports it instead of running the piece.
+	refused *cell.Unsupported
+	// children starts processes for golab/proc with the declarations so far.
+	children *launcher
+	// runner runs cells; nil until the first request, and after a Goexit.
+	runner *runner
+	// noted holds the notes already given (each is given once per worker).
+	noted map[string]bool
+	// types tells the interpreter's fmt the names of the cells' types.
+	types *goprint.Types
+	// printNotes are the printer's notes, given once each from any goroutine.
+	printNotes onceNotes
+	// cellDefers are the calls deferred by the running cell's own
+	// statements (not by its functions), run when they end.
+	cellDefers deferred
+	// panicked is the value of the last panic of the running cell's own
+	// code, and recovering is set while its deferred calls run after it:
+	// recover() in them (rewritten as recoverCell) takes it, as in Go.
+	panicked   any
+	recovering bool
+	recovered  bool
+	// announcing is set while a cell the kernel sent runs (not a restore,
+	// nor a golab/proc child's replay): run then tells the kernel what the
+	// cell declares (protocol.EvDeclared).
+	announcing bool
+}
+
+// deferred holds a cell's deferred calls.
+type deferred struct {
+	mu    sync.Mutex
+	calls []func()
+}
+
+func (d *deferred) add(f func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.calls = append(d.calls, f)
+}
+
+// run calls the deferred functions, last first, as Go does when a function
+// returns; a panic in one ends the cell as it would end the function.
+func (d *deferred) run() (err error) {
+	d.mu.Lock()
+	calls := d.calls
+	d.calls = nil
+	d.mu.Unlock()
+	for i := len(calls) - 1; i >= 0; i-- {
+		func() {
+			defer func() {
+				if r := recover(); r != nil && err == nil {
+					err = fmt.Errorf("panic in a deferred call: %v", r)
+				}
+			}()
+			calls[i]()
+		}()
+	}
+	return err
+}
+
+// onceNotes writes each distinct note to the cell's stderr once.
+type onceNotes struct {
+	mu    sync.Mutex
+	given map[string]bool
+}
+
+func (o *onceNotes) give(text string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.given == nil {
+		o.given = map[string]bool{}
+	}
+	if !o.given[text] {
+		o.given[text] = true
+		_, _ = os.Stderr.WriteString(text)
+	}
+}
+
+// noteOnce writes a note to the cell's stderr the first time key comes up.
+func (w *Worker) noteOnce(key, text string) {
+	if w.noted == nil {
+		w.noted = map[string]bool{}
+	}
+	if !w.noted[key] {
+		w.noted[key] = true
+		_, _ = os.Stderr.WriteString(text)
+	}
+}
+
+// hideStdlibTypeParams renames the type parameters in yaegi's generic
+// standard library sources once, before the first interpreter loads them
+// (see generics.HideTypeParams), and writes the core type for those that
+// stand for a map of the others (maps.Equal; see cell.CoreTypeParamsInFile).
+var hideStdlibTypeParams sync.Once
+
+// New makes a worker that writes events to out and marks its standard
+// streams with token.
+func New(token string, out io.Writer) (*Worker, error) {
+	w := &Worker{
+		token:    token,
+		out:      json.NewEncoder(out),
+		inputs:   make(chan string),
+		defs:     newDefinitions(),
+		children: &launcher{},
+	}
+	proc.SetLauncher(w.children)
+	std, err := saveStdio()
+	if err != nil {
+		return nil, err
+	}
+	w.std = std
+	w.frames = &frameSniffer{token: token, dst: stderrNow{}}
+	goroutines.SetPanicHook(func(o goroutines.Origin, thisCell bool) {
+		// A frame with column 0: the go statement that started the
+		// goroutine (the supervisor words it so).
+		f, _ := json.Marshal(failure.Frame{Line: o.Line, GoStatement: true, ThisCell: thisCell})
+		_, _ = io.WriteString(os.Stderr, protocol.Marker(token, protocol.FrameMarker, string(f)))
+	})
+	var stdin io.Reader = &stdinReader{w: w}
+	stdout := &originWriter{token: token, dst: stdoutNow{}}
+	w.interp = interp.New(interp.Options{
+		Stdin:        stdin,
+		Stdout:       stdout,
+		Stderr:       w.frames,
+		Unrestricted: true,
+		Args:         []string{"cell"},
+	})
+	w.forgetter = newForgetter(w.interp)
+	if !w.forgetter.known() {
+		fmt.Fprintf(os.Stderr, "golab worker: this yaegi differs from the one golab knows (%s): each cell's compiled code stays in memory for the session\n", w.forgetter.why)
+	}
+	// os.Stdin in cells is the same input as fmt.Scan's, so
+	// bufio.NewReader(os.Stdin) asks the notebook for input too. (It is an
+	// io.Reader rather than an *os.File: Read works, Fd does not.)
+	hideStdlibTypeParams.Do(func() {
+		for i, src := range generic.Sources {
+			generic.Sources[i] = cell.CoreTypeParamsInFile(generics.HideTypeParams(src))
+		}
+	})
+	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
+	for _, table := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, stdsyms.Symbols(), goroutines.Symbols(), cellsync.Symbols(), generics.Symbols()} {
+		if err := w.interp.Use(table); err != nil {
+			return nil, fmt.Errorf("load interpreter symbols: %w", err)
+		}
+	}
+	cellSymbols := interp.Exports{"golab.internal/cell/cell": {
+		"Defer":   reflect.ValueOf(w.cellDefers.add),
+		"Return":  reflect.ValueOf(&cellReturned).Elem(),
+		"Recover": reflect.ValueOf(w.recoverCell),
+	}}
+	if err := w.interp.Use(cellSymbols); err != nil {
+		return nil, fmt.Errorf("load the cell helpers: %w", err)
+	}
+	if err := w.interp.Use(sharedCommandLine()); err != nil {
+		return nil, fmt.Errorf("load the command line of cells: %w", err)
+	}
+	w.types = &goprint.Types{Note: w.printNotes.give}
+	if err := w.interp.Use(w.types.Symbols(stdout, w.frames)); err != nil {
+		return nil, fmt.Errorf("load the printer of cell types: %w", err)
+	}
+	for _, src := range generics.Sources() {
+		if _, err := w.interp.Compile(src); err != nil {
+			return nil, fmt.Errorf("compile the generic standard library functions: %w", err)
+		}
+	}
+	if _, err := w.interp.Eval(showFunc); err != nil {
+		return nil, fmt.Errorf("define the value formatter: %w", err)
+	}
+	if _, err := w.interp.Eval(cell.Prelude); err != nil {
+		return nil, fmt.Errorf("define the helpers of rewritten cells: %w", err)
+	}
+	outlet.SetTarget(func(o outlet.Output) {
+		w.send(protocol.Event{Op: protocol.EvOutput, Output: &protocol.Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
+	})
+	return w, nil
+}
+
+// Serve reads requests from in until it closes, answering each with events.
+// Requests are handled one at a time, except input answers, which reach the
+// cell that is waiting for them.
+func (w *Worker) Serve(in io.Reader) error {
+	work := make(chan protocol.Request)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(work)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 256*1024*1024)
+		for sc.Scan() {
+			var req protocol.Request
+			if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
+				readErr <- fmt.Errorf("decode request: %w", err)
+				return
+			}
+			if req.Op == protocol.OpInput {
+				select {
+				case w.inputs <- req.Value:
+				default: // nobody is waiting: a stale answer
+				}
+				continue
+			}
+			work <- req
+		}
+		readErr <- sc.Err()
+		if w.OnKernelGone != nil {
+			w.OnKernelGone()
+		}
+	}()
+	w.send(protocol.Event{Op: protocol.EvReady})
+	for req := range work {
+		w.send(w.handleOnRunner(req))
+	}
+	return <-readErr
+}
+
+// runner is the goroutine that runs cells, one at a time. The deadlock
+// watcher knows it as the cell's own goroutine.
+type runner struct {
+	requests chan protocol.Request
+	answers  chan protocol.Event
+	exited   chan struct{} // closed when the goroutine ends
+}
+
+// handleOnRunner handles a request on the runner goroutine. A cell that
+// calls runtime.Goexit ends that goroutine, as Goexit ends any: the cell
+// is then reported as ended, and the next request gets a new runner.
+func (w *Worker) handleOnRunner(req protocol.Request) protocol.Event {
+	if w.runner == nil {
+		r := &runner{requests: make(chan protocol.Request), answers: make(chan protocol.Event), exited: make(chan struct{})}
+		go func() {
+			defer close(r.exited)
+			// A cell's own deferred calls run when Goexit ends the runner,
+			// as a function's do, before the cell is reported ended.
+			defer func() {
+				if err := w.cellDefers.run(); err != nil {
+					fmt.Fprintf(os.Stderr, "golab: %v\n", err)
+				}
+			}()
+			for req := range r.requests {
+				r.answers <- w.handle(req)
+			}
+		}()
+		w.runner = r
+	}
+	r := w.runner
+	r.requests <- req
+	select {
+	case ev := <-r.answers:
+		return ev
+	case <-r.exited:
+		w.runner = nil
+		w.watcher = nil // it watched the goroutine that ended
+		return protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: protocol.StatusError, Error: &protocol.Error{
+			Name:  "runtime.Goexit",
+			Value: "runtime.Goexit ended the goroutine that runs the cell",
+			Traceback: []string{
+				failure.Red("runtime.Goexit()") + " ended the goroutine that runs the cell, as it ends any goroutine:",
+				"the deferred calls ran, the statements after it did not, and the cell ends here.",
+				"(In a Go program, Goexit in main lets the other goroutines run until they finish.)",
+				"Goroutines the cell started go on running; the kernel is ready for the next cell.",
+			},
+		}}
+	}
+}
+
+func (w *Worker) handle(req protocol.Request) (ev protocol.Event) {
+	ev = protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: protocol.StatusOK}
+	defer func() {
+		// An interpreter bug must not take the worker down with it.
+		if r := recover(); r != nil {
+			ev = protocol.Event{Op: protocol.EvDone, ID: req.ID, Status: protocol.StatusError, Error: &protocol.Error{
+				Name: "internal error", Value: fmt.Sprint(r),
+				Traceback: []string{fmt.Sprintf("the Go interpreter failed on this cell: %v", r)},
+			}}
+		}
+	}()
+	switch req.Op {
+	case protocol.OpExecute:
+		w.execute(req, &ev)
+	case protocol.OpRestore:
+		r := w.restore(req.Cells, req.Failed)
+		ev.Restored, ev.Zeroed, ev.Skipped, ev.NotRestored = r.restored, r.zeroed, r.skipped, r.lost
+	case protocol.OpComplete:
+		var kinds map[string]string
+		ev.Matches, kinds, ev.CursorStart, ev.CursorEnd = w.complete(req.Code, req.Cursor)
+		ev.Kinds = map[string]string{}
+		for _, m := range ev.Matches {
+			ev.Kinds[m] = kinds[m]
+		}
+	case protocol.OpInspect:
+		ev.Found, ev.Data = w.inspect(req.Code, req.Cursor, req.DetailLevel)
+	case protocol.OpIsComplete:
+		ev.Completeness, ev.Indent = cell.Completeness(req.Code)
+	default:
+		ev.Status = protocol.StatusError
+		ev.Error = &protocol.Error{Name: "protocol error", Value: fmt.Sprintf("unknown worker request %q", req.Op)}
+	}
+	return ev
+}
+
+// send writes an event, preceded by a sync marker on stdout and stderr.
+func (w *Worker) send(ev protocol.Event) {
+	w.outMu.Lock()
+	defer w.outMu.Unlock()
+	w.seq++
+	ev.Seq = w.seq
+	marker := protocol.SyncMarker(w.token, w.seq)
+	// Errors writing our own pipes mean the kernel is gone; the encoder's
+	// error below ends the worker.
+	_, _ = os.Stdout.WriteString(marker)
+	_, _ = os.Stderr.WriteString(marker)
+	if err := w.out.Encode(ev); err != nil {
+		fmt.Fprintf(os.Stderr, "golab worker: cannot reach the kernel: %v\n", err)
+		os.Exit(3)
+	}
+}
+
+// execute runs one cell.
+func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
+	w.allowStdin = req.AllowStdin
+	w.frames.reset()
+	done := w.watchCell(req.Code, req.ID)
+	defer done() // also when the cell calls runtime.Goexit
+	w.announcing = true
+	result, cellErr := w.run(req.Code)
+	w.announcing = false
+	if cellErr != nil {
+		ev.Status = protocol.StatusError
+		ev.Error = cellErr
+	} else if result != "" {
+		ev.Result = map[string]any{"text/plain": result}
+	}
+	if len(req.UserExpressions) > 0 {
+		ev.UserExpressions = map[string]protocol.UserExpression{}
+		for name, expr := range req.UserExpressions {
+			ev.UserExpressions[name] = w.userExpression(expr)
+		}
+	}
+	if note := w.std.reopen(); note != "" {
+		fmt.Fprint(os.Stderr, note)
+	}
+}
+
+// run evaluates a cell and returns the formatted value of its trailing
+// expression, if it has one with a single value.
+func (w *Worker) run(src string) (string, *protocol.Error) {
+	if e, ok := w.runMagic(src); ok {
+		return "", e
+	}
+	if cell.IsWholeProgram(src) {
+		compile, why := compileWholePrograms()
+		if compile && HelperModule == nil && len(gobuild.HelperImports(src)) > 0 {
+			compile, why = false, "it imports golab's helper packages, and this golab binary has not their source to compile them"
+		}
+		if compile {
+			return "", w.runCompiled(src)
+		}
+		w.noteOnce("interpreted: "+why, "golab: this whole program runs in the interpreter (yaegi), not compiled, because "+why+
+			"; it can differ from go run (see the README's known differences).\n")
+	}
+	c, err := cell.Compile(src, w.context())
+	if err != nil {
+		return "", syntaxError(err, src)
+	}
+	src, plan := c.Source, c.Plan
+	w.announce(plan)
+	skip, refusal := w.checkRedefinitions(plan, src)
+	if refusal != nil {
+		return "", refusal
+	}
+	if e := w.checkUndefined(plan, src); e != nil {
+		return "", e
+	}
+	if len(c.Unsupported) > 0 {
+		return "", notSupported(c.Unsupported[0], src)
+	}
+	for _, c := range c.Caveats {
+		w.printNotes.give(fmt.Sprintf("golab: cell line %d: %s.\n", c.Line, c.What))
+	}
+	steps := c.Steps(skip)
+	for _, step := range steps.Declare {
+		if e := w.declare(step, plan, src); e != nil {
+			return "", e
+		}
+	}
+	w.panicked = nil
+	result, e := w.runBody(steps.Body, src)
+	w.recovering, w.recovered = e != nil && e.Name != protocol.ChangedDefinition && w.panicked != nil, false
+	if err := w.cellDefers.run(); err != nil && e == nil {
+		e = &protocol.Error{Name: "panic", Value: err.Error(), Traceback: []string{failure.Red("panic: ") + err.Error()}}
+	} else if w.recovered {
+		e = nil // a deferred call recovered the cell's panic
+	}
+	w.recovering, w.panicked = false, nil
+	if e != nil {
+		return "", e
+	}
+	if steps.CallMain {
+		if e := w.eval(cell.MainFunc+"()", src); e != nil {
+			return "", e
+		}
+	}
+	return result, nil
+}
+
+// declare evaluates one of a cell's import and declaration steps. After
+// the declarations, it records them: the printer learns the cell's types,
+// golab/proc children its journal entry, and functions that call one the
+// cell changed are evaluated again.
+func (w *Worker) declare(step cell.Step, plan *cell.Plan, src string) *protocol.Error {
+	switch step.Kind {
+	case cell.ImportStep:
+		return w.importAll(plan, src)
+	case cell.DeclStep:
+		if e := w.eval(w.rewriteDecls(step.Source), src); e != nil {
+			return e
+		}
+		changed := w.record(plan)
+		w.updateTypes(plan)
+		w.children.record(replayCell(cell.ReplaySource(plan)))
+		return w.rebindCallers(changed, src)
+	case cell.DefineStep:
+		return w.defineFromFunction(step.Piece, src)
+	}
+	return &protocol.Error{Name: "internal error", Value: fmt.Sprintf("step %d among a cell's declarations", step.Kind)}
+}
+
+// runBody evaluates a cell's statements and trailing expression, and
+// returns the trailing expression's value shown. A return among the
+// statements ends the body there, without error: the rest of them, and
+// the trailing expression, do not run (the deferred calls do, after).
+func (w *Worker) runBody(body []cell.Step, src string) (result string, e *protocol.Error) {
+	for _, step := range body {
+		switch step.Kind {
+		case cell.StmtStep:
+			if e = w.eval(w.rewriteStmts(step.Source), src); e == nil {
+				w.defs.ran(step.Source)
+			}
+		case cell.DefineStep:
+			if e = w.defineFromFunction(step.Piece, src); e == nil {
+				w.defs.ran(step.Piece.Source)
+			}
+		case cell.TrailingStep:
+			// The last statement is part of the cell's body: the deferred
+			// calls run after it, as after the end of a main function.
+			result, e = w.evalTrailing(step.Source, src)
+		}
+		if e == errReturned {
+			return "", nil
+		}
+		if e != nil {
+			return "", e
+		}
+	}
+	return result, nil
+}
+
+// userExpression evaluates an expression from an execute request's
+// user_expressions, in the shape Jupyter expects. Each expression stands
+// alone, as in ipykernel: its failure (an undefined name, a panic) is its
+// own entry's error and touches neither the cell nor the other entries.
+func (w *Worker) userExpression(expr string) (entry protocol.UserExpression) {
+	failed := func(name, value string) protocol.UserExpression {
+		return protocol.UserExpression{Status: protocol.StatusError, Name: name, Value: value, Traceback: []string{value}}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			entry = failed("internal error", fmt.Sprintf("the Go interpreter failed on this expression: %v", r))
+		}
+	}()
+	if err := cell.CheckExpr(expr); err != nil {
+		return failed("SyntaxError", fmt.Sprintf("%q is not a Go expression: %v", expr, err))
+	}
+	// Checked and evaluated as a cell whose only line is the expression.
+	text, err := w.run(expr)
+	if err != nil {
+		return failed(err.Name, err.Value)
+	}
+	return protocol.UserExpression{Status: protocol.StatusOK, Data: map[string]any{"text/plain": text}, Metadata: map[string]any{}}
+}
+
+// stdinReader is what interpreted code reads through fmt.Scan and friends:
+// each read with nothing buffered asks the notebook for a line of input.
+type stdinReader struct {
+	w   *Worker
+	buf []byte
+}
+
+// Read returns buffered input, asking the notebook for a line when empty.
+func (r *stdinReader) Read(p []byte) (int, error) {
+	if len(r.buf) == 0 {
+		if !r.w.allowStdin {
+			panic("this cell reads input, but the notebook front end does not accept input requests " +
+				"(allow_stdin is false, as in nbconvert, papermill or golab run); " +
+				"give the value in the cell instead")
+		}
+		r.w.send(protocol.Event{Op: protocol.EvInputRequest})
+		line, ok := <-r.w.inputs
+		if !ok {
+			return 0, io.EOF
+		}
+		r.buf = []byte(line + "\n")
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// announce tells the kernel, for the notebook's journal, what the cell
+// about to run declares and what of it a new worker replays.
+func (w *Worker) announce(plan *cell.Plan) {
+	if !w.announcing {
+		return
+	}
+	decls, vars := cell.ReplaySource(plan)
+	if strings.TrimSpace(decls+vars) == "" && len(plan.Defined) == 0 {
+		return
+	}
+	w.send(protocol.Event{Op: protocol.EvDeclared, Declared: declaredIn(plan), Replay: decls, ReplayVars: vars})
+}
+
+// declaredIn lists what a cell declares, for the kernel's journal.
+func declaredIn(plan *cell.Plan) []protocol.Declaration {
+	out := make([]protocol.Declaration, 0, len(plan.Defined))
+	for _, d := range plan.Defined {
+		out = append(out, protocol.Declaration{Kind: string(d.Kind), Name: d.Name, Line: d.Line,
+			CallsItself: d.CallsItself})
+	}
+	return out
+}

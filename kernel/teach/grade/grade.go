@@ -1,0 +1,291 @@
+// Package grade grades a class's notebooks for one lesson: each
+// submission runs in a fresh kernel with the lesson's own tests (the
+// submission's test cells are not trusted), several at a time, each with a
+// time and memory bound, and the outcomes become grades.csv and one
+// feedback page per student.
+package grade
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golab-notebooks/golab/kernel/teach/exercise"
+	"github.com/golab-notebooks/golab/kernel/teach/lesson"
+	"github.com/golab-notebooks/golab/kernel/limits"
+	"github.com/golab-notebooks/golab/kernel/teach/notebook"
+	"github.com/golab-notebooks/golab/kernel/teach/runner"
+	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
+)
+
+// Options configure a grading run.
+type Options struct {
+	// Jobs is how many submissions run at once; 0 means 2.
+	Jobs int
+	// Timeout bounds one submission's whole run; 0 means 5 minutes.
+	Timeout time.Duration
+	// Limits bound each submission's kernel (memory, output); zero fields
+	// take the defaults.
+	Limits limits.Limits
+	// Done, if set, is called after each submission (for a progress bar).
+	Done func(student string)
+}
+
+// Row is one test of one student: a line of grades.csv.
+type Row struct {
+	Student, Exercise, Test string
+	Passed                  bool
+	Points, Max             int
+	Seconds                 float64 // the submission's run time
+	Reason                  string  // why the test failed, in the %check box's words
+}
+
+// Submission is one student's notebook.
+type Submission struct {
+	Student string
+	Path    string
+}
+
+// Find lists the notebooks under the paths (files, or folders searched
+// recursively), naming each student by the file's name, or by its folder
+// when the file is named after the lesson (nbgrader's layout:
+// submitted/STUDENT/LESSON/LESSON.ipynb).
+func Find(slug string, paths []string) ([]Submission, error) {
+	var subs []Submission
+	add := func(path string) {
+		base := strings.TrimSuffix(filepath.Base(path), ".ipynb")
+		student := base
+		if base == slug {
+			dir := filepath.Dir(path)
+			if filepath.Base(dir) == slug {
+				dir = filepath.Dir(dir)
+			}
+			student = filepath.Base(dir)
+		}
+		subs = append(subs, Submission{Student: student, Path: path})
+	}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("submission %s: %w", p, err)
+		}
+		if !info.IsDir() {
+			add(p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != p {
+				return filepath.SkipDir // .ipynb_checkpoints
+			}
+			if !d.IsDir() && strings.HasSuffix(path, ".ipynb") {
+				add(path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list the submissions in %s: %w", p, err)
+		}
+	}
+	if len(subs) == 0 {
+		return nil, errors.New("no submitted notebooks (.ipynb) found")
+	}
+	seen := map[string]string{}
+	for _, s := range subs {
+		if other, dup := seen[s.Student]; dup {
+			return nil, fmt.Errorf("two notebooks for student %q: %s and %s", s.Student, other, s.Path)
+		}
+		seen[s.Student] = s.Path
+	}
+	sort.Slice(subs, func(i, j int) bool { return subs[i].Student < subs[j].Student })
+	return subs, nil
+}
+
+// Grade runs every submission and returns one row per student and test.
+// A submission that crashes, hangs or floods its output loses the tests it
+// affects, with the reason; it never stops the run.
+func Grade(l *lesson.Lesson, subs []Submission, opts Options) []Row {
+	if opts.Jobs <= 0 {
+		opts.Jobs = 2
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 5 * time.Minute
+	}
+	results := make([][]Row, len(subs))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range opts.Jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				results[i] = gradeOne(l, subs[i], opts)
+				if opts.Done != nil {
+					opts.Done(subs[i].Student)
+				}
+			}
+		}()
+	}
+	for i := range subs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	var rows []Row
+	for _, r := range results {
+		rows = append(rows, r...)
+	}
+	return rows
+}
+
+// gradeOne runs one submission with the lesson's tests.
+func gradeOne(l *lesson.Lesson, sub Submission, opts Options) []Row {
+	start := time.Now()
+	outcomes, trouble := runSubmission(l, sub, opts)
+	secs := time.Since(start).Seconds()
+	var rows []Row
+	for _, ex := range l.Exercises() {
+		got := outcomes[ex.Name]
+		for i, t := range ex.Tests {
+			name := t.Name
+			if t.Hidden {
+				name += " (hidden test)"
+			}
+			r := Row{Student: sub.Student, Exercise: ex.Name, Test: name, Max: t.Worth(), Seconds: secs}
+			switch {
+			case i < len(got.tests):
+				r.Passed, r.Reason = got.tests[i].Passed, got.tests[i].Failure
+			case got.problem != "":
+				r.Reason = got.problem
+			case trouble != "":
+				r.Reason = trouble
+			default:
+				r.Reason = "the test did not run"
+			}
+			if r.Passed {
+				r.Points = r.Max
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// testResult is one test's outcome, as the check box's metadata has it.
+type testResult struct {
+	Test    string `json:"test"`
+	Passed  bool   `json:"passed"`
+	Failure string `json:"failure"`
+}
+
+// exerciseResult is what the check cell of an exercise showed.
+type exerciseResult struct {
+	tests   []testResult
+	problem string // why the check cell showed no result
+}
+
+// runSubmission runs the grading notebook of a submission and reads the
+// check boxes; trouble names a problem with the whole submission.
+func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]exerciseResult, string) {
+	nb, err := notebook.Read(sub.Path)
+	if err != nil {
+		return nil, "the notebook could not be read: " + err.Error()
+	}
+	run := gradingNotebook(l, nb)
+	sup, err := supervisor.New(supervisor.Options{Log: log.New(io.Discard, "", 0), Limits: opts.Limits})
+	if err != nil {
+		return nil, "the kernel did not start: " + err.Error()
+	}
+	defer sup.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, sup.Interrupt)
+	defer stop()
+	runner.RunAll(ctx, run, sup, io.Discard)
+	trouble := ""
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		trouble = fmt.Sprintf("the notebook did not finish within %v", opts.Timeout)
+	}
+	return readChecks(run, trouble), trouble
+}
+
+// gradingNotebook is the submission's cells with every check cell replaced
+// by the lesson's own, and the lesson's check cells of exercises whose
+// check cell the submission lost appended at the end.
+func gradingNotebook(l *lesson.Lesson, sub *notebook.Notebook) *notebook.Notebook {
+	checks := map[string]string{}
+	var order []string
+	for _, ex := range l.Exercises() {
+		checks[ex.Name] = exercise.Format(ex.Name, ex.Tests)
+		order = append(order, ex.Name)
+	}
+	nb := &notebook.Notebook{Metadata: sub.Metadata, NBFormat: 4, NBFormatMinor: 5}
+	done := map[string]bool{}
+	for _, c := range sub.Cells {
+		if c.CellType != "code" {
+			continue
+		}
+		src := string(c.Source)
+		if exercise.IsCheckCell(src) || c.HasTag("check") {
+			name := c.Exercise()
+			if name == "" {
+				name, _, _ = exercise.Parse(src)
+			}
+			if check, ok := checks[name]; ok && !done[name] {
+				done[name] = true
+				nb.Cells = append(nb.Cells, &notebook.Cell{CellType: "code", Source: notebook.Source(check), Metadata: json.RawMessage(`{}`)})
+			}
+			continue // the submission's own tests are not run
+		}
+		copied := *c
+		copied.Outputs = nil
+		nb.Cells = append(nb.Cells, &copied)
+	}
+	for _, name := range order {
+		if !done[name] {
+			nb.Cells = append(nb.Cells, &notebook.Cell{CellType: "code", Source: notebook.Source(checks[name]), Metadata: json.RawMessage(`{}`)})
+		}
+	}
+	return nb
+}
+
+// readChecks reads each exercise's check box from the run notebook; a
+// check cell without a box gets its error as the reason.
+func readChecks(nb *notebook.Notebook, trouble string) map[string]exerciseResult {
+	out := map[string]exerciseResult{}
+	for _, c := range nb.Cells {
+		src := string(c.Source)
+		if !exercise.IsCheckCell(src) {
+			continue
+		}
+		name, _, _ := exercise.Parse(src)
+		res := exerciseResult{problem: trouble}
+		if c.ExecutionCount == nil && trouble == "" {
+			res.problem = "the check did not run"
+		}
+		for _, o := range c.Outputs {
+			if meta, ok := o["metadata"].(map[string]any); ok {
+				if box, ok := meta["golab_check"].(map[string]any); ok {
+					raw, _ := json.Marshal(box["tests"]) // decoded JSON: cannot fail
+					_ = json.Unmarshal(raw, &res.tests)
+				}
+			}
+			if o["output_type"] == "error" {
+				res.problem = fmt.Sprintf("the check cell failed: %v: %v", o["ename"], o["evalue"])
+			}
+		}
+		out[name] = res
+	}
+	return out
+}

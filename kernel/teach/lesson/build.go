@@ -1,0 +1,124 @@
+package lesson
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/golab-notebooks/golab/kernel/teach/notebook"
+)
+
+// Variant says which notebook of a lesson to make.
+type Variant int
+
+// The notebooks of a lesson.
+const (
+	Student   Variant = iota // starters in the exercises
+	Solutions                // reference solutions in the exercises
+)
+
+// notebookMetadata is what makes JupyterLab pick the golab kernel.
+const notebookMetadata = `{"kernelspec": {"display_name": "Go (golab)", "language": "go", "name": "golab"}, "language_info": {"file_extension": ".go", "mimetype": "text/x-go", "name": "go"}}`
+
+// Notebook makes the lesson's notebook. The same lesson always gives the
+// same bytes: cell ids come from the lesson and the cell's place.
+func (l *Lesson) Notebook(v Variant) *notebook.Notebook {
+	nb, add := newNotebook(l.Slug, v)
+	for _, b := range l.Blocks {
+		switch b.Kind {
+		case Prose, Prompt:
+			add("markdown", b.Text, nil)
+		case Example:
+			add("code", b.Text, nil)
+		case Error:
+			add("code", b.Text, map[string]any{"tags": []string{"raises-exception"}})
+		case Starter:
+			if v == Student {
+				add("code", b.Text, map[string]any{"tags": []string{"exercise"}, "golab": map[string]any{"exercise": b.Exercise}})
+			}
+		case Solution:
+			if v == Solutions {
+				add("code", b.Text, map[string]any{"tags": []string{"solution"}, "golab": map[string]any{"exercise": b.Exercise}})
+			}
+		case Tests:
+			add("code", b.Text, map[string]any{"tags": []string{"check"}, "golab": map[string]any{"exercise": b.Exercise}})
+		}
+	}
+	return nb
+}
+
+// newNotebook makes an empty lesson notebook and the function that appends
+// a cell to it, with a stable id from idPrefix, v and the cell's place, and
+// metadata when meta has any.
+func newNotebook(idPrefix string, v Variant) (*notebook.Notebook, func(cellType, text string, meta map[string]any)) {
+	nb := &notebook.Notebook{Metadata: json.RawMessage(notebookMetadata), NBFormat: 4, NBFormatMinor: 5}
+	return nb, func(cellType, text string, meta map[string]any) {
+		c := &notebook.Cell{CellType: cellType, Source: notebook.Source(text), ID: cellID(idPrefix, v, len(nb.Cells))}
+		if len(meta) > 0 {
+			raw, err := json.Marshal(meta)
+			if err != nil {
+				panic(err) // maps of strings, numbers, bools and structs of them
+			}
+			c.Metadata = raw
+		}
+		nb.Cells = append(nb.Cells, c)
+	}
+}
+
+// cellID is a stable, valid nbformat cell id.
+func cellID(slug string, v Variant, i int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%d/%d", slug, v, i)))
+	return hex.EncodeToString(sum[:6])
+}
+
+// Build writes, for each lesson, the student notebook outDir/SLUG.ipynb and
+// the solutions notebook outDir/solutions/SLUG.ipynb, and an index
+// notebook outDir/index.ipynb. It returns the paths written.
+func Build(lessons []*Lesson, outDir string) ([]string, error) {
+	if err := os.MkdirAll(filepath.Join(outDir, "solutions"), 0o755); err != nil {
+		return nil, fmt.Errorf("make the notebook folders: %w", err)
+	}
+	var written []string
+	write := func(path string, nb *notebook.Notebook) error {
+		if err := notebook.Write(path, nb); err != nil {
+			return err
+		}
+		written = append(written, path)
+		return nil
+	}
+	for _, l := range lessons {
+		if err := write(filepath.Join(outDir, l.Slug+".ipynb"), l.Notebook(Student)); err != nil {
+			return written, err
+		}
+		if err := write(filepath.Join(outDir, "solutions", l.Slug+".ipynb"), l.Notebook(Solutions)); err != nil {
+			return written, err
+		}
+	}
+	if err := write(filepath.Join(outDir, "index.ipynb"), Index(lessons)); err != nil {
+		return written, err
+	}
+	return written, nil
+}
+
+// Index makes the notebook that lists the lessons, with links.
+func Index(lessons []*Lesson) *notebook.Notebook {
+	var b strings.Builder
+	b.WriteString("# Parallelism in Go: the lessons\n\n")
+	b.WriteString("Open each lesson in order. Exercises end with a `%check` cell: run it to see whether your code passes the tests.\n\n")
+	for i, l := range lessons {
+		exercises := l.Exercises()
+		fmt.Fprintf(&b, "%d. [%s](%s.ipynb)", i+1, l.Title, l.Slug)
+		if len(exercises) > 0 {
+			fmt.Fprintf(&b, " — %d exercises", len(exercises))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\nReference solutions are in [solutions/](solutions/) — try the exercises first.\n")
+	nb := &notebook.Notebook{Metadata: json.RawMessage(notebookMetadata), NBFormat: 4, NBFormatMinor: 5}
+	nb.Cells = []*notebook.Cell{{ID: cellID("index", Student, 0), CellType: "markdown", Source: notebook.Source(b.String())}}
+	return nb
+}
