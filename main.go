@@ -26,15 +26,15 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/golab-notebooks/golab/internal/parent"
-	"github.com/golab-notebooks/golab/kernel/teach/grade"
-	"github.com/golab-notebooks/golab/kernel/teach/lesson"
-	"github.com/golab-notebooks/golab/kernel/limits"
-	"github.com/golab-notebooks/golab/kernel/teach/notebook"
-	"github.com/golab-notebooks/golab/kernel/teach/runner"
+	"github.com/golab-notebooks/golab/kernel/interp/worker"
 	"github.com/golab-notebooks/golab/kernel/jupyter/server"
 	"github.com/golab-notebooks/golab/kernel/jupyter/spec"
 	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
-	"github.com/golab-notebooks/golab/kernel/interp/worker"
+	"github.com/golab-notebooks/golab/kernel/limits"
+	"github.com/golab-notebooks/golab/kernel/teach/grade"
+	"github.com/golab-notebooks/golab/kernel/teach/lesson"
+	"github.com/golab-notebooks/golab/kernel/teach/notebook"
+	"github.com/golab-notebooks/golab/kernel/teach/runner"
 )
 
 const usage = `golab: Go notebooks for learning concurrency

@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 	"github.com/golab-notebooks/golab/kernel/interp/worker"
+	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 	"github.com/golab-notebooks/golab/runtime/check"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"

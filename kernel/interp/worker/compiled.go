@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/internal/outlet"
-	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/interp/gobuild"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"

@@ -13,8 +13,8 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
-	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/cell"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )

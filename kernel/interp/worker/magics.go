@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/protocol"
+	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 )
 
 // A magic is a first line, starting with %, that asks for a cell to run

@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/interp/gobuild"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"

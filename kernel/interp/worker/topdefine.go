@@ -5,8 +5,8 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/cell"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )

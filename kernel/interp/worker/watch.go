@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/golab-notebooks/golab/kernel/interp/cell"
-	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/interp/goroutines"
+	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )

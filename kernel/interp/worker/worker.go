@@ -17,8 +17,8 @@ import (
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/golab-notebooks/golab/internal/outlet"
-	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/interp/generics"
 	"github.com/golab-notebooks/golab/kernel/interp/gobuild"
 	"github.com/golab-notebooks/golab/kernel/interp/goprint"

@@ -17,8 +17,8 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 
-	"github.com/golab-notebooks/golab/kernel/jupyter/wire"
 	"github.com/golab-notebooks/golab/kernel/interp/worker"
+	"github.com/golab-notebooks/golab/kernel/jupyter/wire"
 )
 
 // TestMain lets the test binary play the kernel and its worker, so the

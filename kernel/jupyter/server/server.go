@@ -21,11 +21,11 @@ import (
 	"github.com/go-zeromq/zmq4"
 	"golang.org/x/sys/unix"
 
-	"github.com/golab-notebooks/golab/kernel/limits"
-	"github.com/golab-notebooks/golab/kernel/protocol"
 	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 	"github.com/golab-notebooks/golab/kernel/jupyter/transport"
 	"github.com/golab-notebooks/golab/kernel/jupyter/wire"
+	"github.com/golab-notebooks/golab/kernel/limits"
+	"github.com/golab-notebooks/golab/kernel/protocol"
 )
 
 // Version is golab's version, reported in kernel_info_reply.

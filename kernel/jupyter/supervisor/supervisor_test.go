@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/interp/worker"
+	"github.com/golab-notebooks/golab/kernel/limits"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )

@@ -19,12 +19,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
+	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 	"github.com/golab-notebooks/golab/kernel/teach/lesson"
-	"github.com/golab-notebooks/golab/kernel/limits"
 	"github.com/golab-notebooks/golab/kernel/teach/notebook"
 	"github.com/golab-notebooks/golab/kernel/teach/runner"
-	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 )
 
 // Options configure a grading run.

@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 	"github.com/golab-notebooks/golab/kernel/teach/notebook"
 	"github.com/golab-notebooks/golab/kernel/teach/runner"
-	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 )
 
 // Problem is something wrong with a lesson that a teacher must fix.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 	"github.com/golab-notebooks/golab/kernel/interp/worker"
+	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 )
 
 // TestMain lets the test binary double as the kernel's worker process.

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/golab-notebooks/golab/kernel/teach/notebook"
-	"github.com/golab-notebooks/golab/kernel/protocol"
 	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
+	"github.com/golab-notebooks/golab/kernel/protocol"
+	"github.com/golab-notebooks/golab/kernel/teach/notebook"
 )
 
 // CellError is a cell that failed while the notebook ran.

@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/golab-notebooks/golab/kernel/teach/notebook"
 	"github.com/golab-notebooks/golab/kernel/protocol"
+	"github.com/golab-notebooks/golab/kernel/teach/notebook"
 )
 
 func TestRecorder(t *testing.T) {
