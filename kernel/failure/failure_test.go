@@ -114,3 +114,26 @@ func ExampleFrame_String() {
 	//   at cell line 4, column 9 (in transfer)
 	//   in the goroutine started at cell line 7
 }
+
+// The interpreter's compile messages come out in the Go compiler's words.
+func TestCompilerWords(t *testing.T) {
+	tests := []struct {
+		msg, src  string
+		line, col int
+		want      string
+	}{
+		{"cannot convert x to int", "", 1, 1, "cannot use x as int value"},
+		{`package strings "strings" has no symbol Cut2`, "", 1, 1, "undefined: strings.Cut2"},
+		{"undefined selector: Balance", "s := acct.Balance()", 1, 6, "acct.Balance undefined (no field or method Balance)"},
+		{"unsupported assign expression", "", 1, 1, "assignment mismatch: the number of variables and values differ"},
+		{`import "github.com/x/y" error: unable to find source related to: "github.com/x/y"`, "", 1, 1, `package "github.com/x/y" is not available`},
+		{"declared and not used: x", "", 1, 1, "declared and not used: x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.msg, func(t *testing.T) {
+			if got := CompilerWords(tt.msg, tt.src, tt.line, tt.col); !strings.HasPrefix(got, tt.want) {
+				t.Errorf("CompilerWords(%q) = %q, want it to start %q", tt.msg, got, tt.want)
+			}
+		})
+	}
+}

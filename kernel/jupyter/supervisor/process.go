@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/protocol"
 	"golang.org/x/sys/unix"
 )
@@ -175,17 +176,7 @@ func (s *Supervisor) watch(p *process) {
 	sink := p.router.currentSink()
 	res := s.explainEnd(p, "", nil, false, true)
 	_, report, err := s.restart()
-	header := "\n[golab] While no cell was running, a goroutine left running by an earlier cell stopped the Go worker:"
-	if res.Error.Name == "killed" {
-		header = "\n[golab] While no cell was running, the Go worker was stopped from outside:"
-	}
-	lines := append([]string{header}, res.Error.Traceback...)
-	if err != nil {
-		lines = append(lines, "golab could not start a new Go worker: "+err.Error())
-	} else {
-		lines = append(lines, report.Message())
-	}
-	s.tell(sink, strings.Join(lines, "\n")+"\n")
+	s.tell(sink, failure.EndedWhileIdle(res.Error, failure.Restarted(report, err)))
 }
 
 // makePipes makes one pipe (read end, write end) for each name; on an
@@ -460,8 +451,7 @@ func (p *process) watchStopped(since *time.Time) {
 	}
 	p.log.Printf("the worker was stopped for %v: continued it (SIGCONT)", stoppedFor)
 	if p.notify != nil {
-		p.notify("golab: the Go worker was stopped (SIGSTOP: a cell signalled its own process, or someone ran kill -STOP), " +
-			"so it could run nothing; golab continued it (SIGCONT) after " + stoppedFor.String() + ".\n")
+		p.notify(failure.Continued(stoppedFor))
 	}
 }
 

@@ -208,11 +208,10 @@ func (s *Supervisor) redefine(p0 *process, code string, req protocol.Request, si
 	d := p0.takeDeclared()
 	p, report, err := s.restart(journalEntry{code: d.source(false), declared: d.names})
 	if err != nil {
-		changed.Error = &protocol.Error{Name: "worker unavailable", Value: "golab could not start a new Go worker: " + err.Error()}
+		changed.Error = failure.NoWorker(err)
 		return nil, changed, false
 	}
-	s.tell(sink, "golab: "+changed.Error.Value+", so the earlier cells' declarations were run again with the new "+
-		"definition in a fresh worker (the interpreter cannot change a type or method in place).\n"+report.Message()+"\n")
+	s.tell(sink, failure.Redefined(changed.Error.Value, failure.Restarted(report, nil)))
 	ev, alive := p.callCell(req, sink, limit)
 	return p, ev, alive
 }
@@ -251,13 +250,7 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 	s.history.add(declared, true, true)
 	s.mu.Unlock()
 	_, report, err := s.restart()
-	tb := res.Error.Traceback
-	if err != nil {
-		tb = append(tb, "", "golab could not start a new Go worker: "+err.Error())
-	} else {
-		tb = append(tb, "", report.Message())
-	}
-	res.Error.Traceback = tb
+	res.Error.Traceback = append(res.Error.Traceback, "", failure.Restarted(report, err))
 	return res
 }
 
@@ -277,9 +270,7 @@ func (s *Supervisor) explainEnd(p *process, code string, declared []protocol.Dec
 	}
 	switch {
 	case interrupted && !end.OverMemory:
-		return errorResult("interrupted", "the cell was stopped", []string{
-			"\x1b[31mInterrupted:\x1b[0m the cell was stopped, with every goroutine it started.",
-		})
+		return Result{Status: protocol.StatusError, Error: failure.Interrupted()}
 	case crash != "":
 		if os.Getenv("GOLAB_DEBUG") != "" {
 			s.opts.Log.Printf("worker crashed:\n%s", crash)
@@ -355,16 +346,10 @@ func (s *Supervisor) ask(req protocol.Request) (protocol.Event, bool) {
 		_, _, _ = s.restart()
 		return protocol.Event{}, false
 	case timedOut:
-		why := fmt.Sprintf("the Go worker did not answer a %s request within %v", req.Op, answerWithin)
-		s.opts.Log.Printf("%s: replacing it", why)
+		s.opts.Log.Printf("the Go worker did not answer a %s request within %v: replacing it", req.Op, answerWithin)
 		p.kill()
 		_, report, err := s.restart()
-		note := "golab: " + why + ", so it was replaced by a fresh one.\n"
-		if err != nil {
-			note += "golab could not start a new Go worker: " + err.Error() + "\n"
-		} else {
-			note += report.Message() + "\n"
-		}
+		note := failure.Unanswered(req.Op, answerWithin, failure.Restarted(report, err))
 		s.mu.Lock()
 		s.pendingNote += note
 		s.mu.Unlock()
