@@ -476,58 +476,6 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 	return result, nil
 }
 
-// declare evaluates one of a cell's import and declaration steps. After
-// the declarations, it records them: the printer learns the cell's types,
-// golab/proc children its journal entry, and functions that call one the
-// cell changed are evaluated again.
-func (w *Worker) declare(step cell.Step, plan *cell.Plan, src string) *protocol.Error {
-	switch step.Kind {
-	case cell.ImportStep:
-		return w.importAll(plan, src)
-	case cell.DeclStep:
-		if e := w.eval(w.rewriteDecls(step.Source), src); e != nil {
-			return e
-		}
-		changed := w.record(plan)
-		w.updateTypes(plan)
-		w.children.record(replayCell(cell.ReplaySource(plan)))
-		return w.rebindCallers(changed, src)
-	case cell.DefineStep:
-		return w.defineFromFunction(step.Piece, src)
-	}
-	return &protocol.Error{Name: "internal error", Value: fmt.Sprintf("step %d among a cell's declarations", step.Kind)}
-}
-
-// runBody evaluates a cell's statements and trailing expression, and
-// returns the trailing expression's value shown. A return among the
-// statements ends the body there, without error: the rest of them, and
-// the trailing expression, do not run (the deferred calls do, after).
-func (w *Worker) runBody(body []cell.Step, src string) (result string, e *protocol.Error) {
-	for _, step := range body {
-		switch step.Kind {
-		case cell.StmtStep:
-			if e = w.eval(w.rewriteStmts(step.Source), src); e == nil {
-				w.defs.ran(step.Source)
-			}
-		case cell.DefineStep:
-			if e = w.defineFromFunction(step.Piece, src); e == nil {
-				w.defs.ran(step.Piece.Source)
-			}
-		case cell.TrailingStep:
-			// The last statement is part of the cell's body: the deferred
-			// calls run after it, as after the end of a main function.
-			result, e = w.evalTrailing(step.Source, src)
-		}
-		if e == errReturned {
-			return "", nil
-		}
-		if e != nil {
-			return "", e
-		}
-	}
-	return result, nil
-}
-
 // userExpression evaluates an expression from an execute request's
 // user_expressions, in the shape Jupyter expects. Each expression stands
 // alone, as in ipykernel: its failure (an undefined name, a panic) is its
