@@ -137,3 +137,44 @@ func TestCompilerWords(t *testing.T) {
 		})
 	}
 }
+
+// A deadlock's goroutines and locks, as data, come out in a report that
+// names each goroutine's origin and where it waits, and the circular wait.
+func TestDeadlockAndLockReports(t *testing.T) {
+	site := func(line int, call string) LockSite { return LockSite{Line: line, Func: "transfer", Call: call} }
+	waits := []LockWait{
+		{Goroutine: 7, Site: site(11, "to.mu.Lock()"), Lock: 2, Holders: []LockHold{{Goroutine: 8, Site: site(8, "from.mu.Lock()")}}},
+		{Goroutine: 8, Site: site(11, "to.mu.Lock()"), Lock: 1, Holders: []LockHold{{Goroutine: 7, Site: site(8, "from.mu.Lock()")}}},
+	}
+	locks := LockReport(waits, waits, map[int]bool{1: true, 7: true, 8: true}, false)
+	for _, want := range []string{"goroutine 8 holds it (from.mu.Lock() in transfer, cell line 8)", "A circular wait: goroutines 7 → 8 → 7"} {
+		if !strings.Contains(locks.Text, want) {
+			t.Errorf("lock report lacks %q:\n%s", want, locks.Text)
+		}
+	}
+	main := Goroutine{ID: 1, State: "semacquire", WaitKind: "wait", WaitLines: []int{14}}
+	others := []Goroutine{
+		{ID: 7, State: "sync.Mutex.Lock", StartLine: 12, Lock: locks.Waiting[7]},
+		{ID: 8, State: "sync.Mutex.Lock", StartLine: 13, Lock: locks.Waiting[8]},
+		{ID: 9, State: "chan receive", StartLine: 3, Earlier: true},
+	}
+	report := strings.Join(DeadlockReport(main, others, locks), "\n")
+	for _, want := range []string{
+		"goroutine 1 [semacquire]: the cell's own code, waits for a WaitGroup or Cond at cell line 14",
+		"goroutine 7 [sync.Mutex.Lock]: started at cell line 12, waits for mutex #1 (to.mu.Lock() in transfer, cell line 11)",
+		"goroutine 9 [chan receive]: started at line 3 of an earlier cell",
+		"The locks they wait for:",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("deadlock report lacks %q:\n%s", want, report)
+		}
+	}
+	var many []Goroutine
+	for id := 10; id < 110; id++ {
+		many = append(many, Goroutine{ID: id, State: "sleep", StartLine: 4, WaitKind: "send", WaitLines: []int{5}})
+	}
+	leaks := LeakReport(many)
+	if want := "100 goroutines [sleep]: started at cell line 4, sends on a channel at cell line 5"; !strings.Contains(leaks, want) {
+		t.Errorf("leak report lacks %q:\n%s", want, leaks)
+	}
+}

@@ -110,7 +110,7 @@ func describeStuck(stuck []goroutines.Goroutine, alive map[int]bool, code []lock
 	for _, s := range order {
 		n := states[s]
 		fmt.Fprintf(&b, "\n  %d %s %s", n, plural(n, "goroutine waits", "goroutines wait"), waitWords(s))
-		if strings.Contains(s, "Mutex.Lock") && len(mutexOrder) > 1 && locks.text == "" {
+		if strings.Contains(s, "Mutex.Lock") && len(mutexOrder) > 1 && locks.Text == "" {
 			counts := make([]string, len(mutexOrder))
 			for i, m := range mutexOrder {
 				counts[i] = fmt.Sprintf("%d for mutex %c", mutexes[m], 'A'+rune(i%26))
@@ -118,9 +118,9 @@ func describeStuck(stuck []goroutines.Goroutine, alive map[int]bool, code []lock
 			fmt.Fprintf(&b, " (%s)", strings.Join(counts, ", "))
 		}
 	}
-	if locks.text != "" {
+	if locks.Text != "" {
 		// Who holds what, where: kernel/interp/sync recorded it.
-		b.WriteString("\nThe locks they wait for:\n" + strings.TrimSuffix(locks.text, "\n"))
+		b.WriteString("\nThe locks they wait for:\n" + strings.TrimSuffix(locks.Text, "\n"))
 		return b.String()
 	}
 	for _, c := range code {

@@ -53,9 +53,8 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 	}
 }
 
-// deadlockReport says which goroutine waits on what at which cell line,
-// one line for each goroutine (or group of goroutines that wait alike),
-// then the locks they wait for.
+// deadlockReport gathers what a deadlock's report says: the cell's own
+// goroutine, the others, and the locks they wait for.
 func deadlockReport(d goroutines.Deadlock, src string, cellNo int) []string {
 	waits := cell.Waits(src)
 	among := map[int]bool{d.Main.ID: true}
@@ -64,50 +63,19 @@ func deadlockReport(d goroutines.Deadlock, src string, cellNo int) []string {
 	}
 	// The cell's own goroutine is the program's main goroutine: Go calls it 1.
 	locks := lockReport(among, d.Alive, map[int]int{d.Main.ID: 1}, false)
-	var b strings.Builder
-	mainWhere := where(waits, 0, d.Main.State)
-	if at, ok := locks.waiting[1]; ok {
-		mainWhere = ", " + at
-	}
-	fmt.Fprintf(&b, "goroutine 1 [%s]: the cell's own code%s\n", d.Main.State, mainWhere)
-	// Goroutines that wait alike share a line when there are many of them
-	// (a daisy chain of 10,000 gave 10,000 lines, 660 kB).
-	type group struct {
-		state, from string
-		ids         []int
-	}
-	var groups []*group
-	index := map[string]*group{}
+	main := failure.Goroutine{ID: 1, State: d.Main.State, Lock: locks.Waiting[1]}
+	main.WaitKind, main.WaitLines = waitLines(waits, 0, d.Main.State)
+	var others []failure.Goroutine
 	for _, g := range d.Others {
-		from := origin(g.ID, d.Origins, cellNo, waits, g.State)
-		if at, ok := locks.waiting[g.ID]; ok {
-			from = originOnly(g.ID, d.Origins, cellNo) + ", " + at
-		}
-		key := g.State + "\x00" + from
-		if index[key] == nil {
-			index[key] = &group{state: g.State, from: from}
-			groups = append(groups, index[key])
-		}
-		index[key].ids = append(index[key].ids, g.ID)
+		f := goroutineFacts(g, d.Origins, cellNo, waits)
+		f.Lock = locks.Waiting[g.ID]
+		others = append(others, f)
 	}
-	const eachUpTo = 3 // goroutines a group lists one by one
-	for _, gr := range groups {
-		if len(gr.ids) <= eachUpTo {
-			for _, id := range gr.ids {
-				fmt.Fprintf(&b, "goroutine %d [%s]: %s\n", id, gr.state, gr.from)
-			}
-			continue
-		}
-		fmt.Fprintf(&b, "goroutines %d, %d, %d and %d more (%d in all) [%s]: %s\n",
-			gr.ids[0], gr.ids[1], gr.ids[2], len(gr.ids)-3, len(gr.ids), gr.state, gr.from)
-	}
-	if locks.text != "" {
-		b.WriteString("The locks they wait for:\n" + locks.text)
-	}
-	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	return failure.DeadlockReport(main, others, locks)
 }
 
-// leakReport tells which goroutines a cell left running.
+// leakReport gathers what the report of the goroutines a cell left
+// running says.
 func leakReport(leaked []goroutines.Goroutine, src string, cellNo int) string {
 	waits := cell.Waits(src)
 	origins := map[int]goroutines.Origin{}
@@ -116,74 +84,32 @@ func leakReport(leaked []goroutines.Goroutine, src string, cellNo int) string {
 			origins[g.ID] = o
 		}
 	}
-	noun := "goroutines are"
-	if len(leaked) == 1 {
-		noun = "goroutine is"
+	facts := make([]failure.Goroutine, len(leaked))
+	for i, g := range leaked {
+		facts[i] = goroutineFacts(g, origins, cellNo, waits)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "golab: the cell has finished, but %d %s still running:\n", len(leaked), noun)
-	// One line per place and state: "100 goroutines [sleep]: started at cell line 7".
-	type group struct {
-		state, from string
-		ids         []int
-	}
-	var groups []*group
-	index := map[string]*group{}
-	for _, g := range leaked {
-		from := origin(g.ID, origins, cellNo, waits, g.State)
-		key := g.State + "\x00" + from
-		if index[key] == nil {
-			index[key] = &group{state: g.State, from: from}
-			groups = append(groups, index[key])
-		}
-		index[key].ids = append(index[key].ids, g.ID)
-	}
-	const shown = 5
-	for i, gr := range groups {
-		if i == shown {
-			rest := 0
-			for _, other := range groups[shown:] {
-				rest += len(other.ids)
-			}
-			fmt.Fprintf(&b, "  … and %d more in %d other places or states\n", rest, len(groups)-shown)
-			break
-		}
-		if len(gr.ids) == 1 {
-			fmt.Fprintf(&b, "  goroutine %d [%s]: %s\n", gr.ids[0], gr.state, gr.from)
-		} else {
-			fmt.Fprintf(&b, "  %d goroutines [%s]: %s\n", len(gr.ids), gr.state, gr.from)
-		}
-	}
-	b.WriteString("They keep running in the background; what they print later is shown (under this cell when no other runs).\n" +
-		"(In a compiled program they would end when main returns. Wait for them with a sync.WaitGroup or a channel.)\n")
-	return b.String()
+	return failure.LeakReport(facts)
 }
 
-// origin describes where a goroutine was started and, if the cell shows
-// it, where it waits.
-func origin(id int, origins map[int]goroutines.Origin, cellNo int, waits []cell.Wait, state string) string {
-	o, ok := origins[id]
-	if !ok || o.Cell != cellNo {
-		return originOnly(id, origins, cellNo)
+// goroutineFacts is what a report says of a goroutine: where it was
+// started and, when the cell that runs started it, where it may wait.
+func goroutineFacts(g goroutines.Goroutine, origins map[int]goroutines.Origin, cellNo int, waits []cell.Wait) failure.Goroutine {
+	f := failure.Goroutine{ID: g.ID, State: g.State}
+	o, ok := origins[g.ID]
+	if !ok {
+		return f
 	}
-	return originOnly(id, origins, cellNo) + where(waits, o.Line, state)
+	f.StartLine, f.Earlier = o.Line, o.Cell != cellNo
+	if !f.Earlier {
+		f.WaitKind, f.WaitLines = waitLines(waits, o.Line, g.State)
+	}
+	return f
 }
 
-// originOnly says where a goroutine was started.
-func originOnly(id int, origins map[int]goroutines.Origin, cellNo int) string {
-	o, ok := origins[id]
-	switch {
-	case !ok:
-		return "started by a call such as `go f(x)`"
-	case o.Cell != cellNo:
-		return fmt.Sprintf("started at line %d of an earlier cell", o.Line)
-	}
-	return fmt.Sprintf("started at cell line %d", o.Line)
-}
-
-// where names the cell lines of the operations that can put a goroutine
-// in a state, among those of one goroutine's code.
-func where(waits []cell.Wait, goLine int, state string) string {
+// waitLines returns the kind of operation that puts a goroutine in state,
+// and the cell lines of such operations in the code of the goroutine the
+// go statement at goLine started (0: the cell's own code).
+func waitLines(waits []cell.Wait, goLine int, state string) (string, []int) {
 	kinds := cell.WaitKind(state)
 	seen := map[int]bool{}
 	var lines []int
@@ -199,26 +125,10 @@ func where(waits []cell.Wait, goLine int, state string) string {
 		}
 	}
 	sort.Ints(lines)
-	verb := map[string]string{"send": "sends on a channel", "receive": "receives from a channel", "select": "waits in select",
-		"lock": "waits for a lock", "wait": "waits for a WaitGroup or Cond"}[firstOr(kinds, "")]
-	switch len(lines) {
-	case 0:
-		return ""
-	case 1:
-		return fmt.Sprintf(", %s at cell line %d", verb, lines[0])
+	if len(kinds) == 0 {
+		return "", lines
 	}
-	parts := make([]string, len(lines))
-	for i, l := range lines {
-		parts[i] = fmt.Sprint(l)
-	}
-	return fmt.Sprintf(", %s at one of cell lines %s", verb, strings.Join(parts, ", "))
-}
-
-func firstOr(list []string, def string) string {
-	if len(list) == 0 {
-		return def
-	}
-	return list[0]
+	return kinds[0], lines
 }
 
 // originWriter is the interpreter's standard output. Text that a goroutine
