@@ -11,6 +11,7 @@ func init() {
 	Symbols["github.com/golab-notebooks/golab/runtime/timing/timing"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Amdahl":          reflect.ValueOf(timing.Amdahl),
+		"CPUs":            reflect.ValueOf(timing.CPUs),
 		"Compare":         reflect.ValueOf(timing.Compare),
 		"FitAmdahl":       reflect.ValueOf(timing.FitAmdahl),
 		"Measure":         reflect.ValueOf(timing.Measure),
@@ -18,6 +19,7 @@ func init() {
 		"Speedup":         reflect.ValueOf(timing.Speedup),
 
 		// type definitions
+		"CPU":          reflect.ValueOf((*timing.CPU)(nil)),
 		"Comparison":   reflect.ValueOf((*timing.Comparison)(nil)),
 		"Scaling":      reflect.ValueOf((*timing.Scaling)(nil)),
 		"Stats":        reflect.ValueOf((*timing.Stats)(nil)),

@@ -17,6 +17,7 @@ type Scaling struct {
 	Times    []time.Duration // median time with that many workers
 	Spreads  []float64       // (slowest - fastest) / median of those runs
 	Parallel float64         // the parallel fraction p that best fits Amdahl's law
+	CPU      CPU             // what the process could use while it measured
 }
 
 // measureFor is how long Speedup measures each number of workers at least:
@@ -33,7 +34,7 @@ const maxRepeat = 200
 func Speedup(maxWorkers, repeat int, work func(workers int)) *Scaling {
 	maxWorkers = max(maxWorkers, 1)
 	repeat = max(repeat, 1)
-	s := &Scaling{}
+	s := &Scaling{CPU: CPUs()}
 	progress := display.New("timing.Speedup: 1 worker")
 	for n := 1; n <= maxWorkers; n++ {
 		progress.Update(fmt.Sprintf("timing.Speedup: %d of %d workers", n, maxWorkers))
@@ -124,12 +125,22 @@ func (s *Scaling) String() string {
 		}
 		fmt.Fprintf(&b, "%7d  %-10v  %6.2f  %9.0f%%  %6s\n", n, human.Round(s.Times[i]), sp[i], 100*eff[i], spread)
 	}
+	oneCPU := s.CPU.Usable > 0 && s.CPU.Usable < 1.5
 	if why := s.Noise(); why != "" {
 		fmt.Fprintf(&b, "These figures are noise, not a measure of the work: %s. Give each run more work (at least tens of milliseconds).\n", why)
+	}
+	if oneCPU {
+		// Amdahl's fit would call the work sequential: it is the machine.
+		fmt.Fprintf(&b, "Measured where %s. On a machine with more CPUs, the workers would run at the same instant.\n", s.CPU)
+	}
+	if oneCPU || s.Noise() != "" {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "Amdahl fit: %.0f%% of the work runs in parallel (at most ×%.1f on any number of workers)\n",
 		100*s.Parallel, 1/math.Max(1-s.Parallel, 1e-9))
+	if n := s.Workers[len(s.Workers)-1]; s.CPU.Usable > 0 && float64(n) > s.CPU.Usable {
+		fmt.Fprintf(&b, "Measured where %s.\n", s.CPU)
+	}
 	return b.String()
 }
 
@@ -163,11 +174,18 @@ func (s *Scaling) Chart() *chart.Chart {
 	law := make([]float64, len(s.Workers))
 	for i, n := range s.Workers {
 		x[i], ideal[i], law[i] = float64(n), float64(n), Amdahl(s.Parallel, n)
+		if s.CPU.Usable > 0 {
+			ideal[i] = math.Min(ideal[i], s.CPU.Usable) // no more at once than the CPUs allow
+		}
+	}
+	idealName := "ideal"
+	if s.CPU.Usable > 0 && s.CPU.Usable < float64(s.Workers[len(s.Workers)-1]) {
+		idealName = "ideal on " + cpus(s.CPU.Usable)
 	}
 	return chart.Lines("Speedup with more goroutines", "goroutines", "speedup",
 		chart.Series{Name: "measured", X: x, Y: s.Speedups(), Points: true},
 		chart.Series{Name: fmt.Sprintf("Amdahl, p = %.2f", s.Parallel), X: x, Y: law, Dashed: true},
-		chart.Series{Name: "ideal", X: x, Y: ideal, Dashed: true},
+		chart.Series{Name: idealName, X: x, Y: ideal, Dashed: true},
 	)
 }
 

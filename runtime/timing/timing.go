@@ -74,6 +74,7 @@ type Variant struct {
 // given.
 type Comparison struct {
 	Stats []Stats
+	CPU   CPU // what the process could use while it measured
 }
 
 // Compare measures each variant, interleaving their runs so that a change
@@ -90,7 +91,7 @@ func Compare(repeat int, variants ...Variant) *Comparison {
 		}
 		progress.Update(fmt.Sprintf("timing.Compare: %d of %d rounds", round+1, repeat))
 	}
-	c := &Comparison{}
+	c := &Comparison{CPU: CPUs()}
 	for i, v := range variants {
 		c.Stats = append(c.Stats, summarize(v.Name, times[i]))
 	}
@@ -119,6 +120,9 @@ func (c *Comparison) String() string {
 	for _, s := range c.Stats {
 		fmt.Fprintf(&b, "%-16s median %-10v min %-10v max %-10v ×%.2f\n", s.Name, human.Round(s.Median), human.Round(s.Min), human.Round(s.Max), ratio(s.Median, fast))
 	}
+	if c.CPU.Usable > 0 {
+		fmt.Fprintf(&b, "Measured where %s.\n", c.CPU)
+	}
 	return b.String()
 }
 
@@ -135,6 +139,9 @@ func (c *Comparison) HTML() string {
 			html.EscapeString(s.Name), human.Round(s.Median), human.Round(s.Min), human.Round(s.Max), ratio(s.Median, fast))
 	}
 	b.WriteString("</tbody></table>")
+	if c.CPU.Usable > 0 {
+		fmt.Fprintf(&b, "<p>Measured where %s.</p>", html.EscapeString(c.CPU.String()))
+	}
 	return b.String()
 }
 
