@@ -15,8 +15,12 @@
 //	result, err := p.Join()            // "done"
 //
 // A child process gets the notebook's imports, types, functions, constants
-// and variables as the earlier cells declared them (a fresh copy: changes
-// it makes are not seen by the notebook). Arguments and results are sent
+// and variables as the earlier cells declared them, by the rules of a
+// kernel restart: a variable starts at its first value, and one whose
+// initializer calls code (var v = f()) at its zero value, since that code
+// ran in the notebook and is not run again (the child says so on its
+// stderr). It is a fresh copy: changes it makes are not seen by the
+// notebook. Arguments and results are sent
 // as JSON, typed by the function's signature; a value that cannot be sent
 // (a channel, a function, a mutex) is an error that names it. Values are
 // shared explicitly through a Queue. What a child prints appears in the

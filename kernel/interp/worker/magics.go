@@ -36,6 +36,7 @@ func (w *Worker) runMagic(src string) (*protocol.Error, bool) {
 	if !strings.HasPrefix(first, "%") {
 		return nil, false
 	}
+	w.announcing = false // what a magic runs is not the cell's declarations
 	all := magics()
 	probe := strings.ReplaceAll(src, "\r", "") // a notebook saved with CRLF line ends
 	for _, m := range all {

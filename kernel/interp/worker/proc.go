@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
@@ -96,6 +97,32 @@ func (l *launcher) Launch(name, function string, args []json.RawMessage) (proc.C
 		c.result <- b
 	}()
 	return c, nil
+}
+
+// procNote says what of the notebook a child process loaded differently,
+// or "":
+// variables whose initializers call code start at their zero values there
+// (that code ran in the notebook, and is not run again), and what did not
+// load at all.
+func procNote(r restored) string {
+	named := func(names []string) []string { // the blank identifier declares nothing
+		return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == "_" || strings.HasSuffix(n, " _") })
+	}
+	r.zeroed, r.skipped, r.lost = named(r.zeroed), named(r.skipped), named(r.lost)
+	var parts []string
+	if len(r.zeroed) > 0 {
+		parts = append(parts, "these start at their zero values (their initializers call code, which ran in the notebook): "+strings.Join(r.zeroed, ", "))
+	}
+	if len(r.skipped) > 0 {
+		parts = append(parts, "not run again: "+strings.Join(r.skipped, ", "))
+	}
+	if len(r.lost) > 0 {
+		parts = append(parts, "these did not load: "+strings.Join(r.lost, ", "))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "golab: in this process, " + strings.Join(parts, "; ") + "."
 }
 
 // procCommand is the golab command line of a child process.
@@ -194,12 +221,18 @@ func runInChild(req procRequest) (res procResult) {
 		return procResult{Error: err.Error()}
 	}
 	w.frames.quiet = true
-	// The notebook's journal, loaded by the rules of a restore.
-	if r := w.restore(req.Cells, nil); len(r.lost) > 0 {
-		return procResult{Error: "the notebook's declarations did not all load in the new process: " + strings.Join(r.lost, ", ")}
+	// The notebook's journal, loaded by the rules of a restore: what does
+	// not load is said on the child's stderr, and matters only if the
+	// function needs it.
+	r := w.restore(req.Cells, nil)
+	if note := procNote(r); note != "" {
+		fmt.Fprintln(os.Stderr, note)
 	}
 	fv, err := w.interp.Eval(req.Function)
 	if err != nil || fv.Kind() != reflect.Func {
+		if len(r.lost) > 0 {
+			return procResult{Error: fmt.Sprintf("%s could not be loaded in the new process: of the notebook's declarations, these did not load: %s", req.Function, strings.Join(r.lost, ", "))}
+		}
 		return procResult{Error: fmt.Sprintf("%s is not a function the notebook declared (with func %s(…) in a cell)", req.Function, req.Function)}
 	}
 	ft := fv.Type()

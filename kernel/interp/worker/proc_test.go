@@ -108,3 +108,28 @@ n := 5`,
 		t.Errorf("child's v and n, then the notebook's = %s, want %s", got, want)
 	}
 }
+
+// A declaration the child cannot load (here a var whose initializer calls
+// code and whose type is not written, so it is left out, and the function
+// that uses it with it) does not keep the child from calling another
+// function.
+func TestChildrenStartDespiteAnUnrelatedLostDeclaration(t *testing.T) {
+	w := newWorker(t)
+	for _, c := range []string{
+		`import ("fmt"; "os"; "golab/proc")`,
+		`var data, _ = os.ReadFile("/etc/hostname")
+func size() int { return len(data) }`,
+		`func hello() string { return "hi" }`,
+	} {
+		if _, e := w.run(c); e != nil {
+			t.Fatalf("%s: %v", c, e.Value)
+		}
+	}
+	got, e := w.run("r, err := proc.Run(hello)\nfmt.Sprintf(\"%s %v\", r, err)")
+	if e != nil {
+		t.Fatal(e.Value)
+	}
+	if got != `"hi <nil>"` {
+		t.Errorf("proc.Run(hello) = %s, want \"hi <nil>\"", got)
+	}
+}

@@ -395,8 +395,9 @@ func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
 	done := w.watchCell(req.Code, req.ID)
 	defer done() // also when the cell calls runtime.Goexit
 	w.announcing = true
+	defer func() { w.announcing = false }() // also after runtime.Goexit
 	result, cellErr := w.run(req.Code)
-	w.announcing = false
+	w.announcing = false // before the user expressions, and when run did not announce
 	if cellErr != nil {
 		ev.Status = protocol.StatusError
 		ev.Error = cellErr
@@ -533,6 +534,7 @@ func (w *Worker) announce(plan *cell.Plan) {
 	if !w.announcing {
 		return
 	}
+	w.announcing = false // once per cell: runs nested in it (a %check's) are not the cell
 	decls, vars := cell.ReplaySource(plan)
 	if strings.TrimSpace(decls+vars) == "" && len(plan.Defined) == 0 {
 		return

@@ -69,7 +69,7 @@ func (k *Kernel) handleRequest(s *socket, msg *wire.Message) {
 		if strings.HasSuffix(t, "_request") {
 			why := fmt.Sprintf("golab does not handle %q", t)
 			k.reply(s, msg, strings.TrimSuffix(t, "_request")+"_reply", errorReply{Status: protocol.StatusError,
-				errorFields: errorFields{Name: "UnknownMessageType", Value: why, Traceback: []string{why}}})
+				errorFields: errorOf("UnknownMessageType", why, []string{why})})
 		}
 	}
 }
@@ -118,7 +118,7 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 	var req executeRequest
 	if err := msg.DecodeContent(&req); err != nil {
 		k.reply(s, msg, "execute_reply", executeReply{Status: protocol.StatusError, ExecutionCount: k.count(), UserExpressions: noExpressions, Payload: []any{},
-			errorFields: errorFields{Name: "BadRequest", Value: err.Error(), Traceback: []string{err.Error()}}})
+			errorFields: errorOf("BadRequest", err.Error(), []string{err.Error()})})
 		return
 	}
 	if name, ok := helpQuery(req.Code); ok {
@@ -158,9 +158,9 @@ func (k *Kernel) execute(s *socket, msg *wire.Message) {
 	case protocol.StatusError:
 		e := res.Error
 		if !req.Silent {
-			k.publish("error", msg, errorContent{Name: e.Name, Value: e.Value, Traceback: e.Traceback})
+			k.publish("error", msg, errorContent(*errorOf(e.Name, e.Value, e.Traceback)))
 		}
-		reply.errorFields = errorFields{Name: e.Name, Value: e.Value, Traceback: e.Traceback}
+		reply.errorFields = errorOf(e.Name, e.Value, e.Traceback)
 	}
 	failedAt := time.Now()
 	k.reply(s, msg, "execute_reply", reply)

@@ -56,32 +56,38 @@ type executeReply struct {
 	ExecutionCount  int                                `json:"execution_count"`
 	UserExpressions map[string]protocol.UserExpression `json:"user_expressions"`
 	Payload         []any                              `json:"payload"`
-	errorFields
+	*errorFields
 }
 
 // noExpressions is the user_expressions of a reply to a request that
 // asked for none, or that did not run: an empty object, never null.
 var noExpressions = map[string]protocol.UserExpression{}
 
-// errorFields are the fields of an error reply and of an iopub error.
+// errorFields are the fields of an error reply: all three are sent, as
+// the protocol requires, and absent from a reply that is not an error.
 type errorFields struct {
-	Name      string   `json:"ename,omitempty"`
-	Value     string   `json:"evalue,omitempty"`
-	Traceback []string `json:"traceback,omitempty"`
+	Name      string   `json:"ename"`
+	Value     string   `json:"evalue"`
+	Traceback []string `json:"traceback"`
+}
+
+// errorOf makes the fields of an error reply; a missing traceback is an
+// empty list, never null.
+func errorOf(name, value string, traceback []string) *errorFields {
+	if traceback == nil {
+		traceback = []string{}
+	}
+	return &errorFields{Name: name, Value: value, Traceback: traceback}
 }
 
 // errorReply answers a request golab cannot serve.
 type errorReply struct {
 	Status string `json:"status"`
-	errorFields
+	*errorFields
 }
 
 // errorContent is an iopub error message: a cell's failure.
-type errorContent struct {
-	Name      string   `json:"ename"`
-	Value     string   `json:"evalue"`
-	Traceback []string `json:"traceback"`
-}
+type errorContent errorFields
 
 // pagePayload shows a help query's answer in the front end's pager.
 type pagePayload struct {

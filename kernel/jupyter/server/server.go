@@ -281,7 +281,7 @@ func (k *Kernel) refuse(msg *wire.Message, why string) {
 	k.log.Printf("refused %s %s: %s", msg.Header.MsgType, msg.Header.MsgID, why)
 	k.publish("status", msg, statusContent{ExecutionState: stateBusy})
 	defer k.publish("status", msg, statusContent{ExecutionState: stateIdle})
-	busy := errorFields{Name: "KernelBusy", Value: why, Traceback: []string{why}}
+	busy := errorOf("KernelBusy", why, []string{why})
 	var content any = errorReply{Status: protocol.StatusError, errorFields: busy}
 	if msg.Header.MsgType == "execute_request" {
 		content = executeReply{Status: protocol.StatusError, ExecutionCount: k.count(), UserExpressions: noExpressions, Payload: []any{}, errorFields: busy}

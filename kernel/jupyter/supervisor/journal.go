@@ -41,11 +41,12 @@ type declaredCell struct {
 	names        []protocol.Declaration
 }
 
-// source is the cell's entry as a new worker replays it: the top-level
-// variables of a cell that ended the worker are left out, so that its
-// allocation, say, does not end the next worker too.
-func (d declaredCell) source(endedWorker bool) string {
-	if endedWorker || d.vars == "" {
+// source is the cell's entry as a new worker replays it. The top-level
+// variables of a cell that failed are left out: they may never have been
+// set (the cell was refused), and one that ended the worker (an
+// allocation, say) would end the next worker too.
+func (d declaredCell) source(failed bool) string {
+	if failed || d.vars == "" {
 		return d.replay
 	}
 	return d.replay + "\n" + d.vars
@@ -57,11 +58,11 @@ const journalInMemory = 4 << 20
 
 // add records a cell that declares something. A cell that cannot be
 // written to disk is kept in memory rather than lost.
-func (j *journal) add(d declaredCell, failed, endedWorker bool) {
+func (j *journal) add(d declaredCell, failed, dropVars bool) {
 	if d.replay == "" && d.vars == "" && len(d.names) == 0 {
 		return // statements only: nothing to replay
 	}
-	code, declared := d.source(endedWorker), d.names
+	code, declared := d.source(dropVars), d.names
 	e := journalEntry{code: code, failed: failed, declared: declared}
 	if j.inMem+len(code) > journalInMemory && j.dir != "" {
 		j.written++

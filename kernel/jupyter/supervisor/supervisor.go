@@ -185,7 +185,8 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		p.router.forgetFrames()
 		res = Result{Status: ev.Status, Data: ev.Result, Error: ev.Error, UserExpressions: ev.UserExpressions}
 		s.mu.Lock()
-		s.history.add(p.takeDeclared(), ev.Status != protocol.StatusOK, false)
+		failed := ev.Status != protocol.StatusOK
+		s.history.add(p.takeDeclared(), failed, failed)
 		s.mu.Unlock()
 	} else {
 		res = s.workerDied(p, code)

@@ -477,3 +477,19 @@ func TestStackOverflowNamesRecursiveFunctions(t *testing.T) {
 		t.Errorf("traceback names a function that does not recurse:\n%s", tb)
 	}
 }
+
+// A refused cell's top-level variables never had a value: a restart does
+// not give them one.
+func TestRefusedCellsVariablesAreNotRestored(t *testing.T) {
+	s := newSupervisor(t)
+	var r recorder
+	if res := s.Execute("import \"fmt\"\nghost := 5\nfmt.Println(nosuchname)", false, nil, r.sink()); res.Status != protocol.StatusError {
+		t.Fatalf("the cell ran: %+v", res)
+	}
+	if res := s.Execute("import \"os\"\nos.Exit(1)", false, nil, r.sink()); res.Status != protocol.StatusError {
+		t.Fatalf("os.Exit: %+v", res)
+	}
+	if got := s.Execute("ghost", false, nil, r.sink()); got.Status != protocol.StatusError {
+		t.Errorf("ghost came back after the restart: %+v", got)
+	}
+}
