@@ -83,6 +83,16 @@ var passes = []pass{
 		visit: on((*rewriter).receiveIntoCaptured)},
 	{name: "var-in-funclit", gap: "`var v = Generic(x)` inside a function literal gives v the zero value",
 		visit: on((*rewriter).varInFuncLit)},
+	{name: "switch-points", feature: true, gap: "on one CPU or a busy machine goroutines rarely switch between the read and the write of `counter++`, so a lesson's race does not show: golab's scheduling noise switches them there (kernel/interp/noise)",
+		visit: func(r *rewriter, n ast.Node, stack []ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.IncDecStmt:
+				r.switchPoint(n, stack)
+			case *ast.AssignStmt:
+				r.switchPoint(n, stack)
+			}
+			return false
+		}},
 	{name: "lock-sites", feature: true, gap: "deadlock reports name the line where each goroutine took a lock and where it waits; interpreted stacks show no cell lines",
 		visit: on((*rewriter).lockSite)},
 	{name: "method-values", gap: "a method value keeps its receiver variable, read when the method is called: `go t.Hi(&wg)` in a range loop calls the last element, `f := t.Hi; t = other; f()` calls other's, and a deferred method call sees later assignments",

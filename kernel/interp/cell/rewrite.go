@@ -33,6 +33,7 @@ import __golab_goroutines "golab.internal/goroutines"
 import __golab_goprint "golab.internal/goprint"
 import __golab_cell "golab.internal/cell"
 import __golab_sync "golab.internal/sync"
+import __golab_noise "golab.internal/noise"
 
 func __golab_min[T any](x T, ys ...T) T {
 	for _, y := range ys {

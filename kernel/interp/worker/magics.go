@@ -2,9 +2,11 @@ package worker
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/noise"
 	"github.com/golab-notebooks/golab/kernel/protocol"
 	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 )
@@ -26,6 +28,7 @@ func magics() []magic {
 		{RaceMagic, "runs the cell compiled, under Go's race detector", isRaceCell, (*Worker).runRace},
 		{exercise.Magic + " NAME", "runs the tests of the exercise NAME against the notebook's code", exercise.IsCheckCell, (*Worker).runCheck},
 		{GoRunMagic, "builds the cell with the Go toolchain and runs it, as go run does", isGoRunCell, (*Worker).runCompiled},
+		{NoiseMagic + " [off|on|seed=N|rate=R]", "shows or sets the scheduling noise: goroutines switching between the read and the write of a shared variable, as on a busy machine", isNoiseCell, (*Worker).runNoise},
 	}
 }
 
@@ -51,4 +54,60 @@ func (w *Worker) runMagic(src string) (*protocol.Error, bool) {
 	}
 	return &protocol.Error{Name: "unknown magic", Value: first,
 		Traceback: append([]string{failure.Red("unknown magic") + " " + first + ": golab knows these first lines:"}, known...)}, true
+}
+
+// NoiseMagic shows or sets golab's scheduling noise (kernel/interp/noise).
+const NoiseMagic = "%noise"
+
+// isNoiseCell reports whether a cell starts with the %noise line.
+func isNoiseCell(src string) bool {
+	first, _, _ := strings.Cut(strings.TrimLeft(src, " \t\r\n"), "\n")
+	f := strings.Fields(first)
+	return len(f) > 0 && f[0] == NoiseMagic
+}
+
+// runNoise shows the scheduling noise, or sets it: "%noise off",
+// "%noise seed=42", "%noise rate=0.3", "%noise on". The line must be the
+// cell's only one.
+func (w *Worker) runNoise(src string) *protocol.Error {
+	first, rest, _ := strings.Cut(strings.TrimLeft(src, " \t\r\n"), "\n")
+	usage := func(why string) *protocol.Error {
+		msg := why + `: write "%noise" to see the scheduling noise, "%noise off" or "%noise on" to turn it off or on, "%noise seed=42" to choose its random source, "%noise rate=0.3" to switch more often (0 to 1), alone in a cell`
+		return &protocol.Error{Name: "usage", Value: msg, Traceback: []string{failure.Red("%noise: ") + msg}}
+	}
+	if strings.TrimSpace(rest) != "" {
+		return usage("%noise must be alone in its cell")
+	}
+	_, seed, rate := noise.State()
+	set := false
+	for _, arg := range strings.Fields(first)[1:] {
+		key, value, hasValue := strings.Cut(arg, "=")
+		switch {
+		case arg == "off":
+			noise.Off()
+			fmt.Println(noise.Describe())
+			return nil
+		case arg == "on":
+			set = true
+		case key == "seed" && hasValue:
+			n, err := strconv.ParseUint(value, 10, 64)
+			if err != nil {
+				return usage(fmt.Sprintf("seed %q is not a whole number", value))
+			}
+			seed, set = n, true
+		case key == "rate" && hasValue:
+			r, err := strconv.ParseFloat(value, 64)
+			if err != nil || r < 0 || r > 1 {
+				return usage(fmt.Sprintf("rate %q is not a number from 0 to 1", value))
+			}
+			rate, set = r, true
+		default:
+			return usage(fmt.Sprintf("%q is not a %%noise setting", arg))
+		}
+	}
+	if set {
+		noise.Set(seed, rate)
+	}
+	fmt.Println(noise.Describe())
+	return nil
 }

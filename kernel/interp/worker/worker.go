@@ -23,6 +23,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/interp/gobuild"
 	"github.com/golab-notebooks/golab/kernel/interp/goprint"
 	"github.com/golab-notebooks/golab/kernel/interp/goroutines"
+	"github.com/golab-notebooks/golab/kernel/interp/noise"
 	"github.com/golab-notebooks/golab/kernel/interp/stdsyms"
 	cellsync "github.com/golab-notebooks/golab/kernel/interp/sync"
 	"github.com/golab-notebooks/golab/runtime/proc"
@@ -212,7 +213,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		}
 	})
 	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
-	for _, table := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, stdsyms.Symbols(), goroutines.Symbols(), cellsync.Symbols(), generics.Symbols()} {
+	for _, table := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, stdsyms.Symbols(), goroutines.Symbols(), cellsync.Symbols(), generics.Symbols(), noise.Symbols()} {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}
