@@ -213,6 +213,21 @@ def test_memory_limit_ends_the_cell_with_a_message():
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "5"
 
 
+def test_jupyterhubs_mem_limit_caps_the_worker_with_a_margin():
+    """JupyterHub's local spawners export mem_limit as MEM_LIMIT (bytes) without
+    enforcing it: golab takes it, less a margin, so that its own message comes
+    before the out-of-memory killer, and says where the limit came from."""
+    env = dict(os.environ, MEM_LIMIT=str(700 * 2**20))
+    env.pop("GOLAB_MEMORY_LIMIT_MB", None)
+    with kernel(env=env) as (km, kc):
+        reply, msgs = execute(kc, 'import "bytes"\nvar keep [][]byte\nfor {\n\tkeep = append(keep, bytes.Repeat([]byte{1}, 1<<20))\n}', timeout=60)
+        assert reply["status"] == "error"
+        text = error_text(msgs)
+        assert "more than 550 MiB" in text, text  # 700 MiB less 150
+        assert "comes from MEM_LIMIT, JupyterHub's mem_limit (700 MiB)" in text, text
+        answers_quickly(kc)
+
+
 def test_a_worker_killed_from_outside_is_named():
     """The system's out-of-memory killer sends SIGKILL; the cell says so."""
     with kernel() as (km, kc):

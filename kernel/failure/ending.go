@@ -24,6 +24,7 @@ type Ending struct {
 	Signal      string // the signal that ended it ("SIGKILL"), or ""
 	OverMemory  bool   // the kernel ended it for its memory
 	Limit, Peak int64  // the memory limit and the most resident memory seen
+	LimitFrom   string // where the limit came from (limits.Limits.MemoryFrom)
 	Idle        bool   // it ended while no cell ran
 }
 
@@ -82,8 +83,14 @@ func (e Ending) memory() *protocol.Error {
 		tb = append(tb, "The Go runtime said: "+first)
 	}
 	tb = append(tb, "Look for a slice, map or channel that grows without end, or allocate less at a time.")
-	if e.Limit > 0 {
+	switch {
+	case e.Limit <= 0:
+	case e.LimitFrom == "GOLAB_MEMORY_LIMIT_MB":
 		tb = append(tb, fmt.Sprintf("The limit (%s) is GOLAB_MEMORY_LIMIT_MB in the kernel's environment, e.g. the kernelspec's env.", limits.MiB(e.Limit)))
+	case e.LimitFrom != "":
+		tb = append(tb, fmt.Sprintf("The limit (%s) comes from %s; GOLAB_MEMORY_LIMIT_MB in the kernel's environment sets another.", limits.MiB(e.Limit), e.LimitFrom))
+	default:
+		tb = append(tb, fmt.Sprintf("The limit (%s) is golab's default; GOLAB_MEMORY_LIMIT_MB in the kernel's environment (e.g. the kernelspec's env) sets another.", limits.MiB(e.Limit)))
 	}
 	return New("out of memory", value, tb)
 }

@@ -10,6 +10,7 @@ package limits
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -19,10 +20,16 @@ import (
 // default (see WithDefaults).
 type Limits struct {
 	// WorkerMemory is the most memory, in bytes, the worker that runs
-	// cells may use (GOLAB_MEMORY_LIMIT_MB; default 2048 MiB). A cell
-	// that needs more ends with a message that says so. Negative means
-	// no limit.
+	// cells may use. A cell that needs more ends with a message that says
+	// so. Negative means no limit. FromEnv takes it, in order, from
+	// GOLAB_MEMORY_LIMIT_MB, from MEM_LIMIT (which JupyterHub's spawners
+	// set from mem_limit), from the container's memory limit (cgroup), less
+	// a margin so that golab's message comes before the system's
+	// out-of-memory killer, or else 2048 MiB.
 	WorkerMemory int64
+	// MemoryFrom says where WorkerMemory came from, for the message of a
+	// cell that used too much ("" for golab's default).
+	MemoryFrom string
 	// MaxMessage is the largest Jupyter message a client may send, in
 	// bytes (GOLAB_MAX_MESSAGE_MB; default 64 MiB).
 	MaxMessage int64
@@ -78,6 +85,11 @@ func (l Limits) WithDefaults() Limits {
 // with the defaults. A value that is not a number is an error that names
 // the variable.
 func FromEnv() (Limits, error) {
+	return fromEnv("/")
+}
+
+// fromEnv is FromEnv with the cgroup file system under root.
+func fromEnv(root string) (Limits, error) {
 	var l Limits
 	for _, v := range []struct {
 		name string
@@ -112,7 +124,81 @@ func FromEnv() (Limits, error) {
 		}
 		*v.to = int64(mb * (1 << 20))
 	}
+	if l.WorkerMemory != 0 {
+		l.MemoryFrom = "GOLAB_MEMORY_LIMIT_MB"
+	} else if host, from := hostMemory(root); host > 0 {
+		l.WorkerMemory = withMargin(host)
+		l.MemoryFrom = fmt.Sprintf("%s (%s), less a margin for the kernel", from, MiB(host))
+	}
 	return l.WithDefaults(), nil
+}
+
+// hostMemory returns the memory the host gives this process, in bytes,
+// and where it says so: MEM_LIMIT (JupyterHub's mem_limit, in bytes), or
+// the smallest limit of the process's cgroup and its parents; 0 when
+// there is none.
+func hostMemory(root string) (int64, string) {
+	if s := strings.TrimSpace(os.Getenv("MEM_LIMIT")); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+			return n, "MEM_LIMIT, JupyterHub's mem_limit"
+		}
+	}
+	if n := cgroupMemory(root); n > 0 {
+		return n, "the container's memory limit"
+	}
+	return 0, ""
+}
+
+// withMargin is the worker's share of a memory limit the kernel process,
+// the Jupyter server and the system share: 80% of it, and at least 150
+// MiB below it, so that golab ends a hungry cell before the out-of-memory
+// killer ends the server; never under half of it.
+func withMargin(limit int64) int64 {
+	return max(min(limit*8/10, limit-150<<20), limit/2)
+}
+
+// cgroupMemory reads the memory limit of this process's cgroup and its
+// parents (v2 memory.max, v1 memory.limit_in_bytes), the smallest, in
+// bytes, or 0 when there is none.
+func cgroupMemory(root string) int64 {
+	data, err := os.ReadFile(filepath.Join(root, "proc/self/cgroup"))
+	if err != nil {
+		return 0
+	}
+	var limit int64
+	take := func(path string) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+		if err != nil || n <= 0 || n >= 1<<60 { // "max", or v1's "no limit" (a huge number)
+			return
+		}
+		if limit == 0 || n < limit {
+			limit = n
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		switch {
+		case parts[0] == "0" && parts[1] == "": // cgroup v2
+			for dir := parts[2]; ; dir = filepath.Dir(dir) {
+				take(filepath.Join(root, "sys/fs/cgroup", dir, "memory.max"))
+				if dir == "/" || dir == "." {
+					break
+				}
+			}
+		case strings.Contains(","+parts[1]+",", ",memory,"): // cgroup v1
+			base := filepath.Join(root, "sys/fs/cgroup/memory")
+			take(filepath.Join(base, parts[2], "memory.limit_in_bytes"))
+			take(filepath.Join(base, "memory.limit_in_bytes")) // a container sees its own cgroup at the root
+		}
+	}
+	return limit
 }
 
 // MiB formats a byte count in MiB, as the messages say it.

@@ -2,6 +2,8 @@ package limits
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,7 +16,8 @@ func TestFromEnv(t *testing.T) {
 		errPart string
 	}{
 		{name: "defaults", check: func(l Limits) bool {
-			return l == Limits{DefaultWorkerMemory, DefaultMaxMessage, DefaultOutputShown, DefaultOutputSaved, DefaultQueuedPerClient, DefaultRestore}
+			return l == Limits{WorkerMemory: DefaultWorkerMemory, MaxMessage: DefaultMaxMessage, OutputShown: DefaultOutputShown,
+				OutputSaved: DefaultOutputSaved, QueuedPerClient: DefaultQueuedPerClient, Restore: DefaultRestore}
 		}},
 		{name: "numbers of MiB", env: map[string]string{"GOLAB_MEMORY_LIMIT_MB": "512", "GOLAB_MAX_MESSAGE_MB": "1.5", "GOLAB_OUTPUT_LIMIT_MB": " 2 ", "GOLAB_OUTPUT_SAVED_MB": "3"},
 			check: func(l Limits) bool {
@@ -32,10 +35,10 @@ func TestFromEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range []string{"GOLAB_MEMORY_LIMIT_MB", "GOLAB_MAX_MESSAGE_MB", "GOLAB_OUTPUT_LIMIT_MB", "GOLAB_OUTPUT_SAVED_MB"} {
+			for _, name := range []string{"GOLAB_MEMORY_LIMIT_MB", "GOLAB_MAX_MESSAGE_MB", "GOLAB_OUTPUT_LIMIT_MB", "GOLAB_OUTPUT_SAVED_MB", "MEM_LIMIT"} {
 				t.Setenv(name, tt.env[name])
 			}
-			l, err := FromEnv()
+			l, err := fromEnv(t.TempDir()) // no cgroup limit
 			if tt.errPart != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.errPart) {
 					t.Fatalf("error %v, want one containing %q", err, tt.errPart)
@@ -47,6 +50,58 @@ func TestFromEnv(t *testing.T) {
 			}
 			if !tt.check(l) {
 				t.Errorf("limits %+v", l)
+			}
+		})
+	}
+}
+
+// The worker's memory cap comes from what the host gives, in order:
+// GOLAB_MEMORY_LIMIT_MB, MEM_LIMIT (JupyterHub), the cgroup's limit (v2,
+// v1, the smallest of the process's cgroup and its parents), less a margin
+// so that golab's message comes before the out-of-memory killer.
+func TestMemoryFromTheHost(t *testing.T) {
+	const gib = 1 << 30
+	tests := []struct {
+		name  string
+		env   map[string]string
+		files map[string]string
+		want  int64
+		from  string
+	}{
+		{"golab's own variable first", map[string]string{"GOLAB_MEMORY_LIMIT_MB": "300", "MEM_LIMIT": "1073741824"},
+			map[string]string{"proc/self/cgroup": "0::/\n", "sys/fs/cgroup/memory.max": "536870912\n"}, 300 << 20, "GOLAB_MEMORY_LIMIT_MB"},
+		{"JupyterHub's MEM_LIMIT, less a margin", map[string]string{"MEM_LIMIT": "1073741824"}, nil, gib * 8 / 10, "MEM_LIMIT"},
+		{"an unreadable MEM_LIMIT is passed over", map[string]string{"MEM_LIMIT": "1G"},
+			map[string]string{"proc/self/cgroup": "0::/\n", "sys/fs/cgroup/memory.max": "2147483648\n"}, 2 * gib * 8 / 10, "the container's memory limit (2048 MiB)"},
+		{"cgroup v2, the parent's smaller limit", nil, map[string]string{"proc/self/cgroup": "0::/kubepods/pod1/c1\n",
+			"sys/fs/cgroup/kubepods/pod1/c1/memory.max": "max\n", "sys/fs/cgroup/kubepods/pod1/memory.max": "536870912\n"}, 512<<20 - 150<<20, "the container's memory limit (512 MiB)"},
+		{"cgroup v1", nil, map[string]string{"proc/self/cgroup": "9:memory:/docker/abc\n",
+			"sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes": "4294967296\n"}, 4 * gib * 8 / 10, "the container's memory limit (4096 MiB)"},
+		{"cgroup v1 without a limit", nil, map[string]string{"proc/self/cgroup": "9:memory:/\n",
+			"sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712\n"}, DefaultWorkerMemory, ""},
+		{"a small pod keeps half", nil, map[string]string{"proc/self/cgroup": "0::/\n", "sys/fs/cgroup/memory.max": "209715200\n"}, 100 << 20, "the container's memory limit (200 MiB)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, name := range []string{"GOLAB_MEMORY_LIMIT_MB", "MEM_LIMIT"} {
+				t.Setenv(name, tt.env[name])
+			}
+			root := t.TempDir()
+			for name, text := range tt.files {
+				path := filepath.Join(root, name)
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			l, err := fromEnv(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.WorkerMemory != tt.want || !strings.HasPrefix(l.MemoryFrom, tt.from) {
+				t.Errorf("WorkerMemory %s from %q, want %s from %q…", MiB(l.WorkerMemory), l.MemoryFrom, MiB(tt.want), tt.from)
 			}
 		})
 	}

@@ -267,7 +267,7 @@ func (s *Supervisor) explainEnd(p *process, code string, declared []protocol.Dec
 	end := failure.Ending{
 		Crash: crash, Frames: frames, Reported: reported, Code: code, Declared: declared, Earlier: earlier,
 		Exit: p.exitDescription(), Signal: p.signalName(),
-		OverMemory: p.overMemory.Load(), Limit: p.memLimit, Peak: p.peakRSS.Load(), Idle: idle,
+		OverMemory: p.overMemory.Load(), Limit: p.memLimit, LimitFrom: s.opts.Limits.MemoryFrom, Peak: p.peakRSS.Load(), Idle: idle,
 	}
 	switch {
 	case interrupted && !end.OverMemory:
