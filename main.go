@@ -307,8 +307,9 @@ func gradeCommand(args []string) error {
 	jobs := fs.Int("j", runtime.NumCPU(), "how many submissions run at once")
 	out := fs.String("o", "grades", "where grades.csv and feedback/ go")
 	timeout := fs.Duration("timeout", 5*time.Minute, "the most one submission may run")
+	cellTimeout := fs.Duration("cell-timeout", 10*time.Second, "the most one cell may run: a longer one (a scratch loop left running) is interrupted, named in the feedback, and the next cells run on")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: golab grade LESSON SUBMISSION... [-j N] [-o DIR] [-timeout 5m]")
+		fmt.Fprintln(os.Stderr, "usage: golab grade LESSON SUBMISSION... [-j N] [-o DIR] [-timeout 5m] [-cell-timeout 10s]")
 		fmt.Fprintln(os.Stderr, "  LESSON is a lesson's slug (02-goroutines) or source file; each SUBMISSION a notebook or a folder of them.")
 		fs.PrintDefaults()
 	}
@@ -338,7 +339,7 @@ func gradeCommand(args []string) error {
 		progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionShowElapsedTimeOnFinish(),
 		progressbar.OptionClearOnFinish())
 	start := time.Now()
-	rows := grade.Grade(l, subs, grade.Options{Jobs: *jobs, Timeout: *timeout, Limits: lim, Done: func(string) { _ = bar.Add(1) }})
+	rows := grade.Grade(l, subs, grade.Options{Jobs: *jobs, Timeout: *timeout, CellTimeout: *cellTimeout, Limits: lim, Done: func(string) { _ = bar.Add(1) }})
 	_ = bar.Finish()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("grade: %w", err)

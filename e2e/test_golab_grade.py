@@ -39,6 +39,7 @@ def test_golab_grade_scores_a_class(tmp_path):
         "grace": ({**right, "greetings": right["greetings"] + "\ntype fake struct{}\nfunc (fake) Equal(t, name, got, want any) {}\nvar check fake\n"}, 0),
         "heidi": ({**right, "greetings": 'import "os"\n' + inject(right["greetings"], "Greetings", "os.Exit(0)")}, 1),
         "ivan": ({**right, "greetings": right["greetings"] + '\nimport "os"\nos.Exit(0)\n'}, 3),  # exits early: the tests still run
+        "judy": (right, 3),  # and a scratch loop left running in a cell of its own
     }
     subs = tmp_path / "submissions"
     subs.mkdir()
@@ -51,9 +52,12 @@ def test_golab_grade_scores_a_class(tmp_path):
                 c["source"] = code[ex]
             elif student == "frank" and "check" in c["metadata"].get("tags", []):
                 c["source"] = f'%check {ex}\n//golab:test "anything"\ncheck.True(t, true, "")\n'
+        if student == "judy":
+            scratch = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "n := 0\nfor {\n\tn++\n}"}
+            nb["cells"].insert(len(nb["cells"]) // 2, scratch)
         (subs / f"{student}.ipynb").write_text(json.dumps(nb))
     out = tmp_path / "grades"
-    proc = subprocess.run([str(BIN), "grade", LESSON, str(subs), "-o", str(out), "-j", "2", "-timeout", "2m"],
+    proc = subprocess.run([str(BIN), "grade", LESSON, str(subs), "-o", str(out), "-j", "2", "-timeout", "2m", "-cell-timeout", "8s"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     print("\n" + proc.stdout)
@@ -67,5 +71,7 @@ def test_golab_grade_scores_a_class(tmp_path):
     assert "deadlock in run 1 of" in reasons[("carol", "greetings")] and "select" in reasons[("carol", "greetings")], reasons[("carol", "greetings")]
     assert "boom" in reasons[("dan", "greetings")] or "worker" in reasons[("dan", "greetings")], reasons[("dan", "greetings")]
     assert "defines check itself" in reasons[("grace", "greetings")]
+    page = (out / "feedback" / "judy.html").read_text()
+    assert "3 of 3 points" in page and "ran longer than 8s: it was interrupted" in page and "n := 0" in page, page
     page = (out / "feedback" / "bob.html").read_text()
     assert "2 of 3 points" in page and "FAIL" in page and "RunAll" in page

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,10 @@ type Options struct {
 	Jobs int
 	// Timeout bounds one submission's whole run; 0 means 5 minutes.
 	Timeout time.Duration
+	// CellTimeout bounds each of its cells: one that runs longer (a
+	// scratch loop left running) is interrupted, named in the feedback,
+	// and the cells after it run on, as nbgrader does; 0 means 10 s.
+	CellTimeout time.Duration
 	// Limits bound each submission's kernel (memory, output); zero fields
 	// take the defaults.
 	Limits limits.Limits
@@ -47,6 +52,9 @@ type Row struct {
 	Points, Max             int
 	Seconds                 float64 // the submission's run time
 	Reason                  string  // why the test failed, in the %check box's words
+	// Note is about the whole submission, the same on each of its rows: a
+	// cell interrupted for running too long, say.
+	Note string
 }
 
 // Submission is one student's notebook.
@@ -122,6 +130,9 @@ func Grade(l *lesson.Lesson, subs []Submission, opts Options) []Row {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 5 * time.Minute
 	}
+	if opts.CellTimeout <= 0 {
+		opts.CellTimeout = 10 * time.Second
+	}
 	results := make([][]Row, len(subs))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -152,7 +163,7 @@ func Grade(l *lesson.Lesson, subs []Submission, opts Options) []Row {
 // gradeOne runs one submission with the lesson's tests.
 func gradeOne(l *lesson.Lesson, sub Submission, opts Options) []Row {
 	start := time.Now()
-	outcomes, trouble := runSubmission(l, sub, opts)
+	outcomes, trouble, note := runSubmission(l, sub, opts)
 	secs := time.Since(start).Seconds()
 	var rows []Row
 	for _, ex := range l.Exercises() {
@@ -162,7 +173,7 @@ func gradeOne(l *lesson.Lesson, sub Submission, opts Options) []Row {
 			if t.Hidden {
 				name += " (hidden test)"
 			}
-			r := Row{Student: sub.Student, Exercise: ex.Name, Test: name, Max: t.Worth(), Seconds: secs}
+			r := Row{Student: sub.Student, Exercise: ex.Name, Test: name, Max: t.Worth(), Seconds: secs, Note: note}
 			switch {
 			case i < len(got.tests):
 				r.Passed, r.Reason = got.tests[i].Passed, got.tests[i].Failure
@@ -196,28 +207,36 @@ type exerciseResult struct {
 }
 
 // runSubmission runs the grading notebook of a submission and reads the
-// check boxes; trouble names a problem with the whole submission.
-func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]exerciseResult, string) {
+// check boxes; trouble names a problem with the whole submission, and
+// note the cells interrupted for running too long.
+func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]exerciseResult, string, string) {
 	nb, err := notebook.Read(sub.Path)
 	if err != nil {
-		return nil, "the notebook could not be read: " + err.Error()
+		return nil, "the notebook could not be read: " + err.Error(), ""
 	}
 	run := gradingNotebook(l, nb)
 	sup, err := supervisor.New(supervisor.Options{Log: log.New(io.Discard, "", 0), Limits: opts.Limits})
 	if err != nil {
-		return nil, "the kernel did not start: " + err.Error()
+		return nil, "the kernel did not start: " + err.Error(), ""
 	}
 	defer sup.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, sup.Interrupt)
 	defer stop()
-	runner.RunAll(ctx, run, sup, io.Discard)
+	failures := runner.RunAll(ctx, run, sup, runner.Options{CellLimit: opts.CellTimeout})
 	trouble := ""
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		trouble = fmt.Sprintf("the notebook did not finish within %v", opts.Timeout)
 	}
-	return readChecks(run, trouble), trouble
+	var notes []string
+	for _, f := range failures {
+		if f.TimedOut {
+			notes = append(notes, fmt.Sprintf("code cell %d (%s) ran longer than %v: it was interrupted, its variables are gone, and the cells after it ran on",
+				f.Count, strconv.Quote(f.Source), opts.CellTimeout))
+		}
+	}
+	return readChecks(run, trouble), trouble, strings.Join(notes, "; ")
 }
 
 // gradingNotebook is the submission's cells with every check cell replaced

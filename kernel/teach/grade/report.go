@@ -71,6 +71,7 @@ code { background: #f6f8fa; padding: 2px 4px; display: inline-block; white-space
 </style></head><body>
 <h1>{{.Lesson}} — {{.Student}}</h1>
 <p class="score">{{.Points}} of {{.Max}} points</p>
+{{if .Note}}<p class="note">Note: {{.Note}}.</p>{{end}}
 {{range .Exercises}}<div class="ex{{if not .All}} fail{{end}}">
 <p><b>{{if .All}}PASS{{else}}FAIL{{end}}</b> {{.Name}}: {{.Passed}} of {{len .Rows}} tests passed</p>
 <ul>{{range .Rows}}<li class="{{if .Passed}}pass{{else}}fail{{end}}">{{if .Passed}}✓{{else}}✗{{end}} {{.Test}} ({{.Points}}/{{.Max}}){{if not .Passed}}<br><code>{{.Reason}}</code>{{end}}</li>{{end}}</ul>
@@ -91,16 +92,16 @@ func WriteFeedback(dir, lessonTitle string, rows []Row) ([]string, error) {
 		All    bool
 	}
 	type page struct {
-		Lesson, Student string
-		Points, Max     int
-		Exercises       []*exercise
+		Lesson, Student, Note string
+		Points, Max           int
+		Exercises             []*exercise
 	}
 	var pages []*page
 	byStudent := map[string]*page{}
 	for _, r := range rows {
 		p, ok := byStudent[r.Student]
 		if !ok {
-			p = &page{Lesson: lessonTitle, Student: r.Student}
+			p = &page{Lesson: lessonTitle, Student: r.Student, Note: r.Note}
 			byStudent[r.Student] = p
 			pages = append(pages, p)
 		}

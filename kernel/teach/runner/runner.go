@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 	"github.com/golab-notebooks/golab/kernel/protocol"
 	"github.com/golab-notebooks/golab/kernel/teach/notebook"
@@ -23,6 +25,11 @@ type CellError struct {
 	Index int // 0-based index among all cells
 	Count int // execution count
 	Err   *protocol.Error
+	// Source is the cell's first line, to name it.
+	Source string
+	// TimedOut is set when the cell ran past its limit and was
+	// interrupted (see Options.CellLimit).
+	TimedOut bool
 }
 
 // Error names the failing cell and its error.
@@ -35,21 +42,35 @@ func (e *CellError) Error() string {
 // "raises-exception" (it demonstrates an error on purpose), and returns a
 // *CellError for it. Progress lines go to progress.
 func Run(nb *notebook.Notebook, sup *supervisor.Supervisor, progress io.Writer) error {
-	errs := run(context.Background(), nb, sup, progress, true)
+	errs := run(context.Background(), nb, sup, Options{Progress: progress}, true)
 	if len(errs) > 0 {
 		return errs[0]
 	}
 	return nil
 }
 
+// Options say how RunAll runs a notebook.
+type Options struct {
+	// Progress receives a line per cell; nil for none.
+	Progress io.Writer
+	// CellLimit bounds each cell: one that runs longer is interrupted
+	// (its error says so), and the next cell runs, as nbgrader does with
+	// its timeout. 0 is no limit.
+	CellLimit time.Duration
+}
+
 // RunAll executes every code cell, as Run does, but goes on after a cell
 // fails (as nbgrader does), and returns the failures of cells not tagged
 // raises-exception. Once ctx ends, no further cell starts.
-func RunAll(ctx context.Context, nb *notebook.Notebook, sup *supervisor.Supervisor, progress io.Writer) []*CellError {
-	return run(ctx, nb, sup, progress, false)
+func RunAll(ctx context.Context, nb *notebook.Notebook, sup *supervisor.Supervisor, opts Options) []*CellError {
+	return run(ctx, nb, sup, opts, false)
 }
 
-func run(ctx context.Context, nb *notebook.Notebook, sup *supervisor.Supervisor, progress io.Writer, stopOnError bool) []*CellError {
+func run(ctx context.Context, nb *notebook.Notebook, sup *supervisor.Supervisor, opts Options, stopOnError bool) []*CellError {
+	progress := opts.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
 	var failures []*CellError
 	var code []*notebook.Cell
 	for _, c := range nb.Cells {
@@ -70,7 +91,19 @@ func run(ctx context.Context, nb *notebook.Notebook, sup *supervisor.Supervisor,
 		fmt.Fprintf(progress, "[%d/%d] %s", count, len(code), firstLine(string(c.Source)))
 		rec.cell = c
 		started := time.Now()
+		var timedOut atomic.Bool
+		var limit *time.Timer
+		if opts.CellLimit > 0 {
+			limit = time.AfterFunc(opts.CellLimit, func() { timedOut.Store(true); sup.Interrupt() })
+		}
 		res := sup.Execute(string(c.Source), false, nil, rec.sink(c))
+		if limit != nil {
+			limit.Stop()
+		}
+		if timedOut.Load() && res.Status == protocol.StatusError {
+			why := fmt.Sprintf("the cell ran longer than %v, so it was interrupted and the cells after it ran on", opts.CellLimit)
+			res.Error = &protocol.Error{Name: "timeout", Value: why, Traceback: append([]string{failure.Red("Timeout: ") + why}, res.Error.Traceback...)}
+		}
 		took := time.Since(started).Round(time.Millisecond)
 		if res.Status == protocol.StatusError {
 			fmt.Fprintf(progress, "  (%v, %s: %s)\n", took, res.Error.Name, res.Error.Value)
@@ -83,7 +116,7 @@ func run(ctx context.Context, nb *notebook.Notebook, sup *supervisor.Supervisor,
 		if res.Status == protocol.StatusError {
 			rec.add(notebook.Output{"output_type": "error", "ename": res.Error.Name, "evalue": res.Error.Value, "traceback": res.Error.Traceback})
 			if !c.HasTag("raises-exception") {
-				failures = append(failures, &CellError{Index: i, Count: n, Err: res.Error})
+				failures = append(failures, &CellError{Index: i, Count: n, Err: res.Error, Source: firstLine(string(c.Source)), TimedOut: timedOut.Load()})
 				if stopOnError {
 					return failures
 				}
