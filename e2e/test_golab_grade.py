@@ -40,6 +40,7 @@ def test_golab_grade_scores_a_class(tmp_path):
         "heidi": ({**right, "greetings": 'import "os"\n' + inject(right["greetings"], "Greetings", "os.Exit(0)")}, 1),
         "ivan": ({**right, "greetings": right["greetings"] + '\nimport "os"\nos.Exit(0)\n'}, 3),  # exits early: the tests still run
         "judy": (right, 3),  # and a scratch loop left running in a cell of its own
+        "kate": ({**right, "greetings": inject(right["greetings"], "Greetings", "_ = bb // a typo")}, 1),
     }
     subs = tmp_path / "submissions"
     subs.mkdir()
@@ -71,6 +72,8 @@ def test_golab_grade_scores_a_class(tmp_path):
     assert "deadlock in run 1 of" in reasons[("carol", "greetings")] and "select" in reasons[("carol", "greetings")], reasons[("carol", "greetings")]
     assert "boom" in reasons[("dan", "greetings")] or "worker" in reasons[("dan", "greetings")], reasons[("dan", "greetings")]
     assert "defines check itself" in reasons[("grace", "greetings")]
+    # The real mistake is quoted, with its cell and line, not only "undefined: Greetings".
+    assert re.search(r"the answer cell \(code cell \d+\) failed: line \d+:\d+: undefined: bb", reasons[("kate", "greetings")]), reasons[("kate", "greetings")]
     page = (out / "feedback" / "judy.html").read_text()
     assert "3 of 3 points" in page and "ran longer than 8s: it was interrupted" in page and "n := 0" in page, page
     page = (out / "feedback" / "bob.html").read_text()

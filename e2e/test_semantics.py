@@ -469,3 +469,29 @@ def test_cells_share_one_command_line_with_flag():
         assert reply["status"] == "error" and "flag provided but not defined: -bogus" in reply["evalue"], reply
         reply, msgs = execute(kc, "*n")
         assert reply["status"] == "ok" and of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "3"
+
+
+def test_check_says_when_the_answer_cells_last_run_failed():
+    """A student passes, then breaks the answer cell with a typo: %check must
+    not say PASS on the old definition without a word about it."""
+    check_cell = '%check eat\n//golab:test "one"\ncheck.Equal(t, "Eat()", Eat(), 1)\n'
+    with kernel() as (km, kc):
+        reply, _ = execute(kc, "func Eat() int { return 1 }")
+        assert reply["status"] == "ok", reply
+        reply, msgs = execute(kc, check_cell)
+        assert "last run of the cell" not in stdout_text(msgs)
+        reply, _ = execute(kc, "func Eat() int { return bb }")
+        assert reply["status"] == "error", reply
+        reply, msgs = execute(kc, check_cell)
+        text = stdout_text(msgs)
+        assert "the last run of the cell that defines Eat failed" in text and "undefined: bb" in text, text
+        reply, _ = execute(kc, "func Eat() int {\n\treturn 1 +\n")  # a syntax error
+        reply, msgs = execute(kc, check_cell)
+        assert "the last run of the cell that defines Eat failed (line" in stdout_text(msgs), stdout_text(msgs)
+        reply, _ = execute(kc, "func Eat() int { return 1 }")
+        reply, msgs = execute(kc, check_cell)
+        assert "last run of the cell" not in stdout_text(msgs)
+
+
+def stdout_text(msgs):
+    return "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stdout")

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/failure"
@@ -37,6 +38,7 @@ func (w *Worker) runCheck(src string) *protocol.Error {
 	if e := w.ensureImported(`import "golab/check"`, "check"); e != nil {
 		return e
 	}
+	w.noteFailedDefinitions(tests)
 	var outcomes []check.Outcome
 	for i, t := range tests {
 		testName := t.Name
@@ -73,6 +75,50 @@ func (w *Worker) runCheck(src string) *protocol.Error {
 		}
 	}
 	return nil
+}
+
+// noteFailedDefinitions says, before the tests run, which names they use
+// were last declared by a cell that failed: the tests then run an older
+// version (or find none), which the learner must know.
+func (w *Worker) noteFailedDefinitions(tests []exercise.Test) {
+	var names []string
+	for name := range w.lastFailed {
+		for _, t := range tests {
+			if mentionsName(t.Body, name) {
+				names = append(names, name)
+				break
+			}
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if _, ok := w.defs.value(name); ok {
+			fmt.Printf("golab: the last run of the cell that defines %s failed (%s), so these tests check the %s of an earlier run. Fix that cell and run it again.\n", name, w.lastFailed[name], name)
+		} else {
+			fmt.Printf("golab: the cell that defines %s failed (%s), so these tests find no %s. Fix that cell and run it again.\n", name, w.lastFailed[name], name)
+		}
+	}
+}
+
+// mentionsName reports whether code uses name as a word.
+func mentionsName(code, name string) bool {
+	for i := strings.Index(code, name); i >= 0; {
+		before := i == 0 || !isWordByte(code[i-1])
+		after := i+len(name) >= len(code) || !isWordByte(code[i+len(name)])
+		if before && after {
+			return true
+		}
+		next := strings.Index(code[i+1:], name)
+		if next < 0 {
+			return false
+		}
+		i += 1 + next
+	}
+	return false
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
 
 // testProblem words a test that did not compile or crashed: most often the

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -99,6 +100,12 @@ type Worker struct {
 	// nor a golab/proc child's replay): run then tells the kernel what the
 	// cell declares (protocol.EvDeclared).
 	announcing bool
+	// declaring is what the cell that runs declares (set by announce), and
+	// lastFailed, by name, the error of the last cell that declared it, if
+	// that cell failed: %check says so rather than test an older version
+	// silently.
+	declaring  []string
+	lastFailed map[string]string
 }
 
 // deferred holds a cell's deferred calls.
@@ -395,10 +402,11 @@ func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
 	w.frames.reset()
 	done := w.watchCell(req.Code, req.ID)
 	defer done() // also when the cell calls runtime.Goexit
-	w.announcing = true
+	w.announcing, w.declaring = true, nil
 	defer func() { w.announcing = false }() // also after runtime.Goexit
 	result, cellErr := w.run(req.Code)
 	w.announcing = false // before the user expressions, and when run did not announce
+	w.rememberOutcome(cellErr)
 	if cellErr != nil {
 		ev.Status = protocol.StatusError
 		ev.Error = cellErr
@@ -435,6 +443,13 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 	}
 	c, err := cell.Compile(src, w.context())
 	if err != nil {
+		if w.announcing {
+			// No syntax tree: the functions the cell meant to declare, by
+			// their lines, for %check to say that their cell failed.
+			for _, m := range funcLine.FindAllStringSubmatch(src, -1) {
+				w.declaring = append(w.declaring, m[1])
+			}
+		}
 		return "", syntaxError(err, src)
 	}
 	src, plan := c.Source, c.Plan
@@ -536,11 +551,32 @@ func (w *Worker) announce(plan *cell.Plan) {
 		return
 	}
 	w.announcing = false // once per cell: runs nested in it (a %check's) are not the cell
+	for _, d := range plan.Defined {
+		w.declaring = append(w.declaring, d.Name)
+	}
 	decls, vars := cell.ReplaySource(plan)
 	if strings.TrimSpace(decls+vars) == "" && len(plan.Defined) == 0 {
 		return
 	}
 	w.send(protocol.Event{Op: protocol.EvDeclared, Declared: declaredIn(plan), Replay: decls, ReplayVars: vars})
+}
+
+// funcLine matches the first line of a function declaration.
+var funcLine = regexp.MustCompile(`(?m)^func\s+([\pL_][\pL\pN_]*)\s*[\[(]`)
+
+// rememberOutcome notes, for each name the cell declares, whether its
+// last run failed, and how.
+func (w *Worker) rememberOutcome(cellErr *protocol.Error) {
+	if w.lastFailed == nil {
+		w.lastFailed = map[string]string{}
+	}
+	for _, name := range w.declaring {
+		if cellErr != nil && cellErr.Name != protocol.ChangedDefinition {
+			w.lastFailed[name] = cellErr.Value
+		} else {
+			delete(w.lastFailed, name)
+		}
+	}
 }
 
 // declaredIn lists what a cell declares, for the kernel's journal.

@@ -163,7 +163,7 @@ func Grade(l *lesson.Lesson, subs []Submission, opts Options) []Row {
 // gradeOne runs one submission with the lesson's tests.
 func gradeOne(l *lesson.Lesson, sub Submission, opts Options) []Row {
 	start := time.Now()
-	outcomes, trouble, note := runSubmission(l, sub, opts)
+	outcomes, trouble, note, answers := runSubmission(l, sub, opts)
 	secs := time.Since(start).Seconds()
 	var rows []Row
 	for _, ex := range l.Exercises() {
@@ -183,6 +183,10 @@ func gradeOne(l *lesson.Lesson, sub Submission, opts Options) []Row {
 				r.Reason = trouble
 			default:
 				r.Reason = "the test did not run"
+			}
+			if failed, ok := answers[ex.Name]; ok && !r.Passed {
+				// The real mistake: the tests only saw what it left undefined.
+				r.Reason = failed + "; " + r.Reason
 			}
 			if r.Passed {
 				r.Points = r.Max
@@ -207,17 +211,18 @@ type exerciseResult struct {
 }
 
 // runSubmission runs the grading notebook of a submission and reads the
-// check boxes; trouble names a problem with the whole submission, and
-// note the cells interrupted for running too long.
-func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]exerciseResult, string, string) {
+// check boxes; trouble names a problem with the whole submission, note
+// the cells interrupted for running too long, and answers, by exercise,
+// how its answer cell failed (a compile error, say).
+func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]exerciseResult, string, string, map[string]string) {
 	nb, err := notebook.Read(sub.Path)
 	if err != nil {
-		return nil, "the notebook could not be read: " + err.Error(), ""
+		return nil, "the notebook could not be read: " + err.Error(), "", nil
 	}
 	run := gradingNotebook(l, nb)
 	sup, err := supervisor.New(supervisor.Options{Log: log.New(io.Discard, "", 0), Limits: opts.Limits})
 	if err != nil {
-		return nil, "the kernel did not start: " + err.Error(), ""
+		return nil, "the kernel did not start: " + err.Error(), "", nil
 	}
 	defer sup.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
@@ -230,13 +235,20 @@ func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]e
 		trouble = fmt.Sprintf("the notebook did not finish within %v", opts.Timeout)
 	}
 	var notes []string
+	answers := map[string]string{}
 	for _, f := range failures {
 		if f.TimedOut {
 			notes = append(notes, fmt.Sprintf("code cell %d (%s) ran longer than %v: it was interrupted, its variables are gone, and the cells after it ran on",
 				f.Count, strconv.Quote(f.Source), opts.CellTimeout))
+			continue
+		}
+		if ex := run.Cells[f.Index].Exercise(); ex != "" && !exercise.IsCheckCell(string(run.Cells[f.Index].Source)) {
+			if _, seen := answers[ex]; !seen {
+				answers[ex] = fmt.Sprintf("the answer cell (code cell %d) failed: %s", f.Count, f.Err.Value)
+			}
 		}
 	}
-	return readChecks(run, trouble), trouble, strings.Join(notes, "; ")
+	return readChecks(run, trouble), trouble, strings.Join(notes, "; "), answers
 }
 
 // gradingNotebook is the submission's cells with every check cell replaced
