@@ -196,7 +196,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	out := fs.String("o", "", "write the executed notebook here instead of in place")
 	quiet := fs.Bool("q", false, "do not print progress")
-	allowFail := fs.Bool("allow-fail", false, "exit 0 even when an exercise check fails (a student's notebook)")
+	allowFail := fs.Bool("allow-fail", false, "run on after a failing cell, and exit 0 even when a cell or an exercise check fails (a student's notebook)")
 	positional, err := parseArgs(fs, args)
 	if err != nil {
 		return fmt.Errorf("%w; usage: %s", err, runUsage)
@@ -226,7 +226,13 @@ func run(args []string) error {
 	if *quiet {
 		progress = io.Discard
 	}
-	runErr := runner.Run(nb, sup, progress)
+	var runErr error
+	var cellFailures []*runner.CellError
+	if *allowFail {
+		cellFailures = runner.RunAll(context.Background(), nb, sup, runner.Options{Progress: progress})
+	} else {
+		runErr = runner.Run(nb, sup, progress)
+	}
 	dest := path
 	if *out != "" {
 		dest = *out
@@ -236,6 +242,9 @@ func run(args []string) error {
 	}
 	if runErr != nil {
 		return fmt.Errorf("%s: %w (outputs so far written to %s)", path, runErr, dest)
+	}
+	for _, f := range cellFailures {
+		fmt.Fprintf(os.Stderr, "%s: %v (the cells after it ran on: -allow-fail)\n", path, f)
 	}
 	fmt.Fprintf(progress, "wrote %s\n", dest)
 	var failed []string

@@ -77,6 +77,19 @@ def test_golab_run_fails_on_an_erroring_cell(golab_bin, tmp_path):
     assert written.cells[2].outputs == []
 
 
+def test_golab_run_allow_fail_runs_on_after_a_failing_cell(golab_bin, tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x := 1"), nbformat.v4.new_code_cell("x +"), nbformat.v4.new_code_cell("x + 41")]
+    path = tmp_path / "bad.ipynb"
+    nbformat.write(nb, path)
+    proc = subprocess.run([str(golab_bin), "run", str(path), "-allow-fail"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "cell 2" in proc.stderr and "ran on" in proc.stderr, proc.stderr
+    written = nbformat.read(path, as_version=4)
+    assert written.cells[1].outputs[0]["output_type"] == "error"
+    assert written.cells[2].outputs[0]["data"]["text/plain"] == "42"
+
+
 def test_golab_run_accepts_cells_tagged_raises_exception(golab_bin, tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell('panic("on purpose")', metadata={"tags": ["raises-exception"]}),
