@@ -169,6 +169,21 @@ def test_race_magic_reports_races_at_cell_lines():
 
 
 @pytest.mark.skipif(shutil.which("go") is None or shutil.which("gcc") is None, reason="needs the Go toolchain and gcc")
+def test_race_magic_names_lines_of_earlier_cells():
+    """A race in a function an earlier cell declared is located in that cell,
+    not reported as "an earlier cell" everywhere."""
+    with kernel() as (km, kc):
+        execute(kc, 'import "sync"\nfunc racyCount(n int) int {\n\tcounter := 0\n\tvar wg sync.WaitGroup\n'
+                    '\tfor g := 0; g < 2; g++ {\n\t\twg.Add(1)\n\t\tgo func() {\n\t\t\tdefer wg.Done()\n'
+                    '\t\t\tfor i := 0; i < n; i++ {\n\t\t\t\tcounter++\n\t\t\t}\n\t\t}()\n\t}\n\twg.Wait()\n\treturn counter\n}')
+        reply, msgs = execute(kc, '%race\nimport "fmt"\nfmt.Println(racyCount(1000))', timeout=180)
+        assert reply["status"] == "error"
+        err = stream_text(msgs, "stderr")
+        assert "line 10 of the cell that defines racyCount" in err and "line 7 of the cell that defines racyCount" in err, err
+        assert "an earlier cell" not in err, err
+
+
+@pytest.mark.skipif(shutil.which("go") is None or shutil.which("gcc") is None, reason="needs the Go toolchain and gcc")
 def test_race_magic_builds_golab_helpers():
     """A %race cell may use golab's helpers: safe.Counter is race-free under
     the detector, and a plain int beside it is not."""

@@ -99,6 +99,14 @@ type lineMap struct {
 	stmtsFrom   int // program line of cell line 1 in main's body
 	stmtsTo     int
 	earlierUpTo int // program lines up to this hold earlier cells' code
+	earlier     []earlierSpan
+}
+
+// earlierSpan is where an earlier cell's declaration sits in the program.
+type earlierSpan struct {
+	from, to int    // program lines from+1 … to
+	name     string // what it declares
+	line     int    // the line of its cell where it starts
 }
 
 func (m lineMap) cellLine(progLine int) (int, bool) {
@@ -120,6 +128,11 @@ func (m lineMap) mapText(s string) string {
 		n, _ := strconv.Atoi(sub[1])
 		if l, ok := m.cellLine(n); ok {
 			return "cell line " + strconv.Itoa(l)
+		}
+		for _, s := range m.earlier {
+			if n > s.from && n <= s.to {
+				return fmt.Sprintf("line %d of the cell that defines %s", s.line+n-s.from-1, s.name)
+			}
 		}
 		if n <= m.earlierUpTo {
 			return "an earlier cell"
@@ -187,13 +200,16 @@ func (w *Worker) raceProgram(plan *cell.Plan) (string, lineMap, error) {
 		own[d.Name] = true
 	}
 	var code strings.Builder // the earlier cells' declarations
+	var spans []earlierSpan  // their lines, counted from the first
 	seen := map[string]bool{}
 	for _, d := range earlier {
 		if seen[d.Source] || own[d.Name] {
 			continue
 		}
 		seen[d.Source] = true
+		from := strings.Count(code.String(), "\n")
 		code.WriteString(d.Source + "\n")
+		spans = append(spans, earlierSpan{from: from, to: strings.Count(code.String(), "\n"), name: d.Name, line: d.Line})
 	}
 	earlierCode := code.String()
 	// Only the imports the program uses: Go rejects the others.
@@ -211,8 +227,12 @@ func (w *Worker) raceProgram(plan *cell.Plan) (string, lineMap, error) {
 		}
 		fmt.Fprintf(&head, "import %s %q\n", name, p)
 	}
+	base := strings.Count(head.String(), "\n")
 	head.WriteString(earlierCode)
 	var m lineMap
+	for _, s := range spans {
+		m.earlier = append(m.earlier, earlierSpan{from: base + s.from, to: base + s.to, name: s.name, line: s.line})
+	}
 	m.file = "main.go"
 	lineNo := strings.Count(head.String(), "\n")
 	m.earlierUpTo = lineNo
