@@ -97,3 +97,31 @@ def test_late_output_between_cells_goes_to_the_cell_that_started_the_goroutine()
         # JupyterLab still shows, not to the cell that ran last.
         late = wait_for_stream(kc, "late line")
         assert late["parent_header"]["msg_id"] == first
+
+
+def test_output_while_idle_is_held_after_a_while_so_an_idle_server_can_be_culled():
+    """A server counts as active whenever a kernel sends output (jupyter_server),
+    so a goroutine left printing would keep an idle student's server from ever
+    being culled: after GOLAB_IDLE_OUTPUT_HOLD with no cell running, its output
+    is held, and the next cell says how much, with the end of it."""
+    import os
+    import queue
+    env = dict(os.environ, GOLAB_IDLE_OUTPUT_HOLD="1s")
+    with kernel(env=env) as (km, kc):
+        first = kc.execute('import ("fmt"; "time")\ngo func() {\n\tfor i := 0; ; i++ {\n\t\tfmt.Println("tick", i)\n'
+                           '\t\ttime.Sleep(100 * time.Millisecond)\n\t}\n}()')
+        collect(kc, first)
+        ended = time.time()
+        arrivals = []
+        while time.time() - ended < 3.5:
+            try:
+                msg = kc.get_iopub_msg(timeout=0.2)
+            except queue.Empty:
+                continue
+            if msg["msg_type"] == "stream":
+                arrivals.append(time.time() - ended)
+        assert arrivals and arrivals[0] < 1.0, arrivals  # it streams at first
+        assert not [t for t in arrivals if t > 1.6], arrivals  # then nothing reaches iopub
+        reply, msgs = execute(kc, "1 + 1")
+        note = stream_text(msgs, "stderr")
+        assert "golab held them" in note and "more than 1s after the last cell ended" in note and "tick" in note, note

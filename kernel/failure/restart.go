@@ -64,3 +64,11 @@ func Continued(stoppedFor time.Duration) string {
 	return "golab: the Go worker was stopped (SIGSTOP: a cell signalled its own process, or someone ran kill -STOP), " +
 		"so it could run nothing; golab continued it (SIGCONT) after " + stoppedFor.String() + ".\n"
 }
+
+// HeldWhileIdle is the note given at the start of a cell when goroutines of
+// earlier cells printed while no cell ran, past the hold (after): held so
+// that an idle server can be culled, with the last of it (tail).
+func HeldWhileIdle(bytes, lines int64, tail string, after time.Duration) string {
+	return fmt.Sprintf("golab: while no cell ran, goroutines of earlier cells printed %d lines (%d bytes) more than %v after the last cell ended; "+
+		"golab held them (so that an idle server can be stopped, as JupyterHub does) and shows only the end:\n…%s\n", lines, bytes, after, tail)
+}

@@ -46,6 +46,15 @@ type Limits struct {
 	// Restore is how long a new worker may take to restore earlier cells'
 	// declarations before golab gives up on them (default 5 s).
 	Restore time.Duration
+	// IdleOutputHold is how long after a cell ends the output of the
+	// goroutines it left running still goes to the notebook while no cell
+	// runs; after that it is held, and the next cell says how much
+	// (GOLAB_IDLE_OUTPUT_HOLD, a duration such as "10m", or "off";
+	// default 10 minutes). A server counts as active whenever a kernel
+	// sends output, so without the hold a goroutine left printing would
+	// keep an idle student's server from ever being culled. Negative
+	// means never.
+	IdleOutputHold time.Duration
 }
 
 // Default values.
@@ -56,6 +65,7 @@ const (
 	DefaultOutputSaved     = 64 << 20
 	DefaultQueuedPerClient = 10000
 	DefaultRestore         = 5 * time.Second
+	DefaultIdleOutputHold  = 10 * time.Minute
 )
 
 // WithDefaults fills the zero fields with the defaults.
@@ -77,6 +87,9 @@ func (l Limits) WithDefaults() Limits {
 	}
 	if l.Restore <= 0 {
 		l.Restore = DefaultRestore
+	}
+	if l.IdleOutputHold == 0 {
+		l.IdleOutputHold = DefaultIdleOutputHold
 	}
 	return l
 }
@@ -123,6 +136,17 @@ func fromEnv(root string) (Limits, error) {
 			return l, fmt.Errorf("%s=%q: want %s", v.name, s, want)
 		}
 		*v.to = int64(mb * (1 << 20))
+	}
+	if s := strings.TrimSpace(os.Getenv("GOLAB_IDLE_OUTPUT_HOLD")); s != "" {
+		d, err := time.ParseDuration(s)
+		switch {
+		case s == "off" || s == "none":
+			l.IdleOutputHold = -1
+		case err != nil || d <= 0:
+			return l, fmt.Errorf("GOLAB_IDLE_OUTPUT_HOLD=%q: want a duration such as 10m (or \"off\")", s)
+		default:
+			l.IdleOutputHold = d
+		}
 	}
 	if l.WorkerMemory != 0 {
 		l.MemoryFrom = "GOLAB_MEMORY_LIMIT_MB"

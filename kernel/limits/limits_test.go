@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -17,13 +18,16 @@ func TestFromEnv(t *testing.T) {
 	}{
 		{name: "defaults", check: func(l Limits) bool {
 			return l == Limits{WorkerMemory: DefaultWorkerMemory, MaxMessage: DefaultMaxMessage, OutputShown: DefaultOutputShown,
-				OutputSaved: DefaultOutputSaved, QueuedPerClient: DefaultQueuedPerClient, Restore: DefaultRestore}
+				OutputSaved: DefaultOutputSaved, QueuedPerClient: DefaultQueuedPerClient, Restore: DefaultRestore, IdleOutputHold: DefaultIdleOutputHold}
 		}},
 		{name: "numbers of MiB", env: map[string]string{"GOLAB_MEMORY_LIMIT_MB": "512", "GOLAB_MAX_MESSAGE_MB": "1.5", "GOLAB_OUTPUT_LIMIT_MB": " 2 ", "GOLAB_OUTPUT_SAVED_MB": "3"},
 			check: func(l Limits) bool {
 				return l.WorkerMemory == 512<<20 && l.MaxMessage == 3<<19 && l.OutputShown == 2<<20 && l.OutputSaved == 3<<20
 			}},
 		{name: "memory off", env: map[string]string{"GOLAB_MEMORY_LIMIT_MB": "off"}, check: func(l Limits) bool { return l.WorkerMemory < 0 }},
+		{name: "idle hold", env: map[string]string{"GOLAB_IDLE_OUTPUT_HOLD": "90s"}, check: func(l Limits) bool { return l.IdleOutputHold == 90*time.Second }},
+		{name: "idle hold off", env: map[string]string{"GOLAB_IDLE_OUTPUT_HOLD": "off"}, check: func(l Limits) bool { return l.IdleOutputHold < 0 }},
+		{name: "idle hold not a duration", env: map[string]string{"GOLAB_IDLE_OUTPUT_HOLD": "10"}, errPart: `GOLAB_IDLE_OUTPUT_HOLD="10": want a duration`},
 		{name: "memory none", env: map[string]string{"GOLAB_MEMORY_LIMIT_MB": "none"}, check: func(l Limits) bool { return l.WorkerMemory < 0 }},
 		// "off" used to become the default, silently.
 		{name: "message off", env: map[string]string{"GOLAB_MAX_MESSAGE_MB": "off"}, errPart: "GOLAB_MAX_MESSAGE_MB=\"off\": this limit cannot be turned off"},
@@ -35,7 +39,7 @@ func TestFromEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range []string{"GOLAB_MEMORY_LIMIT_MB", "GOLAB_MAX_MESSAGE_MB", "GOLAB_OUTPUT_LIMIT_MB", "GOLAB_OUTPUT_SAVED_MB", "MEM_LIMIT"} {
+			for _, name := range []string{"GOLAB_MEMORY_LIMIT_MB", "GOLAB_MAX_MESSAGE_MB", "GOLAB_OUTPUT_LIMIT_MB", "GOLAB_OUTPUT_SAVED_MB", "MEM_LIMIT", "GOLAB_IDLE_OUTPUT_HOLD"} {
 				t.Setenv(name, tt.env[name])
 			}
 			l, err := fromEnv(t.TempDir()) // no cgroup limit

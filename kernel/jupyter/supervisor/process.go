@@ -129,6 +129,7 @@ func (s *Supervisor) start() (*process, error) {
 			s.tell(sink, text)
 		}
 	}
+	p.router.holdIdleOutputAfter(s.opts.Limits.IdleOutputHold)
 	go p.router.read(stdout, outR)
 	go p.router.read(stderr, errR)
 	ready := make(chan error, 1)

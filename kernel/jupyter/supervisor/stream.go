@@ -233,8 +233,46 @@ func (r *router) remember(id int64, sink *Sink, limit *limiter) {
 func (r *router) endCell() {
 	r.do(func(o *output) {
 		o.flush()
-		o.idle = true
+		o.idle, o.idleSince = true, time.Now()
 	})
+}
+
+// holdIdleOutputAfter makes text that goroutines print while no cell runs
+// be held once no cell has run for d (see limits.Limits.IdleOutputHold);
+// d <= 0 never holds.
+func (r *router) holdIdleOutputAfter(d time.Duration) {
+	r.do(func(o *output) { o.holdAfter = d })
+}
+
+// takeHeld returns what was held while idle, and forgets it.
+func (r *router) takeHeld() (h heldText) {
+	r.do(func(o *output) { h, o.held = o.held, heldText{} })
+	return h
+}
+
+// heldText counts the text held while idle, and keeps its end.
+type heldText struct {
+	Bytes, Lines int64
+	Tail         []byte // the last heldTail bytes
+	After        time.Duration
+}
+
+const heldTail = 1 << 10
+
+func (h *heldText) add(b []byte, after time.Duration) {
+	h.Bytes += int64(len(b))
+	h.Lines += int64(bytes.Count(b, []byte("\n")))
+	h.Tail = append(h.Tail, b...)
+	if len(h.Tail) > heldTail {
+		h.Tail = append([]byte(nil), h.Tail[len(h.Tail)-heldTail:]...)
+	}
+	h.After = after
+}
+
+// holding reports whether text that arrives now, while no cell runs, is
+// held rather than sent.
+func (o *output) holding(to lateOutput) bool {
+	return o.idle && o.holdAfter > 0 && time.Since(o.idleSince) > o.holdAfter && (to.sink == nil || !to.sink.KeepsLateOutput)
 }
 
 // currentSink returns the sink output goes to.
@@ -291,9 +329,12 @@ type output struct {
 	reported    *protocol.Error // the worker's own account of why it ends
 	workerAlive bool
 
-	sink  *Sink
-	limit *limiter
-	idle  bool // the sink's cell has ended: no cell runs
+	sink      *Sink
+	limit     *limiter
+	idle      bool      // the sink's cell has ended: no cell runs
+	idleSince time.Time // when it ended
+	holdAfter time.Duration
+	held      heldText // text held while idle, past holdAfter
 
 	partialSince [2]time.Time // since when a stream's text ends inside a character, held back
 
@@ -489,8 +530,13 @@ func (o *output) flush() {
 				}
 			}
 			to, known := o.late[c.origin]
+			if !known {
+				to = current
+			}
 			switch {
 			case len(c.b) == 0:
+			case o.holding(to):
+				o.held.add(c.b, o.holdAfter)
 			case known && (o.idle || to.sink.KeepsLateOutput):
 				add(to, which, c.b)
 			default:

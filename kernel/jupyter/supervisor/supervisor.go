@@ -166,6 +166,9 @@ func (s *Supervisor) Execute(code string, allowStdin bool, userExpressions map[s
 		s.running = nil
 		s.mu.Unlock()
 	}()
+	if h := p.router.takeHeld(); h.Bytes > 0 {
+		note += failure.HeldWhileIdle(h.Bytes, h.Lines, string(h.Tail), h.After)
+	}
 	if note != "" {
 		s.tell(sink, note)
 	}
