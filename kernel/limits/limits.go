@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/golab-notebooks/golab/internal/cgroup"
 )
 
 // Limits are the kernel's bounds. The zero value of a field means its
@@ -185,41 +187,20 @@ func withMargin(limit int64) int64 {
 // parents (v2 memory.max, v1 memory.limit_in_bytes), the smallest, in
 // bytes, or 0 when there is none.
 func cgroupMemory(root string) int64 {
-	data, err := os.ReadFile(filepath.Join(root, "proc/self/cgroup"))
-	if err != nil {
-		return 0
-	}
 	var limit int64
-	take := func(path string) {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		if err != nil || n <= 0 || n >= 1<<60 { // "max", or v1's "no limit" (a huge number)
-			return
-		}
-		if limit == 0 || n < limit {
-			limit = n
-		}
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		parts := strings.SplitN(line, ":", 3)
-		if len(parts) != 3 {
-			continue
-		}
-		switch {
-		case parts[0] == "0" && parts[1] == "": // cgroup v2
-			for dir := parts[2]; ; dir = filepath.Dir(dir) {
-				take(filepath.Join(root, "sys/fs/cgroup", dir, "memory.max"))
-				if dir == "/" || dir == "." {
-					break
-				}
+	for _, dir := range cgroup.Dirs(root, "memory", "memory") {
+		for _, name := range []string{"memory.max", "memory.limit_in_bytes"} {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				continue
 			}
-		case strings.Contains(","+parts[1]+",", ",memory,"): // cgroup v1
-			base := filepath.Join(root, "sys/fs/cgroup/memory")
-			take(filepath.Join(base, parts[2], "memory.limit_in_bytes"))
-			take(filepath.Join(base, "memory.limit_in_bytes")) // a container sees its own cgroup at the root
+			n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+			if err != nil || n <= 0 || n >= 1<<60 { // "max", or v1's "no limit" (a huge number)
+				continue
+			}
+			if limit == 0 || n < limit {
+				limit = n
+			}
 		}
 	}
 	return limit

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/golab-notebooks/golab/internal/cgroup"
 )
 
 // CPU is how many goroutines this process can really run at the same
@@ -80,34 +82,11 @@ func cpus(n float64) string {
 // parents, in CPUs, or 0 when there is none; root is where the cgroup
 // file system's tree starts ("/" but in tests).
 func cgroupQuota(root string) float64 {
-	data, err := os.ReadFile(filepath.Join(root, "proc/self/cgroup"))
-	if err != nil {
-		return 0
-	}
 	quota := 0.0
-	take := func(q float64) {
-		if q > 0 && (quota == 0 || q < quota) {
-			quota = q
-		}
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		parts := strings.SplitN(line, ":", 3)
-		if len(parts) != 3 {
-			continue
-		}
-		switch {
-		case parts[0] == "0" && parts[1] == "": // cgroup v2
-			for dir := parts[2]; ; dir = filepath.Dir(dir) {
-				take(quotaV2(filepath.Join(root, "sys/fs/cgroup", dir, "cpu.max")))
-				if dir == "/" || dir == "." {
-					break
-				}
-			}
-		case strings.Contains(","+parts[1]+",", ",cpu,"): // cgroup v1
-			for _, mount := range []string{"cpu,cpuacct", "cpu"} {
-				base := filepath.Join(root, "sys/fs/cgroup", mount)
-				take(quotaV1(filepath.Join(base, parts[2])))
-				take(quotaV1(base)) // a container sees its own cgroup at the mount's root
+	for _, dir := range cgroup.Dirs(root, "cpu", "cpu,cpuacct", "cpu") {
+		for _, q := range []float64{quotaV2(filepath.Join(dir, "cpu.max")), quotaV1(dir)} {
+			if q > 0 && (quota == 0 || q < quota) {
+				quota = q
 			}
 		}
 	}
