@@ -73,3 +73,28 @@ def test_interrupt_while_waiting_for_input():
         kc.input("second")
         msgs, _ = collect(kc, msg_id)
         assert "got second" in "".join(m["content"].get("text", "") for m in msgs)
+
+
+def test_interrupt_keeps_the_variables_and_the_worker():
+    """Interrupt stops a runaway loop, and the goroutines spinning beside it,
+    at their next safe point: the worker stays (the same process), and every
+    variable keeps the value the cells gave it, as in ipykernel."""
+    import psutil
+    with kernel() as (km, kc):
+        execute(kc, 'import "fmt"\ntotal := 1\nnames := []string{"a"}')
+        execute(kc, 'total = 41\nnames = append(names, "b")')
+        worker = psutil.Process(km.provisioner.process.pid).children()
+        msg_id = kc.execute("for i := 0; i < 4; i++ { go func() { n := 0; for { n++ } }() }\nfor {}")
+        time.sleep(0.5)
+        start = time.time()
+        km.interrupt_kernel()
+        msgs, _ = collect(kc, msg_id, timeout=10)
+        took = time.time() - start
+        err = of_type(msgs, "error")[0]["content"]
+        assert err["ename"] == "interrupted" and "variables are kept" in "\n".join(err["traceback"]), err
+        assert took < 1.0, took
+        reply, msgs = execute(kc, "fmt.Sprint(total, names)")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"41 [a b]"'
+        assert psutil.Process(km.provisioner.process.pid).children() == worker  # no new worker
+        time.sleep(0.3)
+        assert all(p.cpu_percent(interval=0.5) < 50 for p in worker), "goroutines still spin"

@@ -31,6 +31,9 @@ type Request struct {
 
 	// Value is the learner's answer to an input request (OpInput).
 	Value string `json:"value,omitempty"`
+	// Interrupted says that the input request was interrupted rather than
+	// answered (OpInput): the cell ends as interrupted.
+	Interrupted bool `json:"interrupted,omitempty"`
 	// Cells are the notebook's journal, the replay source of each earlier
 	// cell (Event.Replay), which a new worker restores (OpRestore).
 	Cells []string `json:"cells,omitempty"`

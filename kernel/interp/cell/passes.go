@@ -47,6 +47,14 @@ var passes = []pass{
 			rs, ok := n.(*ast.RangeStmt)
 			return ok && r.rangeFunc(rs, stack)
 		}},
+	{name: "safe-points", feature: true, gap: "an interrupt must stop a runaway loop without ending the worker, which would lose every variable (yaegi's own cancellation leaves closures returning zero values): each loop body tests a stop flag first (kernel/interp/stop)",
+		visit: func(r *rewriter, n ast.Node, _ []ast.Node) bool {
+			switch n.(type) {
+			case *ast.ForStmt, *ast.RangeStmt:
+				r.safePoint(n)
+			}
+			return false
+		}},
 	{name: "range-iterator", gap: "no iterator functions of slices and maps (Go 1.23): maps.Keys(m) and the like are ranged over as the map or slice",
 		visit: on(func(r *rewriter, n *ast.RangeStmt, _ []ast.Node) { r.rangeIterator(n) })},
 	{name: "range-loops", gap: "`for i := range n` over an integer crashes; range loop variables are not per iteration; a range over a slice of channels panics (\"reflect: call of reflect.Value.Len on int Value\")",

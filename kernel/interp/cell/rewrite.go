@@ -34,6 +34,11 @@ import __golab_goprint "golab.internal/goprint"
 import __golab_cell "golab.internal/cell"
 import __golab_sync "golab.internal/sync"
 import __golab_noise "golab.internal/noise"
+import __golab_stop "golab.internal/stop"
+
+// __golab_stopping is the stop flag the safe points test (see
+// kernel/interp/stop): an interpreted global, the cheapest read there is.
+var __golab_stopping bool
 
 func __golab_min[T any](x T, ys ...T) T {
 	for _, y := range ys {

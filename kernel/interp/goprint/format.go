@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/stop"
 )
 
 // Sprintf is fmt.Sprintf for the interpreter's values.
@@ -366,6 +367,10 @@ var nilDereference = func() (err runtime.Error) {
 // whose text starts with the cell position, "22:7: interface conversion:
 // …", where Go's runtime error reads "interface conversion: …".
 func (t *Types) Recovered(v any) any {
+	if stop.Is(v) {
+		// An interrupt's unwinding is golab's, not the program's: it goes on.
+		panic(stop.Signal)
+	}
 	if rv, ok := v.(reflect.Value); ok {
 		if !rv.IsValid() || !rv.CanInterface() {
 			return nil

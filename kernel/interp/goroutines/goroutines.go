@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/internal/goid"
+	"github.com/golab-notebooks/golab/kernel/interp/stop"
 )
 
 // interpreterFrame marks a goroutine that runs interpreted code, and
@@ -95,11 +96,17 @@ func Go(line int, f func()) {
 			mu.Lock()
 			delete(origins, id)
 			mu.Unlock()
-			if hook := panicHook.Load(); hook != nil {
-				if r := recover(); r != nil {
+			r := recover()
+			switch {
+			case r == nil:
+			case stop.Is(r):
+				// An interrupt stopped it at a safe point: it ends here,
+				// its deferred calls run, and the worker goes on.
+			default:
+				if hook := panicHook.Load(); hook != nil {
 					(*hook)(o, o.Cell == CurrentCell())
-					panic(r) // the program still crashes, as Go's would
 				}
+				panic(r) // the program still crashes, as Go's would
 			}
 		}()
 		f()

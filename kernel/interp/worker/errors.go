@@ -15,6 +15,7 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/interp/cell"
+	"github.com/golab-notebooks/golab/kernel/interp/stop"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
@@ -46,6 +47,9 @@ func syntaxError(err error, src string) *protocol.Error {
 // the cell's own lines.
 func (w *Worker) describe(err error, src string) *protocol.Error {
 	var p interp.Panic
+	if errors.As(err, &p) && stop.Is(p.Value) {
+		return w.interrupted()
+	}
 	if errors.As(err, &p) {
 		name := "panic"
 		if _, ok := p.Value.(runtime.Error); ok {
@@ -99,6 +103,17 @@ func (w *Worker) describe(err error, src string) *protocol.Error {
 		return &protocol.Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", line, col, text), Traceback: tb}
 	}
 	return &protocol.Error{Name: "error", Value: msg, Traceback: []string{failure.Red("error: ") + msg}}
+}
+
+// interrupted is the end of a cell an interrupt stopped at a safe point.
+func (w *Worker) interrupted() *protocol.Error {
+	at := ""
+	if frames := w.frames.take(); len(frames) > 0 {
+		at = fmt.Sprintf(" at cell line %d", frames[0].line)
+	}
+	return failure.New("interrupted", "the cell was stopped", []string{
+		failure.Red("Interrupted:") + " the cell was stopped" + at + ", with the goroutines it started; the notebook's variables are kept.",
+	})
 }
 
 // sendLines points at the cell's channel sends.

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"reflect"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -26,6 +29,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/interp/goroutines"
 	"github.com/golab-notebooks/golab/kernel/interp/noise"
 	"github.com/golab-notebooks/golab/kernel/interp/stdsyms"
+	"github.com/golab-notebooks/golab/kernel/interp/stop"
 	cellsync "github.com/golab-notebooks/golab/kernel/interp/sync"
 	"github.com/golab-notebooks/golab/runtime/proc"
 	"github.com/golab-notebooks/golab/runtime/symbols"
@@ -106,6 +110,48 @@ type Worker struct {
 	// silently.
 	declaring  []string
 	lastFailed map[string]string
+	// busy is set while a cell runs, for the interrupt handler.
+	busy atomic.Bool
+}
+
+// interruptSettle is how long the goroutines an interrupt stops have to
+// reach a safe point before the flag is cleared: a loop reaches its next
+// one in microseconds.
+const interruptSettle = 30 * time.Millisecond
+
+// stopOnInterrupt makes SIGINT, which the kernel sends to interrupt, stop
+// the interpreted code at its next safe point (kernel/interp/stop): the
+// running cell ends with "interrupted", its goroutines and those earlier
+// cells left spinning end, and the worker with every variable stays. Code
+// that reaches no safe point (a blocking call, a long sleep) is the
+// kernel's to end, by ending the worker.
+func (w *Worker) stopOnInterrupt() {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	go func() {
+		for range sigs {
+			stop.Request()
+			if !w.busy.Load() {
+				// No cell runs: stop the goroutines earlier cells left
+				// spinning, then let code run again.
+				time.AfterFunc(interruptSettle, func() {
+					if !w.busy.Load() {
+						stop.Clear()
+					}
+				})
+			}
+		}
+	}()
+}
+
+// endCell lets the goroutines an interrupt stopped reach their safe points,
+// then lets code run again.
+func (w *Worker) endCell() {
+	if stop.Pending() {
+		time.Sleep(interruptSettle)
+		stop.Clear()
+	}
+	w.busy.Store(false)
 }
 
 // deferred holds a cell's deferred calls.
@@ -220,7 +266,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		}
 	})
 	stdinSymbol := interp.Exports{"os/os": {"Stdin": reflect.ValueOf(&stdin).Elem()}}
-	for _, table := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, stdsyms.Symbols(), goroutines.Symbols(), cellsync.Symbols(), generics.Symbols(), noise.Symbols()} {
+	for _, table := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestricted.Symbols, symbols.ShortPaths(), stdinSymbol, stdsyms.Symbols(), goroutines.Symbols(), cellsync.Symbols(), generics.Symbols(), noise.Symbols(), stop.Symbols()} {
 		if err := w.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("load interpreter symbols: %w", err)
 		}
@@ -251,6 +297,16 @@ func New(token string, out io.Writer) (*Worker, error) {
 	if _, err := w.interp.Eval(cell.Prelude); err != nil {
 		return nil, fmt.Errorf("define the helpers of rewritten cells: %w", err)
 	}
+	// The safe points' flag: an interpreted global, set through its address.
+	flag, err := w.interp.Eval("&__golab_stopping")
+	if err != nil {
+		return nil, fmt.Errorf("find the stop flag of the safe points: %w", err)
+	}
+	p, ok := flag.Interface().(*bool)
+	if !ok {
+		return nil, fmt.Errorf("the stop flag of the safe points is a %v, not a *bool", flag.Type())
+	}
+	stop.Bind(p)
 	outlet.SetTarget(func(o outlet.Output) {
 		w.send(protocol.Event{Op: protocol.EvOutput, Output: &protocol.Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
 	})
@@ -261,6 +317,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 // Requests are handled one at a time, except input answers, which reach the
 // cell that is waiting for them.
 func (w *Worker) Serve(in io.Reader) error {
+	w.stopOnInterrupt()
 	work := make(chan protocol.Request)
 	readErr := make(chan error, 1)
 	go func() {
@@ -274,6 +331,9 @@ func (w *Worker) Serve(in io.Reader) error {
 				return
 			}
 			if req.Op == protocol.OpInput {
+				if req.Interrupted && w.busy.Load() {
+					stop.Request() // the cell ends as interrupted (see execute)
+				}
 				select {
 				case w.inputs <- req.Value:
 				default: // nobody is waiting: a stale answer
@@ -404,7 +464,15 @@ func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
 	defer done() // also when the cell calls runtime.Goexit
 	w.announcing, w.declaring = true, nil
 	defer func() { w.announcing = false }() // also after runtime.Goexit
+	stop.Clear()                            // an interrupt asked for while no cell ran is over
+	w.busy.Store(true)
+	defer w.endCell()
 	result, cellErr := w.run(req.Code)
+	if cellErr == nil && stop.Pending() {
+		// Interrupted where no safe point came, yet the cell ended (an
+		// input request the interrupt cancelled): it was interrupted.
+		result, cellErr = "", w.interrupted()
+	}
 	w.announcing = false // before the user expressions, and when run did not announce
 	w.rememberOutcome(cellErr)
 	if cellErr != nil {
@@ -475,7 +543,7 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 	}
 	w.panicked = nil
 	result, e := w.runBody(steps.Body, src)
-	w.recovering, w.recovered = e != nil && e.Name != protocol.ChangedDefinition && w.panicked != nil, false
+	w.recovering, w.recovered = e != nil && e.Name != protocol.ChangedDefinition && w.panicked != nil && !stop.Is(w.panicked), false
 	if err := w.cellDefers.run(); err != nil && e == nil {
 		e = &protocol.Error{Name: "panic", Value: err.Error(), Traceback: []string{failure.Red("panic: ") + err.Error()}}
 	} else if w.recovered {

@@ -278,15 +278,16 @@ func (p *process) takeDeclared() declaredCell {
 // answerInput asks the learner for input and passes the answer on.
 func (p *process) answerInput(ev protocol.Event) {
 	sink := p.inputSink.Load()
-	value := ""
+	req := protocol.Request{Op: protocol.OpInput}
 	if sink != nil && sink.Input != nil {
 		v, err := sink.Input(ev.Prompt, ev.Password)
 		if err != nil {
 			p.log.Printf("input request failed: %v", err)
+			req.Interrupted = true // the learner interrupted, or the front end went away
 		}
-		value = v
+		req.Value = v
 	}
-	p.send(protocol.Request{Op: protocol.OpInput, Value: value})
+	p.send(req)
 }
 
 // call sends a request and waits for its answer; alive is false when the

@@ -14,6 +14,7 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/limits"
+	"golang.org/x/sys/unix"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
@@ -285,17 +286,45 @@ func (s *Supervisor) explainEnd(p *process, code string, declared []protocol.Dec
 	return res
 }
 
-// Interrupt stops the running cell, if any, by ending the worker with all
-// its goroutines and child processes. Execute then reports the interrupt
-// and a new worker takes over. It returns at once.
+// interruptGrace is how long an interrupted cell has to stop at a safe
+// point before the worker is ended: a loop reaches its next one in
+// microseconds; a cell blocked in a call (a channel, a long sleep, a
+// child process) reaches none.
+const interruptGrace = 500 * time.Millisecond
+
+// Interrupt stops the running cell, if any, and returns at once. It asks
+// the worker (SIGINT) to stop its interpreted code at the next safe point:
+// the cell ends with "interrupted" and the worker keeps every variable.
+// A cell that has not stopped within interruptGrace is stopped by ending
+// the worker with all its goroutines and child processes: Execute then
+// reports the interrupt, and a new worker restores the notebook's journal.
+// With no cell running, the signal stops the goroutines that earlier cells
+// left spinning.
 func (s *Supervisor) Interrupt() {
 	s.mu.Lock()
 	p := s.proc
 	s.interrupted = true
 	s.mu.Unlock()
-	if p != nil && p.state() == busy {
-		p.kill()
+	if p == nil || p.exited() {
+		return
 	}
+	if err := unix.Kill(p.cmd.Process.Pid, unix.SIGINT); err != nil {
+		s.opts.Log.Printf("interrupt the worker: %v", err)
+	}
+	if p.state() != busy {
+		return
+	}
+	p.reqMu.Lock()
+	id := p.inFlightID
+	p.reqMu.Unlock()
+	time.AfterFunc(interruptGrace, func() {
+		p.reqMu.Lock()
+		same := p.inFlightID == id
+		p.reqMu.Unlock()
+		if same && p.state() == busy {
+			p.kill()
+		}
+	})
 }
 
 // Complete asks the worker for completions at byte offset cursor: the

@@ -493,3 +493,45 @@ func TestRefusedCellsVariablesAreNotRestored(t *testing.T) {
 		t.Errorf("ghost came back after the restart: %+v", got)
 	}
 }
+
+// An interrupt stops interpreted code at its next safe point and keeps the
+// worker: a variable keeps the value the last cells gave it (a restart
+// would give back only its initial value), goroutines that spin in loops
+// end, and a cell blocked where no safe point comes is still stopped, by
+// a new worker.
+func TestInterruptKeepsTheNotebooksVariables(t *testing.T) {
+	s := newSupervisor(t)
+	var r recorder
+	for _, c := range []string{"import \"fmt\"\ntotal := 1", "total = 41", "data := []int{1, 2, 3}\ndata = append(data, 4)"} {
+		if res := s.Execute(c, false, nil, r.sink()); res.Status != protocol.StatusOK {
+			t.Fatalf("%s: %+v", c, res.Error)
+		}
+	}
+	interrupt := func(code string) (Result, time.Duration) {
+		done := make(chan Result)
+		go func() { done <- s.Execute(code, false, nil, r.sink()) }()
+		time.Sleep(300 * time.Millisecond)
+		start := time.Now()
+		s.Interrupt()
+		select {
+		case res := <-done:
+			return res, time.Since(start)
+		case <-time.After(10 * time.Second):
+			t.Fatal("the cell did not stop within 10 s of the interrupt")
+			return Result{}, 0
+		}
+	}
+	res, took := interrupt("for i := 0; i < 4; i++ { go func() { n := 0; for { n++ } }() }\nfunc spin() int { n := 0; for { n++ } }\nspin()")
+	if res.Error == nil || res.Error.Name != "interrupted" || !strings.Contains(strings.Join(res.Error.Traceback, "\n"), "variables are kept") {
+		t.Fatalf("result %+v, want interrupted with the variables kept", res.Error)
+	}
+	t.Logf("a spinning cell stopped %v after the interrupt", took)
+	if got := s.Execute("fmt.Sprint(total, data)", false, nil, r.sink()); got.Data["text/plain"] != `"41 [1 2 3 4]"` {
+		t.Errorf("after the interrupt: %+v, want \"41 [1 2 3 4]\"", got)
+	}
+	// A cell blocked in a receive reaches no safe point: the worker is replaced.
+	res, _ = interrupt("ch := make(chan int)\n<-ch")
+	if res.Error == nil || res.Error.Name != "interrupted" || !strings.Contains(strings.Join(res.Error.Traceback, "\n"), "fresh Go worker") {
+		t.Fatalf("blocked cell: %+v, want interrupted by a new worker", res.Error)
+	}
+}

@@ -238,7 +238,7 @@ func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]e
 	answers := map[string]string{}
 	for _, f := range failures {
 		if f.TimedOut {
-			notes = append(notes, fmt.Sprintf("code cell %d (%s) ran longer than %v: it was interrupted, its variables are gone, and the cells after it ran on",
+			notes = append(notes, fmt.Sprintf("code cell %d (%s) ran longer than %v: it was interrupted, and the cells after it ran on",
 				f.Count, strconv.Quote(f.Source), opts.CellTimeout))
 			continue
 		}
