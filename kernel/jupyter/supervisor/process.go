@@ -46,10 +46,11 @@ type process struct {
 
 	notify func(text string) // says a supervisor's note to the running cell, or the next one
 
-	inFlightID int64        // the request whose answer is awaited (under reqMu)
-	declared   declaredCell // what the cell in flight declares (under reqMu)
-	peakRSS    atomic.Int64 // the most resident memory seen, in bytes
-	overMemory atomic.Bool  // ended for using more than memLimit
+	inFlightID int64         // the request whose answer is awaited (under reqMu)
+	declared   declaredCell  // what the cell in flight declares (under reqMu)
+	eventsRead chan struct{} // closed once every event of the worker was read
+	peakRSS    atomic.Int64  // the most resident memory seen, in bytes
+	overMemory atomic.Bool   // ended for using more than memLimit
 }
 
 // addressSpaceSlack is the address space a worker reserves beyond the
@@ -109,14 +110,15 @@ func (s *Supervisor) start() (*process, error) {
 		f.Close() // the worker's ends
 	}
 	p := &process{
-		cmd:      cmd,
-		tmp:      tmp,
-		memLimit: s.opts.Limits.WorkerMemory,
-		log:      s.opts.Log,
-		requests: reqW,
-		router:   newRouter(token, &s.sinkMu),
-		waiting:  make(chan protocol.Event, 1),
-		done:     make(chan struct{}),
+		cmd:        cmd,
+		tmp:        tmp,
+		memLimit:   s.opts.Limits.WorkerMemory,
+		log:        s.opts.Log,
+		requests:   reqW,
+		router:     newRouter(token, &s.sinkMu),
+		waiting:    make(chan protocol.Event, 1),
+		eventsRead: make(chan struct{}),
+		done:       make(chan struct{}),
 	}
 	p.notify = func(text string) {
 		s.mu.Lock()
@@ -202,6 +204,7 @@ func makePipes(names ...string) ([][2]*os.File, error) {
 // pipe closes.
 func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 	defer r.Close()
+	defer close(p.eventsRead)
 	defer p.router.eventsEnded()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 512*1024*1024)
@@ -263,6 +266,16 @@ func (p *process) readEvents(r io.ReadCloser, ready chan<- error) {
 	}
 	if first {
 		ready <- errors.New("the Go worker closed its event pipe before it was ready")
+	}
+}
+
+// eventsReadWithin waits, at most d, until every event the worker wrote has
+// been read: a worker that died midway may have told what its cell
+// declares just before, and the journal needs it.
+func (p *process) eventsReadWithin(d time.Duration) {
+	select {
+	case <-p.eventsRead:
+	case <-time.After(d):
 	}
 }
 

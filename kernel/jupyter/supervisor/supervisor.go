@@ -248,6 +248,7 @@ func (s *Supervisor) workerDied(p *process, code string) Result {
 	s.mu.Lock()
 	interrupted := s.interrupted
 	s.mu.Unlock()
+	p.eventsReadWithin(time.Second)
 	declared := p.takeDeclared()
 	res := s.explainEnd(p, code, declared.names, interrupted, false)
 	// The cell's own declarations ran before it crashed: keep them.
