@@ -1,5 +1,6 @@
 """Interrupt (signal and message mode), restart and shutdown through KernelManager."""
 
+import queue
 import time
 
 import pytest
@@ -98,3 +99,39 @@ def test_interrupt_keeps_the_variables_and_the_worker():
         assert psutil.Process(km.provisioner.process.pid).children() == worker  # no new worker
         time.sleep(0.3)
         assert all(p.cpu_percent(interval=0.5) < 50 for p in worker), "goroutines still spin"
+
+
+def test_interrupt_of_a_sleeping_loop_and_of_goroutines_left_while_idle():
+    """A loop that sleeps a second at a time stops within a slice of its
+    sleep, keeping the worker; and an interrupt while no cell runs stops the
+    goroutines earlier cells left running, and says how many."""
+    import psutil
+    with kernel() as (km, kc):
+        execute(kc, 'import ("fmt"; "time")\nkept := "yes"')
+        worker = psutil.Process(km.provisioner.process.pid).children()
+        msg_id = kc.execute('for i := 0; ; i++ {\n\tfmt.Println("tick", i)\n\ttime.Sleep(time.Second)\n}')
+        time.sleep(1.5)
+        start = time.time()
+        km.interrupt_kernel()
+        msgs, _ = collect(kc, msg_id, timeout=10)
+        assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted"
+        assert time.time() - start < 0.5, time.time() - start
+        assert psutil.Process(km.provisioner.process.pid).children() == worker
+        execute(kc, 'for i := 0; i < 3; i++ { go func() { for { fmt.Println("alive"); time.Sleep(100 * time.Millisecond) } }() }')
+        time.sleep(0.5)
+        km.interrupt_kernel()
+        seen = []  # (seconds after the interrupt, text)
+        start = time.time()
+        while time.time() - start < 1.5:
+            try:
+                msg = kc.get_iopub_msg(timeout=0.1)
+            except queue.Empty:
+                continue
+            if msg["msg_type"] == "stream":
+                seen.append((time.time() - start, msg["content"]["text"]))
+        text = "".join(t for _, t in seen)
+        assert "the interrupt stopped 3 goroutines that earlier cells left running" in text, seen
+        assert not [t for at, t in seen if at > 0.6 and "alive" in t], seen
+        reply, msgs = execute(kc, "kept")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"yes"'
+        assert psutil.Process(km.provisioner.process.pid).children() == worker

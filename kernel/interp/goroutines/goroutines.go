@@ -102,6 +102,7 @@ func Go(line int, f func()) {
 			case stop.Is(r):
 				// An interrupt stopped it at a safe point: it ends here,
 				// its deferred calls run, and the worker goes on.
+				stop.Ended()
 			default:
 				if hook := panicHook.Load(); hook != nil {
 					(*hook)(o, o.Cell == CurrentCell())

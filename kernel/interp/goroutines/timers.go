@@ -9,6 +9,7 @@ import (
 	"weak"
 
 	"github.com/golab-notebooks/golab/internal/wakeups"
+	"github.com/golab-notebooks/golab/kernel/interp/stop"
 )
 
 // Timers that could still wake a blocked goroutine rule out a deadlock.
@@ -170,6 +171,28 @@ func withDeadlineCause(parent context.Context, t time.Time, cause error) (contex
 	return context.WithDeadlineCause(parent, t, cause)
 }
 
+// sleepSlice is how long a cell's time.Sleep sleeps at a time: an interrupt
+// ends the sleep within it, and the goroutine reaches its next safe point
+// (kernel/interp/stop) instead of holding the cell until the sleep is over.
+const sleepSlice = 50 * time.Millisecond
+
+// sleep is a cell's time.Sleep: the same sleep, in slices, that an
+// interrupt ends early. The goroutine still sleeps ("[sleep]" in a stack
+// dump) almost all the time, as the deadlock watch expects.
+func sleep(d time.Duration) {
+	deadline := time.Now().Add(d)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return
+		}
+		time.Sleep(min(left, sleepSlice))
+		if stop.Pending() {
+			return
+		}
+	}
+}
+
 // Symbols are the interpreter symbols that replace the standard library's
 // timer makers in cells, keyed as yaegi's interp.Use expects, plus the
 // package "golab.internal/goroutines" that rewritten cells call.
@@ -181,6 +204,7 @@ func Symbols() map[string]map[string]reflect.Value {
 			"AfterFunc": reflect.ValueOf(afterFunc),
 			"NewTicker": reflect.ValueOf(newTicker),
 			"Tick":      reflect.ValueOf(tick),
+			"Sleep":     reflect.ValueOf(sleep),
 		},
 		"context/context": {
 			"WithTimeout":       reflect.ValueOf(withTimeout),

@@ -57,6 +57,14 @@ func Clear() {
 // Pending reports whether a stop is requested.
 func Pending() bool { return atomic.LoadInt32(&requested) != 0 }
 
+// stopped counts the goroutines an unwinding has ended.
+var stopped atomic.Int64
+
+// Ended records that an unwinding ended a goroutine; Stopped says how many
+// it has ended so far.
+func Ended()         { stopped.Add(1) }
+func Stopped() int64 { return stopped.Load() }
+
 // Unwind starts the unwinding of the goroutine that calls it.
 func Unwind() { panic(Signal) }
 

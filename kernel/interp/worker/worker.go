@@ -116,8 +116,9 @@ type Worker struct {
 
 // interruptSettle is how long the goroutines an interrupt stops have to
 // reach a safe point before the flag is cleared: a loop reaches its next
-// one in microseconds.
-const interruptSettle = 30 * time.Millisecond
+// one in microseconds, a goroutine in time.Sleep at the end of its slice
+// (50 ms, see goroutines.sleep).
+const interruptSettle = 120 * time.Millisecond
 
 // stopOnInterrupt makes SIGINT, which the kernel sends to interrupt, stop
 // the interpreted code at its next safe point (kernel/interp/stop): the
@@ -130,13 +131,18 @@ func (w *Worker) stopOnInterrupt() {
 	signal.Notify(sigs, os.Interrupt)
 	go func() {
 		for range sigs {
+			before := stop.Stopped()
 			stop.Request()
 			if !w.busy.Load() {
 				// No cell runs: stop the goroutines earlier cells left
-				// spinning, then let code run again.
+				// spinning, say how many, then let code run again.
 				time.AfterFunc(interruptSettle, func() {
-					if !w.busy.Load() {
-						stop.Clear()
+					if w.busy.Load() {
+						return
+					}
+					stop.Clear()
+					if n := stop.Stopped() - before; n > 0 {
+						fmt.Printf("golab: the interrupt stopped %d %s that earlier cells left running.\n", n, plural(int(n), "goroutine", "goroutines"))
 					}
 				})
 			}
