@@ -135,3 +135,31 @@ def test_interrupt_of_a_sleeping_loop_and_of_goroutines_left_while_idle():
         reply, msgs = execute(kc, "kept")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"yes"'
         assert psutil.Process(km.provisioner.process.pid).children() == worker
+
+
+def test_interrupt_stops_the_spinning_goroutines_a_failed_check_left():
+    """A %check whose answer busy-waits fails at its timeout and leaves the
+    answer's goroutines spinning; an interrupt while no cell runs stops them
+    (they loop, so they reach a safe point), keeping the worker and the
+    notebook's variables."""
+    import psutil
+    with kernel() as (km, kc):
+        execute(kc, 'kept := 7\nfunc Wait(ready *bool) {\n\tfor !*ready {\n\t}\n}')
+        worker = psutil.Process(km.provisioner.process.pid).children()
+        check = ('%check busy\n//golab:test "returns once ready" timeout=1s\n'
+                 'ready := false\ngo Wait(&ready)\ngo Wait(&ready)\ncheck.True(t, false, "never ready")\n')
+        reply, msgs = execute(kc, check, timeout=60)
+        km.interrupt_kernel()
+        seen = []
+        start = time.time()
+        while time.time() - start < 1.0:
+            try:
+                msg = kc.get_iopub_msg(timeout=0.1)
+            except queue.Empty:
+                continue
+            if msg["msg_type"] == "stream":
+                seen.append(msg["content"]["text"])
+        assert "the interrupt stopped 2 goroutines that earlier cells left running" in "".join(seen), seen
+        reply, msgs = execute(kc, "kept")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "7"
+        assert psutil.Process(km.provisioner.process.pid).children() == worker
