@@ -1,7 +1,11 @@
 """Plumbing for driving a golab kernel with jupyter_client."""
 
 import contextlib
+import json
+import os
+import pathlib
 import queue
+import shutil
 import time
 
 import jupyter_client
@@ -53,3 +57,36 @@ def stream_text(msgs, name="stdout"):
 
 def of_type(msgs, msg_type):
     return [m for m in msgs if m["msg_type"] == msg_type]
+
+
+def one_cpu_kernel(name="golab-one-cpu"):
+    """A kernelspec beside the golab one that starts the kernel under taskset -c 0
+    (so Go sets GOMAXPROCS=1), as a 1-CPU hub pod runs it; returns its name."""
+    if shutil.which("taskset") is None:
+        raise AssertionError("taskset (util-linux) is needed to pin a kernel to one CPU")
+    for base in os.environ["JUPYTER_PATH"].split(os.pathsep):
+        spec = pathlib.Path(base) / "kernels" / "golab" / "kernel.json"
+        if spec.exists():
+            data = json.loads(spec.read_text())
+            data["argv"] = ["taskset", "-c", "0"] + data["argv"]
+            data["display_name"] = "Go (golab, one CPU)"
+            target = spec.parent.parent / name
+            target.mkdir(exist_ok=True)
+            (target / "kernel.json").write_text(json.dumps(data))
+            return name
+    raise AssertionError("no golab kernelspec on JUPYTER_PATH")
+
+
+def streams_for(kc, seconds):
+    """Every stream message on iopub for the next seconds, whatever its parent:
+    [(seconds since the call, text)]."""
+    seen = []
+    start = time.time()
+    while time.time() - start < seconds:
+        try:
+            msg = kc.get_iopub_msg(timeout=0.1)
+        except queue.Empty:
+            continue
+        if msg["msg_type"] == "stream":
+            seen.append((time.time() - start, msg["content"]["text"]))
+    return seen

@@ -2,14 +2,12 @@
 JupyterHub cpu_limit would limit it) says so next to its speedup figures,
 instead of letting a learner read 1x as "this work does not parallelise"."""
 
-import json
 import os
 import pathlib
-import shutil
 
 import pytest
 
-from kernel_helpers import execute, kernel, of_type
+from kernel_helpers import execute, kernel, of_type, one_cpu_kernel
 
 WORK = """import ("sync"; "golab/timing")
 work := func(workers int) {
@@ -30,23 +28,8 @@ work := func(workers int) {
 
 
 @pytest.fixture(scope="module")
-def one_cpu_kernel():
-    """A kernelspec that starts golab under taskset -c 0, beside the golab one."""
-    if shutil.which("taskset") is None:
-        pytest.fail("taskset (util-linux) is needed to pin a kernel to one CPU")
-    for base in os.environ["JUPYTER_PATH"].split(os.pathsep):
-        spec = pathlib.Path(base) / "kernels" / "golab" / "kernel.json"
-        if spec.exists():
-            break
-    else:
-        pytest.fail("no golab kernelspec on JUPYTER_PATH")
-    data = json.loads(spec.read_text())
-    data["argv"] = ["taskset", "-c", "0"] + data["argv"]
-    data["display_name"] = "Go (golab, one CPU)"
-    target = spec.parent.parent / "golab-one-cpu"
-    target.mkdir(exist_ok=True)
-    (target / "kernel.json").write_text(json.dumps(data))
-    return "golab-one-cpu"
+def one_cpu():
+    return one_cpu_kernel()
 
 
 def cgroup_quota():
@@ -66,8 +49,8 @@ def text_of(msgs):
     return "\n".join(parts)
 
 
-def test_speedup_on_one_cpu_says_why_there_is_none(one_cpu_kernel):
-    with kernel(one_cpu_kernel) as (km, kc):
+def test_speedup_on_one_cpu_says_why_there_is_none(one_cpu):
+    with kernel(one_cpu) as (km, kc):
         reply, msgs = execute(kc, 'import ("fmt"; "runtime"; "golab/timing")\nfmt.Println(runtime.GOMAXPROCS(0))\nfmt.Println(timing.CPUs())')
         assert reply["status"] == "ok", reply
         text = text_of(msgs)

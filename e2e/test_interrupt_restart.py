@@ -1,11 +1,10 @@
 """Interrupt (signal and message mode), restart and shutdown through KernelManager."""
 
-import queue
 import time
 
 import pytest
 
-from kernel_helpers import collect, execute, kernel, of_type
+from kernel_helpers import collect, execute, kernel, of_type, streams_for
 
 BUSY = "for i := 0; i < 10; i++ { go func() { for {} }() }\nfor {}"
 
@@ -120,15 +119,7 @@ def test_interrupt_of_a_sleeping_loop_and_of_goroutines_left_while_idle():
         execute(kc, 'for i := 0; i < 3; i++ { go func() { for { fmt.Println("alive"); time.Sleep(100 * time.Millisecond) } }() }')
         time.sleep(0.5)
         km.interrupt_kernel()
-        seen = []  # (seconds after the interrupt, text)
-        start = time.time()
-        while time.time() - start < 1.5:
-            try:
-                msg = kc.get_iopub_msg(timeout=0.1)
-            except queue.Empty:
-                continue
-            if msg["msg_type"] == "stream":
-                seen.append((time.time() - start, msg["content"]["text"]))
+        seen = streams_for(kc, 1.5)
         text = "".join(t for _, t in seen)
         assert "the interrupt stopped 3 goroutines that earlier cells left running" in text, seen
         assert not [t for at, t in seen if at > 0.6 and "alive" in t], seen
@@ -150,16 +141,8 @@ def test_interrupt_stops_the_spinning_goroutines_a_failed_check_left():
                  'ready := false\ngo Wait(&ready)\ngo Wait(&ready)\ncheck.True(t, false, "never ready")\n')
         reply, msgs = execute(kc, check, timeout=60)
         km.interrupt_kernel()
-        seen = []
-        start = time.time()
-        while time.time() - start < 1.0:
-            try:
-                msg = kc.get_iopub_msg(timeout=0.1)
-            except queue.Empty:
-                continue
-            if msg["msg_type"] == "stream":
-                seen.append(msg["content"]["text"])
-        assert "the interrupt stopped 2 goroutines that earlier cells left running" in "".join(seen), seen
+        seen = streams_for(kc, 1.0)
+        assert "the interrupt stopped 2 goroutines that earlier cells left running" in "".join(t for _, t in seen), seen
         reply, msgs = execute(kc, "kept")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "7"
         assert psutil.Process(km.provisioner.process.pid).children() == worker

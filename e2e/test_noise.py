@@ -11,15 +11,12 @@ the tests ask for 160 of 200 (80%), which a working noise misses with a
 probability far below 1e-9 at the measured rate."""
 
 import contextlib
-import json
-import os
-import pathlib
 import subprocess
 import sys
 
 import pytest
 
-from kernel_helpers import execute, kernel, of_type
+from kernel_helpers import execute, kernel, one_cpu_kernel, stream_text
 
 RACY = """import ("fmt"; "sync"; "sync/atomic")
 func racyCount(goroutines, each int) int {
@@ -91,19 +88,6 @@ func channelCount(goroutines, each int) int {
 }"""
 
 
-def one_cpu_spec():
-    for base in os.environ["JUPYTER_PATH"].split(os.pathsep):
-        spec = pathlib.Path(base) / "kernels" / "golab" / "kernel.json"
-        if spec.exists():
-            data = json.loads(spec.read_text())
-            data["argv"] = ["taskset", "-c", "0"] + data["argv"]
-            target = spec.parent.parent / "golab-noise-one-cpu"
-            target.mkdir(exist_ok=True)
-            (target / "kernel.json").write_text(json.dumps(data))
-            return "golab-noise-one-cpu"
-    pytest.fail("no golab kernelspec on JUPYTER_PATH")
-
-
 @contextlib.contextmanager
 def burners(n):
     procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
@@ -115,50 +99,46 @@ def burners(n):
             p.wait()
 
 
-def stdout(msgs):
-    return "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stdout")
-
-
 @pytest.mark.parametrize("where", ["one CPU", "busy", "idle"])
 def test_the_racy_counter_loses_updates_where_classes_run(where):
-    name = one_cpu_spec() if where == "one CPU" else "golab"
+    name = one_cpu_kernel() if where == "one CPU" else "golab"
     with burners(2 if where == "busy" else 0), kernel(name) as (km, kc):
         reply, _ = execute(kc, RACY)
         assert reply["status"] == "ok", reply
         reply, msgs = execute(kc, 'import "runtime"\nlost := 0\nfor r := 0; r < 200; r++ { if racyCount(2, 1000) != 2000 { lost++ } }\n'
                                   'fmt.Println(lost, runtime.GOMAXPROCS(0))', timeout=120)
         assert reply["status"] == "ok", reply
-        lost, procs = map(int, stdout(msgs).split())
+        lost, procs = map(int, stream_text(msgs).split())
         if where == "one CPU":
             assert procs == 1
         assert lost >= 160, f"{where}: only {lost} of 200 runs lost updates"
 
 
 def test_synchronized_counters_are_exact_under_the_noise():
-    with kernel(one_cpu_spec()) as (km, kc):
+    with kernel(one_cpu_kernel()) as (km, kc):
         reply, _ = execute(kc, RACY)
         assert reply["status"] == "ok", reply
         reply, msgs = execute(kc, "%noise seed=7 rate=0.5")
-        assert "seed 7" in stdout(msgs) and "50%" in stdout(msgs), msgs
+        assert "seed 7" in stream_text(msgs) and "50%" in stream_text(msgs), msgs
         code = ("wrong := map[string]int{}\nfor r := 0; r < 1000; r++ {\n"
                 "\tif lockedCount(2, 1000) != 2000 { wrong[\"mutex\"]++ }\n"
                 "\tif atomicCount(2, 1000) != 2000 { wrong[\"atomic\"]++ }\n"
                 "\tif channelCount(2, 1000) != 2000 { wrong[\"channel\"]++ }\n}\nfmt.Println(len(wrong), wrong)")
         reply, msgs = execute(kc, code, timeout=240)
         assert reply["status"] == "ok", reply
-        assert stdout(msgs).startswith("0 map[]"), stdout(msgs)
+        assert stream_text(msgs).startswith("0 map[]"), stream_text(msgs)
         # The racy one, under the same noise, is wrong.
         reply, msgs = execute(kc, "fmt.Println(racyCount(2, 1000))")
-        assert int(stdout(msgs)) < 2000
+        assert int(stream_text(msgs)) < 2000
 
 
 def test_noise_off_is_said_and_takes_effect():
-    with kernel(one_cpu_spec()) as (km, kc):
+    with kernel(one_cpu_kernel()) as (km, kc):
         reply, _ = execute(kc, RACY)
         reply, msgs = execute(kc, "%noise off")
-        assert "scheduling noise is off" in stdout(msgs), msgs
+        assert "scheduling noise is off" in stream_text(msgs), msgs
         reply, msgs = execute(kc, 'right := 0\nfor r := 0; r < 50; r++ { if racyCount(2, 1000) == 2000 { right++ } }\nfmt.Println(right)', timeout=60)
         # On one CPU without the noise the goroutines rarely switch mid-update (98.5-100% right, measured).
-        assert int(stdout(msgs)) >= 40, stdout(msgs)
+        assert int(stream_text(msgs)) >= 40, stream_text(msgs)
         reply, msgs = execute(kc, "%noise rate=2")
         assert reply["status"] == "error" and "0 to 1" in reply["evalue"], reply

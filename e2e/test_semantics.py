@@ -494,19 +494,15 @@ def test_check_says_when_the_answer_cells_last_run_failed():
         reply, _ = execute(kc, "func Eat() int { return 1 }")
         assert reply["status"] == "ok", reply
         reply, msgs = execute(kc, check_cell)
-        assert "last run of the cell" not in stdout_text(msgs)
+        assert "last run of the cell" not in stream_text(msgs)
         reply, _ = execute(kc, "func Eat() int { return bb }")
         assert reply["status"] == "error", reply
         reply, msgs = execute(kc, check_cell)
-        text = stdout_text(msgs)
+        text = stream_text(msgs)
         assert "the last run of the cell that defines Eat failed" in text and "undefined: bb" in text, text
         reply, _ = execute(kc, "func Eat() int {\n\treturn 1 +\n")  # a syntax error
         reply, msgs = execute(kc, check_cell)
-        assert "the last run of the cell that defines Eat failed (line" in stdout_text(msgs), stdout_text(msgs)
+        assert "the last run of the cell that defines Eat failed (line" in stream_text(msgs), stream_text(msgs)
         reply, _ = execute(kc, "func Eat() int { return 1 }")
         reply, msgs = execute(kc, check_cell)
-        assert "last run of the cell" not in stdout_text(msgs)
-
-
-def stdout_text(msgs):
-    return "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stdout")
+        assert "last run of the cell" not in stream_text(msgs)

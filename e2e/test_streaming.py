@@ -2,7 +2,7 @@
 
 import time
 
-from kernel_helpers import collect, execute, kernel, of_type, stream_text
+from kernel_helpers import collect, execute, kernel, of_type, stream_text, streams_for
 
 TICKER = """
 import ("fmt"; "sync"; "time")
@@ -105,21 +105,12 @@ def test_output_while_idle_is_held_after_a_while_so_an_idle_server_can_be_culled
     being culled: after GOLAB_IDLE_OUTPUT_HOLD with no cell running, its output
     is held, and the next cell says how much, with the end of it."""
     import os
-    import queue
     env = dict(os.environ, GOLAB_IDLE_OUTPUT_HOLD="1s")
     with kernel(env=env) as (km, kc):
         first = kc.execute('import ("fmt"; "time")\ngo func() {\n\tfor i := 0; ; i++ {\n\t\tfmt.Println("tick", i)\n'
                            '\t\ttime.Sleep(100 * time.Millisecond)\n\t}\n}()')
         collect(kc, first)
-        ended = time.time()
-        arrivals = []
-        while time.time() - ended < 3.5:
-            try:
-                msg = kc.get_iopub_msg(timeout=0.2)
-            except queue.Empty:
-                continue
-            if msg["msg_type"] == "stream":
-                arrivals.append(time.time() - ended)
+        arrivals = [at for at, _ in streams_for(kc, 3.5)]
         assert arrivals and arrivals[0] < 1.0, arrivals  # it streams at first
         assert not [t for t in arrivals if t > 1.6], arrivals  # then nothing reaches iopub
         reply, msgs = execute(kc, "1 + 1")
