@@ -233,6 +233,27 @@ func (r Restore) Message() string {
 	return msg + ". Run the cells that set your variables again."
 }
 
+// ChildLoaded says what of the notebook a golab/proc child process loaded
+// differently from the notebook, by the rules of a restore, or "":
+// variables whose initializers call code start at their zero values there
+// (that code ran in the notebook), and what did not load at all.
+func ChildLoaded(zeroed, skipped, lost []string) string {
+	var parts []string
+	if z := unique(zeroed); len(z) > 0 {
+		parts = append(parts, "these start at their zero values (their initializers call code, which ran in the notebook): "+strings.Join(z, ", "))
+	}
+	if sk := unique(skipped); len(sk) > 0 {
+		parts = append(parts, "not run again: "+strings.Join(sk, ", "))
+	}
+	if l := unique(lost); len(l) > 0 {
+		parts = append(parts, "these did not load: "+strings.Join(l, ", "))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "golab: in this process, " + strings.Join(parts, "; ") + "."
+}
+
 // Names lists what cells declare, as "func f", "var x", ….
 func Names(declared [][]protocol.Declaration) []string {
 	var names []string

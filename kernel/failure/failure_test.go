@@ -181,3 +181,11 @@ func TestDeadlockAndLockReports(t *testing.T) {
 		t.Errorf("leak report lacks %q:\n%s", want, leaks)
 	}
 }
+
+func ExampleChildLoaded() {
+	fmt.Println(ChildLoaded([]string{"v"}, nil, []string{"var data", "var _", "func size"}))
+	fmt.Printf("%q\n", ChildLoaded(nil, nil, []string{"var _"}))
+	// Output:
+	// golab: in this process, these start at their zero values (their initializers call code, which ran in the notebook): v; these did not load: var data, func size.
+	// ""
+}

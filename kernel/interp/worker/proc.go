@@ -9,10 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 
+	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/runtime/proc"
 )
 
@@ -97,32 +97,6 @@ func (l *launcher) Launch(name, function string, args []json.RawMessage) (proc.C
 		c.result <- b
 	}()
 	return c, nil
-}
-
-// procNote says what of the notebook a child process loaded differently,
-// or "":
-// variables whose initializers call code start at their zero values there
-// (that code ran in the notebook, and is not run again), and what did not
-// load at all.
-func procNote(r restored) string {
-	named := func(names []string) []string { // the blank identifier declares nothing
-		return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == "_" || strings.HasSuffix(n, " _") })
-	}
-	r.zeroed, r.skipped, r.lost = named(r.zeroed), named(r.skipped), named(r.lost)
-	var parts []string
-	if len(r.zeroed) > 0 {
-		parts = append(parts, "these start at their zero values (their initializers call code, which ran in the notebook): "+strings.Join(r.zeroed, ", "))
-	}
-	if len(r.skipped) > 0 {
-		parts = append(parts, "not run again: "+strings.Join(r.skipped, ", "))
-	}
-	if len(r.lost) > 0 {
-		parts = append(parts, "these did not load: "+strings.Join(r.lost, ", "))
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return "golab: in this process, " + strings.Join(parts, "; ") + "."
 }
 
 // procCommand is the golab command line of a child process.
@@ -225,7 +199,7 @@ func runInChild(req procRequest) (res procResult) {
 	// not load is said on the child's stderr, and matters only if the
 	// function needs it.
 	r := w.restore(req.Cells, nil)
-	if note := procNote(r); note != "" {
+	if note := failure.ChildLoaded(r.zeroed, r.skipped, r.lost); note != "" {
 		fmt.Fprintln(os.Stderr, note)
 	}
 	fv, err := w.interp.Eval(req.Function)
