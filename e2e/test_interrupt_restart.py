@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from kernel_helpers import collect, execute, kernel, of_type, streams_for
+from kernel_helpers import collect, execute, kernel, of_type, stream_text, streams_for
 
 BUSY = "for i := 0; i < 10; i++ { go func() { for {} }() }\nfor {}"
 
@@ -126,6 +126,56 @@ def test_interrupt_of_a_sleeping_loop_and_of_goroutines_left_while_idle():
         reply, msgs = execute(kc, "kept")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"yes"'
         assert psutil.Process(km.provisioner.process.pid).children() == worker
+
+
+def test_interrupt_ends_a_sleep_where_it_is():
+    """An interrupted time.Sleep unwinds the goroutine where it sleeps, as
+    Ctrl-C ends a Go program there: the statements after the sleep do not
+    run (they did: the sleep returned early and the cell went on)."""
+    import psutil
+    with kernel() as (km, kc):
+        execute(kc, 'import ("fmt"; "time")\nkept := 1')
+        worker = psutil.Process(km.provisioner.process.pid).children()
+        msg_id = kc.execute('time.Sleep(30 * time.Second)\nfmt.Println("after the sleep")\nkept = 2')
+        time.sleep(0.5)
+        km.interrupt_kernel()
+        msgs, _ = collect(kc, msg_id, timeout=10)
+        assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted"
+        assert "after the sleep" not in stream_text(msgs), stream_text(msgs)
+        reply, msgs = execute(kc, "kept")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "1"
+        assert psutil.Process(km.provisioner.process.pid).children() == worker
+
+
+def test_an_interrupt_that_cannot_stop_the_cell_names_the_goroutines():
+    """A cell whose goroutines wait on a channel and a lock reaches no safe
+    point (a goroutine sleeping beside them keeps it from being a deadlock):
+    the kernel ends the worker, and the cell says which goroutines forced
+    it, on which lines, and what the fresh worker brought back."""
+    with kernel() as (km, kc):
+        code = "\n".join([
+            'import ("fmt"; "sync"; "time")',
+            "go func() { for { time.Sleep(time.Second) } }()",
+            "var mu sync.Mutex",
+            "mu.Lock()",
+            "go func() {",
+            "\tmu.Lock()",
+            "}()",
+            "ch := make(chan int)",
+            "<-ch",
+        ])
+        msg_id = kc.execute(code)
+        time.sleep(1.0)
+        km.interrupt_kernel()
+        msgs, _ = collect(kc, msg_id, timeout=15)
+        err = of_type(msgs, "error")[0]["content"]
+        text = "\n".join(err["traceback"])
+        assert err["ename"] == "interrupted", err
+        assert "goroutine 1 [chan receive]: the cell's own code, receives from a channel at cell line 9" in text, text
+        assert "started at cell line 5, waits for mutex mu (mu.Lock(), cell line 6)" in text, text
+        assert "golab ended the Go worker" in text and "fresh Go worker" in text, text
+        reply, msgs = execute(kc, 'fmt.Println("next")')
+        assert reply["status"] == "ok" and "next" in stream_text(msgs)
 
 
 def test_interrupt_stops_the_spinning_goroutines_a_failed_check_left():

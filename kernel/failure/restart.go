@@ -27,6 +27,16 @@ func Interrupted() *protocol.Error {
 	})
 }
 
+// Unstoppable is the end of an interrupted cell whose goroutines did not
+// stop at a safe point (report: one line per goroutine, as DeadlockReport
+// words them), so that the kernel ended the worker with them.
+func Unstoppable(report []string) *protocol.Error {
+	tb := append([]string{Red("Interrupted:") + " the cell was stopped, but these goroutines were where an interrupt cannot stop them:"}, report...)
+	tb = append(tb, "An interrupt stops goroutines in loops and in time.Sleep. A goroutine that waits on a channel or a lock,",
+		"or runs a long call into compiled code, does not get there; golab ended the Go worker with them.")
+	return New("interrupted", "the cell was stopped by ending the Go worker", tb)
+}
+
 // NoWorker is the end of a cell no worker could run.
 func NoWorker(err error) *protocol.Error {
 	return New("worker unavailable", "golab could not start a new Go worker: "+err.Error(), nil)

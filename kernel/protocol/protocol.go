@@ -179,6 +179,7 @@ type Error struct {
 //	"\x00golab:<token>:sync:<seq>\x00"        all text before it was written before event seq
 //	"\x00golab:<token>:frame:<json>\x00"      a frame of an interpreter panic (failure.Frame; stderr only)
 //	"\x00golab:<token>:failure:<json>\x00"    the worker's account of why it ends (an Error; stderr only)
+//	"\x00golab:<token>:stuck:<json>\x00"      the goroutines an interrupt could not stop (an Error; stderr only)
 const markerStart = "\x00golab:"
 
 // The kinds of marker that carry a failure's facts on stderr, written
@@ -187,6 +188,10 @@ const markerStart = "\x00golab:"
 const (
 	FrameMarker   = "frame"
 	FailureMarker = "failure"
+	// StuckMarker carries the worker's account of the goroutines an
+	// interrupt could not stop, which the kernel gives if it must end the
+	// worker for them (and forgets if the cell ends after all).
+	StuckMarker = "stuck"
 )
 
 // Marker returns the marker of the given kind and payload for a worker token.

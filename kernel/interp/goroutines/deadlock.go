@@ -168,6 +168,28 @@ func (w *Watcher) sample() (Deadlock, string, bool) {
 	return d, key.String(), true
 }
 
+// Snapshot returns the cell's goroutine and the notebook's other
+// goroutines as they are now, blocked or not (for the account of the
+// goroutines an interrupt could not stop).
+func (w *Watcher) Snapshot() Deadlock {
+	d := Deadlock{Alive: map[int]bool{}, Origins: map[int]Origin{}}
+	for _, g := range Dump() {
+		d.Alive[g.ID] = true
+		switch {
+		case g.ID == w.main:
+			d.Main = g
+		case w.baseline[g.ID] && !g.Interpreted, isWatcher(g), !g.Interpreted:
+		case w.ignore != nil && w.ignore(g):
+		default:
+			d.Others = append(d.Others, g)
+			if o, ok := OriginOf(g.ID); ok {
+				d.Origins[g.ID] = o
+			}
+		}
+	}
+	return d
+}
+
 // isWatcher recognises the watcher's own goroutine.
 func isWatcher(g Goroutine) bool {
 	return strings.Contains(g.Stack, thisPackage+".(*Watcher).Watch")

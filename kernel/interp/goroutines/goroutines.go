@@ -114,6 +114,13 @@ func Go(line int, f func()) {
 	}()
 }
 
+// Live returns how many goroutines that Go started are still running.
+func Live() int {
+	mu.Lock()
+	defer mu.Unlock()
+	return len(origins)
+}
+
 // panicHook is called when a goroutine Go started panics.
 var panicHook atomic.Pointer[func(o Origin, thisCell bool)]
 

@@ -177,8 +177,11 @@ func withDeadlineCause(parent context.Context, t time.Time, cause error) (contex
 const sleepSlice = 50 * time.Millisecond
 
 // sleep is a cell's time.Sleep: the same sleep, in slices, that an
-// interrupt ends early. The goroutine still sleeps ("[sleep]" in a stack
-// dump) almost all the time, as the deadlock watch expects.
+// interrupt during it ends by unwinding the goroutine at the end of the
+// slice, as a safe point would, also once the interrupt is over:
+// the statements after the sleep do not run (in a Go program, Ctrl-C ends
+// the program in its sleep). The goroutine still sleeps ("[sleep]" in a
+// stack dump) almost all the time, as the deadlock watch expects.
 func sleep(d time.Duration) {
 	deadline := time.Now().Add(d)
 	for {
@@ -186,9 +189,10 @@ func sleep(d time.Duration) {
 		if left <= 0 {
 			return
 		}
+		before := stop.Epoch()
 		time.Sleep(min(left, sleepSlice))
-		if stop.Pending() {
-			return
+		if stop.Pending() || stop.Epoch() != before {
+			stop.Unwind()
 		}
 	}
 }

@@ -38,8 +38,17 @@ var flag atomic.Pointer[bool]
 // stale read delays the stop by an iteration or two.
 func Bind(p *bool) { flag.Store(p) }
 
+// epoch counts the interrupts: code that waits in golab's own blocking
+// calls (a cell's time.Sleep, in slices) and sees it change stops, also
+// when the flag was cleared meanwhile.
+var epoch atomic.Uint64
+
+// Epoch returns the number of stops requested so far.
+func Epoch() uint64 { return epoch.Load() }
+
 // Request asks interpreted code to stop at its next safe point.
 func Request() {
+	epoch.Add(1)
 	atomic.StoreInt32(&requested, 1)
 	if p := flag.Load(); p != nil {
 		*p = true

@@ -94,6 +94,12 @@ func Main() error {
 	if err != nil {
 		return fmt.Errorf("golab worker: %w", err)
 	}
+	// The interrupt pipe (see Worker.stopOnInterrupt) is absent when a
+	// kernel of an older golab started this worker: SIGINT then suffices.
+	interrupts, err := inherited.File(5, "interrupts")
+	if err != nil {
+		interrupts = nil
+	}
 	if err := limitAddressSpace(); err != nil {
 		return err
 	}
@@ -112,5 +118,5 @@ func Main() error {
 		_ = unix.Kill(-os.Getpid(), unix.SIGKILL)
 		os.Exit(0)
 	}
-	return w.Serve(in)
+	return w.Serve(in, interrupts)
 }

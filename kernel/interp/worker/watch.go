@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/interp/goroutines"
+	"github.com/golab-notebooks/golab/kernel/interp/stop"
 	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
@@ -29,9 +31,16 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 		})
 	}
 	cellNo := goroutines.BeginCell(tag)
+	w.watching = watchedCell{src: src, no: cellNo}
 	before := goroutines.MarkNow(cellNo)
-	stop := make(chan struct{})
-	go w.watcher.Watch(stop, func(d goroutines.Deadlock) {
+	quit := make(chan struct{})
+	go w.watcher.Watch(quit, func(d goroutines.Deadlock) {
+		if stop.Pending() {
+			// Interrupted: the goroutines the interrupt stopped may be
+			// what the others waited for; the interrupt's own account
+			// (reportStuck) says which goroutines did not stop.
+			return
+		}
 		// Go ends a deadlocked program; golab ends the worker the same way,
 		// and the kernel reports it and starts a fresh one.
 		w.outMu.Lock() // no event may follow the report
@@ -40,8 +49,19 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 		os.Exit(2)
 	})
 	return func() {
-		close(stop)
-		leaked := goroutines.Leaked(before, 20*time.Millisecond)
+		close(quit)
+		var leaked []goroutines.Goroutine
+		if stop.Pending() {
+			// Interrupted: the goroutines that run or sleep are being
+			// stopped (see endCell); those blocked for good are not.
+			for _, g := range goroutines.Leaked(before, 0) {
+				if g.Blocked() {
+					leaked = append(leaked, g)
+				}
+			}
+		} else {
+			leaked = goroutines.Leaked(before, 20*time.Millisecond)
+		}
 		switch {
 		case len(leaked) > 0 && exercise.IsCheckCell(src):
 			// The tests' code is not the cell's: its lines would mislead.
@@ -51,6 +71,27 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 			fmt.Fprint(os.Stderr, leakReport(leaked, src, cellNo))
 		}
 	}
+}
+
+// watchedCell is the cell being watched: its source and its number.
+type watchedCell struct {
+	src string
+	no  int
+}
+
+// reportStuck tells the kernel, on stderr, which goroutines of the cell
+// still run some time after an interrupt: if the cell does not end, the
+// kernel ends the worker with them and gives this account. Each is
+// described as in a deadlock report: its state and its cell lines.
+func (w *Worker) reportStuck(c watchedCell) {
+	if w.watcher == nil {
+		return
+	}
+	d := w.watcher.Snapshot()
+	d.Others = slices.DeleteFunc(d.Others, func(g goroutines.Goroutine) bool { return g.ID == d.Main.ID })
+	report := deadlockReport(d, c.src, c.no)
+	b, _ := json.Marshal(failure.Unstoppable(report))
+	_, _ = io.WriteString(os.Stderr, protocol.Marker(w.token, protocol.StuckMarker, string(b)))
 }
 
 // deadlockReport gathers what a deadlock's report says: the cell's own

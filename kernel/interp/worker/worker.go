@@ -33,6 +33,7 @@ import (
 	cellsync "github.com/golab-notebooks/golab/kernel/interp/sync"
 	"github.com/golab-notebooks/golab/runtime/proc"
 	"github.com/golab-notebooks/golab/runtime/symbols"
+	"golang.org/x/sys/unix"
 
 	"github.com/golab-notebooks/golab/kernel/protocol"
 )
@@ -110,51 +111,136 @@ type Worker struct {
 	// silently.
 	declaring  []string
 	lastFailed map[string]string
-	// busy is set while a cell runs, for the interrupt handler.
-	busy atomic.Bool
+	// busy is set while a cell runs, for the interrupt handler; cellStarts
+	// wakes the goroutine that reads the interrupt pipe while one runs.
+	busy        atomic.Bool
+	cellStarts  chan struct{}
+	interruptMu sync.Mutex
+	// watching is the cell that runs, for the account of the goroutines
+	// an interrupt could not stop.
+	watching watchedCell
 }
 
-// interruptSettle is how long the goroutines an interrupt stops have to
-// reach a safe point before the flag is cleared: a loop reaches its next
-// one in microseconds, a goroutine in time.Sleep at the end of its slice
-// (50 ms, see goroutines.sleep).
+// interruptSettle bounds how long the goroutines an interrupt stops have
+// to reach a safe point before the flag is cleared: a loop reaches its
+// next one in microseconds once it is scheduled (on a busy CPU, after a
+// few of the scheduler's 10 ms slices). Waiting ends sooner when no
+// goroutine a cell started is left. (A goroutine in time.Sleep needs no
+// wait: it stops at the end of its slice, see goroutines.sleep.)
 const interruptSettle = 120 * time.Millisecond
 
-// stopOnInterrupt makes SIGINT, which the kernel sends to interrupt, stop
-// the interpreted code at its next safe point (kernel/interp/stop): the
-// running cell ends with "interrupted", its goroutines and those earlier
-// cells left spinning end, and the worker with every variable stays. Code
-// that reaches no safe point (a blocking call, a long sleep) is the
-// kernel's to end, by ending the worker.
-func (w *Worker) stopOnInterrupt() {
+// stopOnInterrupt makes an interrupt from the kernel stop the interpreted
+// code at its next safe point (kernel/interp/stop): the running cell ends
+// with "interrupted", its goroutines and those earlier cells left spinning
+// end, and the worker with every variable stays. Code that reaches no safe
+// point (a blocking call, a long sleep) is the kernel's to end, by ending
+// the worker.
+//
+// The kernel writes a byte to the interrupt pipe, then sends SIGINT. The
+// signal reaches the worker through a goroutine that the Go scheduler runs
+// late when the cell's goroutines keep every CPU busy (measured: 90 ms
+// with ten spinning goroutines on two CPUs, 200 ms on one), so while a cell
+// runs, a goroutine woken by a timer, which the scheduler runs at once
+// when a goroutine is preempted, reads the pipe every pollInterrupts.
+// Whichever sees the interrupt first takes the byte; the other finds none.
+func (w *Worker) stopOnInterrupt(pipe *os.File) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt)
 	go func() {
 		for range sigs {
-			before := stop.Stopped()
-			stop.Request()
-			if !w.busy.Load() {
-				// No cell runs: stop the goroutines earlier cells left
-				// spinning, say how many, then let code run again.
-				time.AfterFunc(interruptSettle, func() {
-					if w.busy.Load() {
-						return
-					}
-					stop.Clear()
-					if n := stop.Stopped() - before; n > 0 {
-						fmt.Printf("golab: the interrupt stopped %d %s that earlier cells left running.\n", n, plural(int(n), "goroutine", "goroutines"))
-					}
-				})
+			if pipe == nil || w.takeInterrupt(pipe) {
+				w.interrupt()
+			}
+		}
+	}()
+	if pipe == nil {
+		return
+	}
+	w.cellStarts = make(chan struct{}, 1)
+	go func() {
+		for range w.cellStarts {
+			for w.busy.Load() {
+				if w.takeInterrupt(pipe) {
+					w.interrupt()
+				}
+				time.Sleep(pollInterrupts)
 			}
 		}
 	}()
 }
 
-// endCell lets the goroutines an interrupt stopped reach their safe points,
-// then lets code run again.
+// stuckAfter is how long after an interrupt the worker says which of the
+// cell's goroutines have not stopped: before the kernel's patience
+// (supervisor.interruptGrace, 500 ms) ends.
+const stuckAfter = 300 * time.Millisecond
+
+// pollInterrupts is how often a running cell's worker reads its interrupt
+// pipe: a non-blocking read, about a microsecond of CPU.
+const pollInterrupts = 2 * time.Millisecond
+
+// takeInterrupt reads the bytes waiting in the interrupt pipe, without
+// blocking, and reports whether there were any.
+func (w *Worker) takeInterrupt(pipe *os.File) bool {
+	raw, err := pipe.SyscallConn()
+	if err != nil {
+		return false
+	}
+	var n int
+	_ = raw.Read(func(fd uintptr) bool {
+		var buf [64]byte
+		n, _ = unix.Read(int(fd), buf[:])
+		return true // empty or not, do not wait
+	})
+	return n > 0
+}
+
+// interrupt stops the running cell, or, with no cell running, the
+// goroutines earlier cells left spinning, and says how many.
+func (w *Worker) interrupt() {
+	w.interruptMu.Lock()
+	defer w.interruptMu.Unlock()
+	before := stop.Stopped()
+	stop.Request()
+	if w.busy.Load() {
+		// If the cell has not stopped before the kernel's patience ends,
+		// say which goroutines keep it.
+		epoch, c := stop.Epoch(), w.watching
+		time.AfterFunc(stuckAfter, func() {
+			if w.busy.Load() && stop.Pending() && stop.Epoch() == epoch {
+				w.reportStuck(c)
+			}
+		})
+		return
+	}
+	go func() {
+		settle()
+		if w.busy.Load() {
+			return
+		}
+		stop.Clear()
+		if n := stop.Stopped() - before; n > 0 {
+			fmt.Printf("golab: the interrupt stopped %d %s that earlier cells left running.\n", n, plural(int(n), "goroutine", "goroutines"))
+		}
+	}()
+}
+
+// settle waits, at most interruptSettle, until the goroutines cells
+// started have ended.
+func settle() {
+	deadline := time.Now().Add(interruptSettle)
+	for goroutines.Live() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// endCell is called once a request's answer is sent, before the next
+// request is read. After an interrupt it lets the goroutines the interrupt
+// stopped reach their safe points, then lets code run again: the learner
+// has the kernel back as soon as the cell's own goroutine has stopped, and
+// a next cell waits for the rest (at most interruptSettle).
 func (w *Worker) endCell() {
 	if stop.Pending() {
-		time.Sleep(interruptSettle)
+		settle()
 		stop.Clear()
 	}
 	w.busy.Store(false)
@@ -322,8 +408,11 @@ func New(token string, out io.Writer) (*Worker, error) {
 // Serve reads requests from in until it closes, answering each with events.
 // Requests are handled one at a time, except input answers, which reach the
 // cell that is waiting for them.
-func (w *Worker) Serve(in io.Reader) error {
-	w.stopOnInterrupt()
+//
+// interrupts is the pipe the kernel writes a byte to for each interrupt,
+// or nil (then SIGINT alone interrupts).
+func (w *Worker) Serve(in io.Reader, interrupts *os.File) error {
+	w.stopOnInterrupt(interrupts)
 	work := make(chan protocol.Request)
 	readErr := make(chan error, 1)
 	go func() {
@@ -356,6 +445,7 @@ func (w *Worker) Serve(in io.Reader) error {
 	w.send(protocol.Event{Op: protocol.EvReady})
 	for req := range work {
 		w.send(w.handleOnRunner(req))
+		w.endCell()
 	}
 	return <-readErr
 }
@@ -471,8 +561,13 @@ func (w *Worker) execute(req protocol.Request, ev *protocol.Event) {
 	w.announcing, w.declaring = true, nil
 	defer func() { w.announcing = false }() // also after runtime.Goexit
 	stop.Clear()                            // an interrupt asked for while no cell ran is over
-	w.busy.Store(true)
-	defer w.endCell()
+	w.busy.Store(true)                      // until endCell
+	if w.cellStarts != nil {
+		select {
+		case w.cellStarts <- struct{}{}: // read the interrupt pipe while it runs
+		default:
+		}
+	}
 	result, cellErr := w.run(req.Code)
 	if cellErr == nil && stop.Pending() {
 		// Interrupted where no safe point came, yet the cell ended (an

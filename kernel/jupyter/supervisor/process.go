@@ -32,7 +32,11 @@ type process struct {
 	memLimit int64  // bytes of resident memory it may use, or <= 0
 	log      *log.Logger
 	requests io.WriteCloser
-	router   *router // the worker's stdout, stderr and events, to the cells' sinks
+	// interrupts is the worker's interrupt pipe (see Interrupt): a byte
+	// per interrupt, which the worker reads while a cell runs even when
+	// its goroutines keep every CPU busy.
+	interrupts *os.File
+	router     *router // the worker's stdout, stderr and events, to the cells' sinks
 
 	lifecycle atomic.Int32 // a workerState, changed only by moveTo
 
@@ -76,12 +80,13 @@ func (p *process) watchMemory() {
 // start launches a worker and waits for it to be ready.
 func (s *Supervisor) start() (*process, error) {
 	token := randomToken()
-	pipes, err := makePipes("request", "event", "stdout", "stderr")
+	pipes, err := makePipes("request", "event", "stdout", "stderr", "interrupt")
 	if err != nil {
 		return nil, err
 	}
 	reqR, reqW, evR, evW := pipes[0][0], pipes[0][1], pipes[1][0], pipes[1][1]
 	outR, outW, errR, errW := pipes[2][0], pipes[2][1], pipes[3][0], pipes[3][1]
+	intR, intW := pipes[4][0], pipes[4][1]
 	tmp, err := s.workerDir()
 	if err != nil {
 		return nil, err
@@ -98,23 +103,25 @@ func (s *Supervisor) start() (*process, error) {
 	cmd.Stdin = nil
 	cmd.Stdout = outW
 	cmd.Stderr = errW
-	cmd.ExtraFiles = []*os.File{reqR, evW} // fd 3 and fd 4 in the worker
+	cmd.ExtraFiles = []*os.File{reqR, evW, intR} // fd 3, 4 and 5 in the worker
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		for _, f := range []*os.File{reqR, reqW, evR, evW, outR, outW, errR, errW} {
+		for _, f := range []*os.File{reqR, reqW, evR, evW, outR, outW, errR, errW, intR, intW} {
 			f.Close()
 		}
 		return nil, fmt.Errorf("start the Go worker %q: %w", s.opts.Command[0], err)
 	}
-	for _, f := range []*os.File{reqR, evW, outW, errW} {
+	for _, f := range []*os.File{reqR, evW, outW, errW, intR} {
 		f.Close() // the worker's ends
 	}
+
 	p := &process{
 		cmd:        cmd,
 		tmp:        tmp,
 		memLimit:   s.opts.Limits.WorkerMemory,
 		log:        s.opts.Log,
 		requests:   reqW,
+		interrupts: intW,
 		router:     newRouter(token, &s.sinkMu),
 		waiting:    make(chan protocol.Event, 1),
 		eventsRead: make(chan struct{}),
@@ -400,6 +407,27 @@ func (p *process) kill() {
 	}
 }
 
+// interrupt writes a byte to the worker's interrupt pipe. It never
+// blocks: past the pipe's buffer (a worker that reads none), the byte is
+// dropped, and one waiting byte is as good as many.
+func (p *process) interrupt() error {
+	raw, err := p.interrupts.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var werr error
+	if err := raw.Write(func(fd uintptr) bool {
+		_, werr = unix.Write(int(fd), []byte{1})
+		return true // written or not, do not wait
+	}); err != nil {
+		return err
+	}
+	if errors.Is(werr, unix.EAGAIN) {
+		return nil
+	}
+	return werr
+}
+
 // wait waits for the worker to exit, then removes its temporary directory.
 func (p *process) wait(timeout time.Duration) {
 	select {
@@ -407,6 +435,7 @@ func (p *process) wait(timeout time.Duration) {
 	case <-time.After(timeout):
 	}
 	_ = p.requests.Close()
+	_ = p.interrupts.Close()
 	if err := os.RemoveAll(p.tmp); err != nil {
 		p.log.Printf("remove the worker's temporary directory: %v", err)
 	}

@@ -305,8 +305,16 @@ func (r *router) workerEnded() (crash string, frames []failure.Frame, reported *
 // will come to order it against.
 func (r *router) release() { r.do((*output).release) }
 
-// forgetFrames drops the panic frames of a cell that ended normally.
-func (r *router) forgetFrames() { r.do(func(o *output) { o.frames = nil }) }
+// forgetFrames drops the panic frames, and the account of goroutines an
+// interrupt could not stop, of a cell that ended normally.
+func (r *router) forgetFrames() { r.do(func(o *output) { o.frames, o.stuck = nil, nil }) }
+
+// takeStuck returns the worker's account of the goroutines an interrupt
+// could not stop, if it gave one.
+func (r *router) takeStuck() (stuck *protocol.Error) {
+	r.do(func(o *output) { stuck, o.stuck = o.stuck, nil })
+	return stuck
+}
 
 // output is the router's state: the text waiting to go out, the events'
 // places in it, the crash report held back, and where output goes.
@@ -327,6 +335,7 @@ type output struct {
 	crashSince  time.Time
 	frames      []failure.Frame // the interpreter's frames of a panic
 	reported    *protocol.Error // the worker's own account of why it ends
+	stuck       *protocol.Error // its account of goroutines an interrupt could not stop
 	workerAlive bool
 
 	sink      *Sink
@@ -401,10 +410,14 @@ func (o *output) marker(which int, p piece) {
 		if err := json.Unmarshal([]byte(p.payload), &f); err == nil {
 			o.frames = append(o.frames, f)
 		}
-	case protocol.FailureMarker:
+	case protocol.FailureMarker, protocol.StuckMarker:
 		var e protocol.Error
 		if err := json.Unmarshal([]byte(p.payload), &e); err == nil && e.Name != "" {
-			o.reported = &e
+			if p.kind == protocol.StuckMarker {
+				o.stuck = &e
+			} else {
+				o.reported = &e
+			}
 		}
 	case "from":
 		o.origin[which], _ = strconv.ParseInt(p.payload, 10, 64)

@@ -275,7 +275,10 @@ func (s *Supervisor) explainEnd(p *process, code string, declared []protocol.Dec
 		OverMemory: p.overMemory.Load(), Limit: p.memLimit, LimitFrom: s.opts.Limits.MemoryFrom, Peak: p.peakRSS.Load(), Idle: idle,
 	}
 	switch {
-	case interrupted && !end.OverMemory:
+	case interrupted && !end.OverMemory && reported == nil:
+		if stuck := p.router.takeStuck(); stuck != nil {
+			return Result{Status: protocol.StatusError, Error: stuck}
+		}
 		return Result{Status: protocol.StatusError, Error: failure.Interrupted()}
 	case crash != "":
 		if os.Getenv("GOLAB_DEBUG") != "" {
@@ -308,6 +311,14 @@ func (s *Supervisor) Interrupt() {
 	s.mu.Unlock()
 	if p == nil || p.exited() {
 		return
+	}
+	// The byte first, then the signal: the worker takes whichever it sees
+	// first, and the signal finds the byte. (A signal waits for the
+	// worker's scheduler to run the goroutine that receives it, which
+	// goroutines spinning on every CPU delay by up to hundreds of ms; the
+	// worker reads the pipe every few ms while a cell runs.)
+	if err := p.interrupt(); err != nil {
+		s.opts.Log.Printf("interrupt the worker through its pipe: %v", err)
 	}
 	if err := unix.Kill(p.cmd.Process.Pid, unix.SIGINT); err != nil {
 		s.opts.Log.Printf("interrupt the worker: %v", err)
