@@ -2,7 +2,6 @@
 
 import time
 
-import pytest
 
 from kernel_helpers import collect, execute, kernel, of_type, stream_text, streams_for
 
