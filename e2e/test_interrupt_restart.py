@@ -2,7 +2,6 @@
 
 import time
 
-
 from kernel_helpers import collect, execute, kernel, of_type, stream_text, streams_for
 
 BUSY = "for i := 0; i < 10; i++ { go func() { for {} }() }\nfor {}"
