@@ -36,6 +36,9 @@ type Context interface {
 	// cell's statements) and the call as written; each such call reports
 	// its number first (see lockSite). 0 leaves the call as it is.
 	LockSite(line int, fn, call string) int
+	// PassOff reports whether a feature pass (see Passes) is turned off for
+	// the notebook: a benchmark turns one off to measure what it costs.
+	PassOff(name string) bool
 }
 
 // Sources is what the earlier cells declared, as source.
@@ -60,6 +63,7 @@ func (emptyContext) IsGenericFunc(string) bool        { return false }
 func (emptyContext) ResultType(string) string         { return "" }
 func (emptyContext) Sources() Sources                 { return Sources{} }
 func (emptyContext) LockSite(int, string, string) int { return 0 }
+func (emptyContext) PassOff(string) bool              { return false }
 
 // orEmpty returns ctx, or the empty Context for nil.
 func orEmpty(ctx Context) Context {

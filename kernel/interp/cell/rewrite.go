@@ -324,7 +324,7 @@ func (r *rewriter) walk(root ast.Node) {
 			return true
 		}
 		for _, p := range passes {
-			if p.visit == nil {
+			if p.visit == nil || (p.feature && r.ctx.PassOff(p.name)) {
 				continue
 			}
 			r.pass = p.name

@@ -86,6 +86,8 @@ func (n notebook) LockSite(line int, fn, call string) int {
 	return cellsync.NumberSite(line, fn, call)
 }
 
+func (n notebook) PassOff(name string) bool { return n.w.passesOff[name] }
+
 // sources returns what go/types needs to know of the earlier cells:
 // their imports and declarations, and `var name T` for each variable their
 // statements made whose type can be written (goprint.TypeSource).

@@ -111,6 +111,9 @@ type Worker struct {
 	// silently.
 	declaring  []string
 	lastFailed map[string]string
+	// passesOff names the rewriter's feature passes turned off (by the
+	// benchmarks that measure what one costs; see cell.Context.PassOff).
+	passesOff map[string]bool
 	// busy is set while a cell runs, for the interrupt handler; cellStarts
 	// wakes the goroutine that reads the interrupt pipe while one runs.
 	busy        atomic.Bool
