@@ -8,7 +8,7 @@ import time
 import psutil
 import pytest
 
-from kernel_helpers import collect, execute, kernel, of_type, stream_text
+from kernel_helpers import collect, execute, kernel, of_type, stream_text, streams_for
 
 DEADLOCKS = [
     ("unbuffered send, no receiver", 'ch := make(chan int)\nch <- 1', ["goroutine", "[chan send]", "sends on a channel at cell line 2"]),
@@ -96,6 +96,32 @@ def test_no_false_alarm_on_timers_and_sleep(name, code):
         reply, msgs = execute(kc, code, timeout=30)
         assert reply["status"] == "ok", of_type(msgs, "error")
         assert stream_text(msgs).strip() == "woke"
+
+
+def test_a_cell_blocked_beside_an_earlier_cells_ticker_is_told():
+    """Lesson 05's deadlock after lesson 04 left a ticking goroutine (issue
+    28, item 10): the ticker keeps Go's deadlock check quiet, and Go would
+    wait too, so the cell is not ended; but after a few seconds the cell
+    says that every goroutine of its own is blocked, where, and which
+    earlier goroutine it waits for; an interrupt then ends it. A cell that
+    waits on its own timer beside the same ticker hears nothing."""
+    with kernel() as (km, kc):
+        execute(kc, 'import ("fmt"; "sync"; "time")\ngo func() { t := time.NewTicker(200 * time.Millisecond); for range t.C { } }()')
+        reply, msgs = execute(kc, 't := time.NewTimer(1500 * time.Millisecond)\n<-t.C\nfmt.Println("woke")')
+        assert reply["status"] == "ok" and stream_text(msgs).strip() == "woke", msgs
+        assert "has been blocked" not in stream_text(msgs, "stderr")
+        msg_id = kc.execute('var wg sync.WaitGroup\nch := make(chan int)\nwg.Add(1)\n'
+                            'go func() { defer wg.Done(); ch <- 1 }()\nwg.Wait()\nfmt.Println(<-ch)')
+        seen = streams_for(kc, 8)
+        note = "".join(t for _, t in seen)
+        assert "every goroutine of this cell has been blocked" in note, seen
+        assert "goroutine 1 [sync.WaitGroup.Wait]: the cell's own code, waits for a WaitGroup or Cond at cell line 5" in note, note
+        assert "[chan send]: started at cell line 4, sends on a channel at cell line 4" in note, note
+        assert "started at line 2 of an earlier cell" in note, note
+        assert [at for at, t in seen if "has been blocked" in t][0] < 7, seen
+        km.interrupt_kernel()
+        msgs, _ = collect(kc, msg_id, timeout=15)
+        assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted"
 
 
 def test_leaked_goroutines_are_reported_and_keep_printing():

@@ -3,6 +3,7 @@ package failure
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Goroutine is what a report says of one goroutine: the worker gathers
@@ -127,5 +128,31 @@ func LeakReport(leaked []Goroutine) string {
 	}
 	b.WriteString("They keep running in the background; what they print later is shown (under this cell when no other runs).\n" +
 		"(In a compiled program they would end when main returns. Wait for them with a sync.WaitGroup or a channel.)\n")
+	return b.String()
+}
+
+// BlockedBesideRunning is the note given when a cell's goroutines have all
+// been blocked for a while (report, as DeadlockReport words them) while
+// goroutines that earlier cells started still run or sleep (running): Go
+// would wait too, as one of those might yet wake them, so golab does not
+// end the cell, but says what it sees.
+func BlockedBesideRunning(report []string, running []Goroutine, after time.Duration) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "golab: for %v every goroutine of this cell has been blocked:\n", after)
+	for _, line := range report {
+		b.WriteString("  " + line + "\n")
+	}
+	fmt.Fprintf(&b, "Only %d %s that earlier cells started %s running, so this cell waits for %s (as a Go program would):\n",
+		len(running), plural(len(running), "goroutine", "goroutines"), plural(len(running), "is", "are"), plural(len(running), "it", "them"))
+	const listed = 3
+	for i, g := range running {
+		if i == listed {
+			fmt.Fprintf(&b, "  and %d more\n", len(running)-listed)
+			break
+		}
+		fmt.Fprintf(&b, "  goroutine %d [%s]: %s\n", g.ID, g.State, g.started())
+	}
+	b.WriteString("If nothing they do (or a timer) can wake this cell's goroutines, it is a deadlock: interrupt the cell, " +
+		"and look for a send nobody receives, a lock never unlocked, or a Done never called.\n")
 	return b.String()
 }

@@ -13,8 +13,12 @@ type Deadlock struct {
 	Others  []Goroutine // the notebook's other goroutines, all blocked
 	Origins map[int]Origin
 	// Outsiders counts, for a group, the older goroutines that are not
-	// blocked: one of them might yet wake the group.
+	// blocked, and for a cell, the goroutines earlier cells started that
+	// are not (Running lists those): one of them might yet wake the
+	// others, so this is no certain deadlock, and the watcher waits longer
+	// (Patience) before it calls it one.
 	Outsiders int
+	Running   []Goroutine
 	// Alive holds the IDs of every goroutine of the process at the time.
 	Alive map[int]bool
 }
@@ -26,7 +30,8 @@ type Watcher struct {
 	Every   time.Duration
 	Samples int
 	// Patience is how many samples make a deadlock of a group while
-	// older goroutines still run (0 means Samples).
+	// older goroutines still run, or of a cell while goroutines earlier
+	// cells started run (0 means Samples).
 	Patience int
 
 	main     int          // the ID of the goroutine that runs cells
@@ -39,7 +44,7 @@ type Watcher struct {
 // ignore, if set, excludes others (a goroutine waiting for the notebook's
 // input, say).
 func NewWatcher(ignore func(Goroutine) bool) *Watcher {
-	return &Watcher{Every: 100 * time.Millisecond, Samples: 4, main: currentID(), baseline: IDs(), ignore: ignore}
+	return &Watcher{Every: 100 * time.Millisecond, Samples: 4, Patience: 50, main: currentID(), baseline: IDs(), ignore: ignore}
 }
 
 // NewGroupWatcher makes a watcher for the goroutines started after it is
@@ -123,10 +128,12 @@ func nextSample(every, took time.Duration, allBlocked bool) time.Duration {
 // sample reports a deadlock candidate and a key that changes whenever any
 // goroutine's state does.
 func (w *Watcher) sample() (Deadlock, string, bool) {
-	if pendingTimers(time.Now()) {
+	timers := pendingTimers(time.Now())
+	if timers && w.main < 0 {
 		return Deadlock{}, "", false
 	}
 	d := Deadlock{Alive: map[int]bool{}}
+	cell := CurrentCell()
 	var key strings.Builder
 	haveMain := false
 	for _, g := range Dump() {
@@ -148,6 +155,13 @@ func (w *Watcher) sample() (Deadlock, string, bool) {
 			continue
 		case isWatcher(g):
 			continue
+		case w.main >= 0 && startedBefore(g.ID, cell) && (!g.Blocked() || timers):
+			// An earlier cell's goroutine that runs or sleeps, or that a
+			// pending timer may wake (a ticker's), might yet wake this
+			// cell's: it is not in the key, as it changes state as it runs.
+			d.Outsiders++
+			d.Running = append(d.Running, g)
+			continue
 		default:
 			if !g.Blocked() || (w.ignore != nil && w.ignore(g)) {
 				return Deadlock{}, "", false
@@ -159,8 +173,13 @@ func (w *Watcher) sample() (Deadlock, string, bool) {
 	if (w.main >= 0 && !haveMain) || (w.main < 0 && len(d.Others) == 0) {
 		return Deadlock{}, "", false
 	}
+	if timers && d.Outsiders == 0 {
+		// A timer may wake them. (With earlier cells' goroutines about,
+		// the timer is as likely theirs: the wait is then Patience.)
+		return Deadlock{}, "", false
+	}
 	d.Origins = map[int]Origin{}
-	for _, g := range d.Others {
+	for _, g := range append(d.Others, d.Running...) {
 		if o, ok := OriginOf(g.ID); ok {
 			d.Origins[g.ID] = o
 		}
@@ -188,6 +207,13 @@ func (w *Watcher) Snapshot() Deadlock {
 		}
 	}
 	return d
+}
+
+// startedBefore reports whether a goroutine was started by a cell before
+// the given one.
+func startedBefore(id, cell int) bool {
+	o, ok := OriginOf(id)
+	return ok && o.Cell < cell
 }
 
 // isWatcher recognises the watcher's own goroutine.

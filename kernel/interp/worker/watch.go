@@ -41,6 +41,17 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 			// (reportStuck) says which goroutines did not stop.
 			return
 		}
+		if d.Outsiders > 0 {
+			// Goroutines of earlier cells still run: Go would wait too,
+			// as one of them might yet wake the cell's. Say so, and let
+			// the learner decide.
+			var running []failure.Goroutine
+			for _, g := range d.Running {
+				running = append(running, goroutineFacts(g, d.Origins, cellNo, nil))
+			}
+			fmt.Fprint(os.Stderr, failure.BlockedBesideRunning(deadlockReport(d, src, cellNo), running, 5*time.Second))
+			return
+		}
 		// Go ends a deadlocked program; golab ends the worker the same way,
 		// and the kernel reports it and starts a fresh one.
 		w.outMu.Lock() // no event may follow the report
