@@ -5,6 +5,7 @@
 //	golab run NOTEBOOK.ipynb [-o OUT.ipynb] [-allow-fail]                 execute a notebook without Jupyter
 //	golab lesson build|check [-lessons DIR] [-out DIR]      make lesson notebooks, or verify the exercises
 //	golab lesson build -nbgrader COURSE_DIR                 make nbgrader source notebooks
+//	golab lesson gradescope|classroom LESSON                package a lesson's grading for Gradescope or GitHub Classroom
 //	golab grade LESSON SUBMISSION... [-j N] [-o DIR]         grade a class's notebooks with the lesson's tests
 //	golab kernel -f CONNECTION_FILE                         run the kernel (Jupyter starts this)
 //	golab version                                           print the version
@@ -20,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -44,7 +46,8 @@ usage:
   golab run NOTEBOOK.ipynb [-o OUT.ipynb] [-allow-fail]
   golab lesson build [-lessons lessons] [-out notebooks | -nbgrader COURSE_DIR]
   golab lesson check [-lessons lessons]
-  golab grade LESSON SUBMISSION... [-j N] [-o DIR] [-timeout 5m]
+  golab lesson gradescope|classroom LESSON [-lessons lessons] [-out autograder.zip | -out TEMPLATE_DIR]
+  golab grade LESSON SUBMISSION... [-j N] [-o DIR] [-timeout 5m] [-export gradescope,classroom,canvas]
   golab kernel -f CONNECTION_FILE
   golab version
 `
@@ -267,8 +270,11 @@ func run(args []string) error {
 }
 
 func lessonCommand(args []string) error {
+	if len(args) > 0 && (args[0] == "gradescope" || args[0] == "classroom") {
+		return packageLesson(args[0], args[1:])
+	}
 	if len(args) == 0 || (args[0] != "build" && args[0] != "check") {
-		return errors.New("lesson: build or check? usage: golab lesson build|check [-lessons DIR] [-out DIR]")
+		return errors.New("lesson: build, check, gradescope or classroom? usage: golab lesson build|check [-lessons DIR] [-out DIR]; golab lesson gradescope|classroom LESSON [-out PATH]")
 	}
 	fs := flag.NewFlagSet("lesson "+args[0], flag.ContinueOnError)
 	dir := fs.String("lessons", "lessons", "the folder of lesson sources (NN-name.md)")
@@ -317,8 +323,10 @@ func gradeCommand(args []string) error {
 	out := fs.String("o", "grades", "where grades.csv and feedback/ go")
 	timeout := fs.Duration("timeout", 5*time.Minute, "the most one submission may run")
 	cellTimeout := fs.Duration("cell-timeout", 10*time.Second, "the most one cell may run: a longer one (a scratch loop left running) is interrupted, named in the feedback, and the next cells run on")
+	export := fs.String("export", "", "also write grade books for these platforms, comma-separated: "+strings.Join(grade.ExportNames(), ", ")+
+		" (Gradescope's results.json, GitHub Classroom's runner results, a Canvas gradebook CSV)")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: golab grade LESSON SUBMISSION... [-j N] [-o DIR] [-timeout 5m] [-cell-timeout 10s]")
+		fmt.Fprintln(os.Stderr, "usage: golab grade LESSON SUBMISSION... [-j N] [-o DIR] [-timeout 5m] [-cell-timeout 10s] [-export gradescope,classroom,canvas]")
 		fmt.Fprintln(os.Stderr, "  LESSON is a lesson's slug (02-goroutines) or source file; each SUBMISSION a notebook or a folder of them.")
 		fs.PrintDefaults()
 	}
@@ -331,6 +339,16 @@ func gradeCommand(args []string) error {
 	if len(positional) < 2 {
 		fs.Usage()
 		return errors.New("grade: a lesson and at least one submission are needed")
+	}
+	var exports []string
+	for _, name := range strings.Split(*export, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if grade.Exports[name] == nil {
+			return fmt.Errorf("grade: no export %q (there are: %s)", name, strings.Join(grade.ExportNames(), ", "))
+		}
+		exports = append(exports, name)
 	}
 	l, err := findLesson(*dir, positional[0])
 	if err != nil {
@@ -361,12 +379,80 @@ func gradeCommand(args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, name := range exports {
+		written, err := grade.Exports[name](*out, l.Title, rows)
+		if err != nil {
+			return err
+		}
+		if len(written) > 3 {
+			fmt.Printf("%s: %d files in %s\n", name, len(written), filepath.Dir(written[0]))
+		} else {
+			fmt.Printf("%s: %s\n", name, strings.Join(written, ", "))
+		}
+	}
 	for _, t := range grade.Totals(rows) {
 		fmt.Printf("%-20s %3d of %d points\n", t.Student, t.Points, t.Max)
 	}
 	took := time.Since(start)
 	fmt.Printf("graded %d submissions in %v (%.2f s per submission, %d at a time): %s, %d feedback pages in %s\n",
 		len(subs), took.Round(100*time.Millisecond), took.Seconds()/float64(len(subs)), *jobs, csvPath, len(pages), filepath.Join(*out, "feedback"))
+	return nil
+}
+
+// packageLesson packages a lesson's grading for a platform: Gradescope's
+// autograder zip, or a GitHub Classroom template repository.
+func packageLesson(platform string, args []string) error {
+	fs := flag.NewFlagSet("lesson "+platform, flag.ContinueOnError)
+	dir := fs.String("lessons", "lessons", "the folder of lesson sources (NN-name.md)")
+	defaultOut := map[string]string{"gradescope": "autograder.zip", "classroom": "classroom-template"}[platform]
+	out := fs.String("out", defaultOut, "gradescope: the zip to write; classroom: the template repository's folder")
+	self, _ := os.Executable()
+	golabBinary := fs.String("golab", self, "gradescope: the golab binary to put in the zip; it must be built for linux/amd64, as Gradescope's machines are")
+	positional, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(positional) != 1 {
+		return fmt.Errorf("lesson %s: which lesson? usage: golab lesson %s LESSON [-lessons DIR] [-out PATH]", platform, platform)
+	}
+	l, err := findLesson(*dir, positional[0])
+	if err != nil {
+		return err
+	}
+	source := positional[0]
+	if !strings.HasSuffix(source, ".md") {
+		source = filepath.Join(*dir, l.Slug+".md")
+	}
+	p := grade.Platform{Lesson: l, Source: source, Golab: *golabBinary, GoVersion: strings.TrimPrefix(runtime.Version(), "go"),
+		Module: "github.com/golab-notebooks/golab", Version: "latest"}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		p.Version = bi.Main.Version
+	}
+	if platform == "classroom" {
+		written, err := grade.WriteClassroomTemplate(*out, p)
+		for _, w := range written {
+			fmt.Println("wrote", w)
+		}
+		if err == nil {
+			fmt.Printf("next: push %s to a repository, mark it a template, and make it the starter code of a GitHub Classroom assignment; each push is graded (students can read the tests in .golab/)\n", *out)
+		}
+		return err
+	}
+	if *golabBinary == self && (runtime.GOOS != "linux" || runtime.GOARCH != "amd64") {
+		return fmt.Errorf("lesson gradescope: this golab is built for %s/%s, Gradescope runs linux/amd64: build one with GOOS=linux GOARCH=amd64 CGO_ENABLED=0 go build -o golab-linux . and pass -golab golab-linux", runtime.GOOS, runtime.GOARCH)
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return fmt.Errorf("lesson gradescope: %w", err)
+	}
+	err = grade.WriteGradescopeAutograder(f, p)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("lesson gradescope: %w", err)
+	}
+	fmt.Printf("wrote %s: upload it as the autograder of a Gradescope programming assignment; students submit %s.ipynb\n", *out, l.Slug)
 	return nil
 }
 
