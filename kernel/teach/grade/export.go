@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // Exports are the grade books golab grade can write besides grades.csv and
@@ -59,7 +58,7 @@ func WriteGradescope(dir, lessonTitle string, rows []Row) ([]string, error) {
 	students := byStudent(rows)
 	var written []string
 	for _, s := range students {
-		res := gradescopeResults{Visibility: "visible", StdoutVisiblity: "hidden", Output: summary(lessonTitle, s.rows)}
+		res := gradescopeResults{Visibility: "visible", StdoutVisiblity: "hidden", Output: summary(lessonTitle, s)}
 		exercise, n, k := "", 0, 0
 		for _, r := range s.rows {
 			if r.Exercise != exercise {
@@ -183,6 +182,16 @@ type student struct {
 	rows []Row
 }
 
+// total sums the student's points.
+func (s student) total() Total {
+	t := Total{Student: s.name}
+	for _, r := range s.rows {
+		t.Points += r.Points
+		t.Max += r.Max
+	}
+	return t
+}
+
 func byStudent(rows []Row) []student {
 	var out []student
 	index := map[string]int{}
@@ -200,18 +209,13 @@ func byStudent(rows []Row) []student {
 
 // summary is the text shown above a student's tests: the points, and the
 // note about the whole submission, if any.
-func summary(lessonTitle string, rows []Row) string {
-	points, possible := 0, 0
-	for _, r := range rows {
-		points += r.Points
-		possible += r.Max
+func summary(lessonTitle string, s student) string {
+	t := s.total()
+	text := fmt.Sprintf("%s: %d of %d points.", lessonTitle, t.Points, t.Max)
+	if len(s.rows) > 0 && s.rows[0].Note != "" {
+		text += fmt.Sprintf("\nNote: %s.", s.rows[0].Note)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d of %d points.", lessonTitle, points, possible)
-	if len(rows) > 0 && rows[0].Note != "" {
-		fmt.Fprintf(&b, "\nNote: %s.", rows[0].Note)
-	}
-	return b.String()
+	return text
 }
 
 func writeJSON(path string, v any) error {

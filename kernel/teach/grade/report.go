@@ -45,16 +45,8 @@ type Total struct {
 // Totals sums the rows per student, in the rows' order.
 func Totals(rows []Row) []Total {
 	var out []Total
-	index := map[string]int{}
-	for _, r := range rows {
-		i, ok := index[r.Student]
-		if !ok {
-			i = len(out)
-			index[r.Student] = i
-			out = append(out, Total{Student: r.Student})
-		}
-		out[i].Points += r.Points
-		out[i].Max += r.Max
+	for _, s := range byStudent(rows) {
+		out = append(out, s.total())
 	}
 	return out
 }
