@@ -45,6 +45,10 @@ func (w *Worker) runCheck(src string) *protocol.Error {
 		if t.Hidden {
 			testName += " (hidden test)"
 		}
+		if t.Race {
+			outcomes = append(outcomes, w.raceTest(name, testName, t))
+			continue
+		}
 		check.Begin()
 		check.SetInspector(w.inspectTests(t.Body))
 		code := fmt.Sprintf("check.Case(%q, %q, check.Options{Runs: %d, Timeout: %d, Noise: %t}, func(t *check.T) {\n%s})",
@@ -75,6 +79,81 @@ func (w *Worker) runCheck(src string) *protocol.Error {
 		}
 	}
 	return nil
+}
+
+// failedMark starts the line a race test's program prints when a check of
+// the test failed.
+const failedMark = "\x00golab-check-failed:"
+
+// raceTest runs a test that requires no data race: the test, with the
+// notebook's declarations, compiled with Go's race detector and run (see
+// raceRun). It fails on a data race, with the detector's report mapped to
+// the lines of the cells that declare the code, or on a failing check.
+func (w *Worker) raceTest(exerciseName, testName string, t exercise.Test) check.Outcome {
+	o := check.Outcome{Exercise: exerciseName, Test: testName}
+	code := fmt.Sprintf("import (\n\t\"os\"\n\t\"golab/check\"\n)\n"+
+		"__golabOutcome := check.Test(%q, %q, check.Options{Runs: %d, Timeout: %d}, func(t *check.T) {\n%s\n})\n"+
+		"if !__golabOutcome.Passed {\n\tos.Stdout.WriteString(%q + __golabOutcome.Failure)\n}\n",
+		exerciseName, testName, t.Runs, int64(t.Timeout), t.Body, failedMark)
+	fmt.Printf("golab: %s: compiling the test with Go's race detector (go build -race)…\n", testName)
+	var stdout, report strings.Builder
+	races, _, e := w.raceRun(code, &stdout, &report)
+	switch {
+	case e != nil:
+		o.Failure = "the test could not run with the race detector: " + testProblem(e)
+	case races > 0:
+		first := ""
+		if races > 1 {
+			first = " (the first of them)"
+		}
+		o.Failure = fmt.Sprintf("the race detector found %d data %s%s:\n%s", races, plural(races, "race", "races"), first, firstRace(report.String()))
+	default:
+		if _, failed, ok := strings.Cut(stdout.String(), failedMark); ok {
+			o.Failure = failed
+		} else {
+			o.Passed, o.Runs = true, max(t.Runs, 1)
+		}
+	}
+	return o
+}
+
+// firstRace returns the first race of a race detector's report, which
+// names the two accesses and where the goroutines that made them started,
+// without the frames of golab's test harness: the test's own code is "the
+// test".
+func firstRace(report string) string {
+	const sep = "=================="
+	race := report
+	for _, p := range strings.Split(report, sep) {
+		if strings.Contains(p, "WARNING: DATA RACE") {
+			race = p
+			break
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(race), "\n")
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		if strings.HasPrefix(line, "WARNING: DATA RACE") {
+			continue
+		}
+		// A frame is a function's line and, indented under it, its place.
+		if i+1 < len(lines) && strings.HasPrefix(lines[i+1], "      ") && strings.HasPrefix(line, "  ") {
+			fn, place := strings.TrimSpace(line), strings.TrimSpace(lines[i+1])
+			i++
+			switch {
+			case strings.Contains(fn, "golab-notebooks/golab/runtime/"):
+				continue // the harness that runs the test
+			case strings.HasPrefix(fn, "main.main."):
+				out = append(out, "  (the test)")
+				continue
+			}
+			out = append(out, "  "+strings.TrimPrefix(fn, "main."), "      "+place)
+			continue
+		}
+		out = append(out, line)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
 }
 
 // noteFailedDefinitions says, before the tests run, which names they use

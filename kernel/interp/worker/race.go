@@ -36,31 +36,60 @@ func (w *Worker) runRace(src string) *protocol.Error {
 	// Blank the magic line, keeping every other line where it is.
 	at := strings.Index(src, RaceMagic)
 	body := src[:at] + strings.Repeat(" ", len(RaceMagic)) + src[at+len(RaceMagic):]
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return &protocol.Error{Name: "%race", Value: "the Go toolchain is not installed", Traceback: []string{
-			failure.Red("%race") + " compiles the cell with Go's race detector, which needs the go command;",
-			"it is not on this machine's PATH. Install Go from https://go.dev/dl/ and restart the kernel.",
+	fmt.Fprintln(os.Stderr, "golab: compiling the cell with the race detector (go build -race)…")
+	races, runErr, e := w.raceRun(body, os.Stdout, os.Stderr)
+	if e != nil {
+		return e
+	}
+	if races > 0 {
+		return &protocol.Error{Name: "data race", Value: fmt.Sprintf("the race detector found %d data race(s)", races), Traceback: []string{
+			failure.Red("data race:") + fmt.Sprintf(" the race detector found %d data race(s); the report above names the cell lines.", races),
+			"Two goroutines used the same variable at once, at least one of them writing, with nothing",
+			"ordering the two: guard it with a sync.Mutex, use sync/atomic, or pass it over a channel.",
 		}}
 	}
-	plan, err := cell.Split(body)
+	if runErr != nil {
+		return &protocol.Error{Name: "%race", Value: fmt.Sprintf("the program failed: %v", runErr)}
+	}
+	return nil
+}
+
+// raceRun compiles cell code (the statements and declarations of one
+// cell), with the imports and declarations of earlier cells, as a program
+// with -race and runs it: its standard output goes to stdout, the race
+// detector's report, mapped to cell lines, to report. It returns how many
+// races the detector reported and how the program ended; the error is for
+// a program that could not be made.
+func (w *Worker) raceRun(code string, stdout, report io.Writer) (races int, runErr error, e *protocol.Error) {
+	problem := func(value string, tb ...string) *protocol.Error {
+		if len(tb) == 0 {
+			tb = []string{failure.Red("%race: ") + value}
+		}
+		return &protocol.Error{Name: "%race", Value: value, Traceback: tb}
+	}
+	goBin, err := exec.LookPath("go")
 	if err != nil {
-		return syntaxError(err, body)
+		return 0, nil, problem("the Go toolchain is not installed",
+			failure.Red("%race")+" compiles the cell with Go's race detector, which needs the go command;",
+			"it is not on this machine's PATH. Install Go from https://go.dev/dl/ and restart the kernel.")
+	}
+	plan, err := cell.Split(code)
+	if err != nil {
+		return 0, nil, syntaxError(err, code)
 	}
 	prog, lines, err := w.raceProgram(plan)
 	if err != nil {
-		return &protocol.Error{Name: "%race", Value: err.Error(), Traceback: []string{failure.Red("%race: ") + err.Error()}}
+		return 0, nil, problem(err.Error())
 	}
 	dir, err := os.MkdirTemp("", "golab-race-")
 	if err != nil {
-		return &protocol.Error{Name: "%race", Value: fmt.Sprintf("make a build directory: %v", err)}
+		return 0, nil, problem(fmt.Sprintf("make a build directory: %v", err))
 	}
 	defer os.RemoveAll(dir)
 	_, version := gobuild.Toolchain()
 	if err := gobuild.WriteModule(dir, prog, version, HelperModule); err != nil {
-		return &protocol.Error{Name: "%race", Value: err.Error(), Traceback: []string{failure.Red("%race: ") + err.Error()}}
+		return 0, nil, problem(err.Error())
 	}
-	fmt.Fprintln(os.Stderr, "golab: compiling the cell with the race detector (go build -race)…")
 	build := exec.Command(goBin, "build", "-race", "-o", "cell", ".")
 	build.Dir = dir
 	build.Env = append(gobuild.Env(), "CGO_ENABLED=1")
@@ -69,26 +98,16 @@ func (w *Worker) runRace(src string) *protocol.Error {
 		if strings.Contains(text, "requires cgo") || strings.Contains(text, "C compiler") {
 			text += "\nThe race detector needs cgo and a C compiler (gcc); install gcc and restart the kernel."
 		}
-		return &protocol.Error{Name: "%race", Value: "the cell does not compile as a program",
+		return 0, nil, &protocol.Error{Name: "%race", Value: "the cell does not compile as a program",
 			Traceback: append([]string{failure.Red("%race:") + " the cell does not compile as a program:"}, strings.Split(strings.TrimSpace(text), "\n")...)}
 	}
 	run := exec.Command(filepath.Join(dir, "cell"))
-	run.Stdout = os.Stdout
-	report := &raceReport{lines: lines}
-	run.Stderr = report
-	err = run.Run()
-	report.flush()
-	if report.races > 0 {
-		return &protocol.Error{Name: "data race", Value: fmt.Sprintf("the race detector found %d data race(s)", report.races), Traceback: []string{
-			failure.Red("data race:") + fmt.Sprintf(" the race detector found %d data race(s); the report above names the cell lines.", report.races),
-			"Two goroutines used the same variable at once, at least one of them writing, with nothing",
-			"ordering the two: guard it with a sync.Mutex, use sync/atomic, or pass it over a channel.",
-		}}
-	}
-	if err != nil {
-		return &protocol.Error{Name: "%race", Value: fmt.Sprintf("the program failed: %v", err)}
-	}
-	return nil
+	run.Stdout = stdout
+	r := &raceReport{lines: lines, dst: report}
+	run.Stderr = r
+	runErr = run.Run()
+	r.flush()
+	return r.races, runErr, nil
 }
 
 // lineMap maps lines of the generated program back to the cell.
@@ -141,9 +160,10 @@ func (m lineMap) mapText(s string) string {
 	})
 }
 
-// raceReport maps the race detector's report line by line to stderr.
+// raceReport maps the race detector's report line by line to dst.
 type raceReport struct {
 	lines   lineMap
+	dst     io.Writer
 	partial []byte
 	races   int
 }
@@ -168,7 +188,7 @@ func (r *raceReport) emit(line string) {
 	if strings.Contains(line, "/src/runtime/") || strings.Contains(line, "/src/internal/") {
 		return // frames inside Go's runtime say nothing about the cell
 	}
-	_, _ = io.WriteString(os.Stderr, r.lines.mapText(line))
+	_, _ = io.WriteString(r.dst, r.lines.mapText(line))
 }
 
 func (r *raceReport) flush() {

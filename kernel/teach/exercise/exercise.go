@@ -35,9 +35,13 @@ type Test struct {
 	Runs    int           // run the body this many times (stress); 0 means once
 	Timeout time.Duration // for all runs; 0 means the default
 	Noise   bool          // add scheduling noise while it runs
-	Points  int           // what passing it is worth when graded; 0 means 1
-	Body    string
-	Hidden  bool
+	// Race runs the test compiled with Go's race detector, not in the
+	// interpreter: it fails on any data race the detector reports, as
+	// well as on a failing check.
+	Race   bool
+	Points int // what passing it is worth when graded; 0 means 1
+	Body   string
+	Hidden bool
 }
 
 // Graded is the word after the exercise's name on the first line of a
@@ -57,6 +61,9 @@ func (t Test) header() string {
 	}
 	if t.Noise {
 		h += " noise"
+	}
+	if t.Race {
+		h += " race"
 	}
 	if t.Points > 0 {
 		h += fmt.Sprintf(" points=%d", t.Points)
@@ -216,6 +223,8 @@ func ParseHeader(h string) (Test, error) {
 			t.Timeout = d
 		case "noise":
 			t.Noise = true
+		case "race":
+			t.Race = true
 		case "points":
 			n, err := strconv.Atoi(value)
 			if err != nil || n < 1 {
@@ -223,7 +232,7 @@ func ParseHeader(h string) (Test, error) {
 			}
 			t.Points = n
 		default:
-			return t, fmt.Errorf("unknown option %q (runs=N, timeout=D, noise, points=N)", opt)
+			return t, fmt.Errorf("unknown option %q (runs=N, timeout=D, noise, race, points=N)", opt)
 		}
 	}
 	return t, nil

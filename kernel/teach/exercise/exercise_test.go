@@ -10,6 +10,7 @@ import (
 func TestFormatThenParse(t *testing.T) {
 	tests := []Test{
 		{Name: "small", Body: "check.Equal(t, \"Count(1, 1)\", Count(1, 1), 1)\n"},
+		{Name: "no race", Race: true, Runs: 3, Body: "Count(8, 100)\n"},
 		{Name: `with "quotes"`, Runs: 50, Timeout: 5 * time.Second, Noise: true, Body: "x := 1\n_ = x\n"},
 		{Name: "secret", Hidden: true, Runs: 3, Body: "check.True(t, Count(0, 5) == 0, \"no goroutines, no count\")\n"},
 	}
