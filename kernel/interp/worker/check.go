@@ -97,7 +97,7 @@ func (w *Worker) raceTest(exerciseName, testName string, t exercise.Test) check.
 		exerciseName, testName, t.Runs, int64(t.Timeout), t.Body, failedMark)
 	fmt.Printf("golab: %s: compiling the test with Go's race detector (go build -race)…\n", testName)
 	var stdout, report strings.Builder
-	races, _, e := w.raceRun(code, &stdout, &report)
+	races, e, _ := w.raceRun(code, &stdout, &report)
 	switch {
 	case e != nil:
 		o.Failure = "the test could not run with the race detector: " + testProblem(e)

@@ -37,7 +37,7 @@ func (w *Worker) runRace(src string) *protocol.Error {
 	at := strings.Index(src, RaceMagic)
 	body := src[:at] + strings.Repeat(" ", len(RaceMagic)) + src[at+len(RaceMagic):]
 	fmt.Fprintln(os.Stderr, "golab: compiling the cell with the race detector (go build -race)…")
-	races, runErr, e := w.raceRun(body, os.Stdout, os.Stderr)
+	races, e, runErr := w.raceRun(body, os.Stdout, os.Stderr)
 	if e != nil {
 		return e
 	}
@@ -60,7 +60,7 @@ func (w *Worker) runRace(src string) *protocol.Error {
 // detector's report, mapped to cell lines, to report. It returns how many
 // races the detector reported and how the program ended; the error is for
 // a program that could not be made.
-func (w *Worker) raceRun(code string, stdout, report io.Writer) (races int, runErr error, e *protocol.Error) {
+func (w *Worker) raceRun(code string, stdout, report io.Writer) (races int, e *protocol.Error, runErr error) {
 	problem := func(value string, tb ...string) *protocol.Error {
 		if len(tb) == 0 {
 			tb = []string{failure.Red("%race: ") + value}
@@ -69,26 +69,26 @@ func (w *Worker) raceRun(code string, stdout, report io.Writer) (races int, runE
 	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		return 0, nil, problem("the Go toolchain is not installed",
+		return 0, problem("the Go toolchain is not installed",
 			failure.Red("%race")+" compiles the cell with Go's race detector, which needs the go command;",
-			"it is not on this machine's PATH. Install Go from https://go.dev/dl/ and restart the kernel.")
+			"it is not on this machine's PATH. Install Go from https://go.dev/dl/ and restart the kernel."), nil
 	}
 	plan, err := cell.Split(code)
 	if err != nil {
-		return 0, nil, syntaxError(err, code)
+		return 0, syntaxError(err, code), nil
 	}
 	prog, lines, err := w.raceProgram(plan)
 	if err != nil {
-		return 0, nil, problem(err.Error())
+		return 0, problem(err.Error()), nil
 	}
 	dir, err := os.MkdirTemp("", "golab-race-")
 	if err != nil {
-		return 0, nil, problem(fmt.Sprintf("make a build directory: %v", err))
+		return 0, problem(fmt.Sprintf("make a build directory: %v", err)), nil
 	}
 	defer os.RemoveAll(dir)
 	_, version := gobuild.Toolchain()
 	if err := gobuild.WriteModule(dir, prog, version, HelperModule); err != nil {
-		return 0, nil, problem(err.Error())
+		return 0, problem(err.Error()), nil
 	}
 	build := exec.Command(goBin, "build", "-race", "-o", "cell", ".")
 	build.Dir = dir
@@ -98,8 +98,8 @@ func (w *Worker) raceRun(code string, stdout, report io.Writer) (races int, runE
 		if strings.Contains(text, "requires cgo") || strings.Contains(text, "C compiler") {
 			text += "\nThe race detector needs cgo and a C compiler (gcc); install gcc and restart the kernel."
 		}
-		return 0, nil, &protocol.Error{Name: "%race", Value: "the cell does not compile as a program",
-			Traceback: append([]string{failure.Red("%race:") + " the cell does not compile as a program:"}, strings.Split(strings.TrimSpace(text), "\n")...)}
+		return 0, &protocol.Error{Name: "%race", Value: "the cell does not compile as a program",
+			Traceback: append([]string{failure.Red("%race:") + " the cell does not compile as a program:"}, strings.Split(strings.TrimSpace(text), "\n")...)}, nil
 	}
 	run := exec.Command(filepath.Join(dir, "cell"))
 	run.Stdout = stdout
@@ -107,7 +107,7 @@ func (w *Worker) raceRun(code string, stdout, report io.Writer) (races int, runE
 	run.Stderr = r
 	runErr = run.Run()
 	r.flush()
-	return r.races, runErr, nil
+	return r.races, nil, runErr
 }
 
 // lineMap maps lines of the generated program back to the cell.
