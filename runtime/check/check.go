@@ -126,6 +126,9 @@ type Inspector struct {
 	// Running is called as a run begins; the function it returns counts
 	// the goroutines started since then that are still running.
 	Running func() func() int
+	// Hint is called with a failed test's failure and returns what the
+	// code under test shows of a likely cause, or "".
+	Hint func(failure string) string
 }
 
 var (
@@ -197,7 +200,7 @@ func Test(exercise, name string, opts Options, body func(t *T)) Outcome {
 		out.Passed = false
 		out.Failure = fmt.Sprintf("deadlock in run %d of %d: %s", completed.Load()+1, runs, why)
 		out.Runs = int(completed.Load())
-		return out
+		return withHint(out, look)
 	case <-timer.C:
 		out.Passed = false
 		out.Failure = fmt.Sprintf("did not finish within %v (after %d of %d runs): is something waiting forever (a deadlock)?", timeout, completed.Load(), runs)
@@ -205,6 +208,16 @@ func Test(exercise, name string, opts Options, body func(t *T)) Outcome {
 	out.Runs = int(completed.Load())
 	if f, ok := failure.Load().(string); ok {
 		out.Passed, out.Failure = false, f
+	}
+	return withHint(out, look)
+}
+
+// withHint adds the inspector's hint to a failed outcome.
+func withHint(out Outcome, look Inspector) Outcome {
+	if !out.Passed && look.Hint != nil {
+		if h := look.Hint(out.Failure); h != "" {
+			out.Failure += "\n" + h
+		}
 	}
 	return out
 }

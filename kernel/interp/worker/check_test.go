@@ -138,6 +138,41 @@ func Count(goroutines, each int) int {
 	}
 	return n
 }`, timesOut, 0, "Count(1, 1) = 0, want 1 (1 goroutine the code started was still running when it returned"},
+		// The forgotten Wait when the goroutines have ended by the time the
+		// check looks (it came bare: "= 0, want 100"): read in the source.
+		{"returns without waiting, goroutines already done", `import "sync"
+func Count(goroutines, each int) int {
+	var mu sync.Mutex
+	n := 0
+	for g := 0; g < goroutines; g++ {
+		go func() {
+			mu.Lock()
+			n += each
+			mu.Unlock()
+		}()
+	}
+	return n
+}`, timesOut, 0, "hint: Count starts goroutines and returns without waiting for them: count them with a sync.WaitGroup (wg.Add(1) before each go, defer wg.Done() in it) and call wg.Wait() before returning (line 6 of the cell that defines it)"},
+		// A WaitGroup by value: Wait waits for good (a deadlock), and the
+		// hint says why.
+		{"a WaitGroup passed by value", `import "sync"
+func add(mu *sync.Mutex, n *int, wg sync.WaitGroup) {
+	defer wg.Done()
+	mu.Lock()
+	*n++
+	mu.Unlock()
+}
+func Count(goroutines, each int) int {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	n := 0
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go add(&mu, &n, wg)
+	}
+	wg.Wait()
+	return n
+}`, deadlocks, 0, "hint: add takes its sync.WaitGroup by value"},
 		{"missing", `func Other() {}`, "", 0, "is the exercise's function defined"},
 	}
 	for _, c := range cases {

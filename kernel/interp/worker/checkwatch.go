@@ -33,7 +33,37 @@ func (w *Worker) inspectTests(testBody string) check.Inspector {
 			before := goroutines.MarkNow(goroutines.CurrentCell())
 			return func() int { return len(goroutines.Leaked(before, 20*time.Millisecond)) }
 		},
+		Hint: func(failure string) string { return w.hints(testBody, failure) },
 	}
+}
+
+// hints reads the learner's functions that a failed test calls, and those
+// they call, for the usual mistakes (cell.Hints), one line each.
+func (w *Worker) hints(testBody, failure string) string {
+	var lines []string
+	seen := map[string]bool{}
+	reached := testBody
+	for round := 0; round < 3; round++ { // the test's calls, theirs, and theirs
+		var next strings.Builder
+		for _, d := range w.defs.all() {
+			if (d.Kind != cell.Func && d.Kind != cell.Method) || seen[d.Name] || !mentionsName(reached, d.Name) {
+				continue
+			}
+			seen[d.Name] = true
+			next.WriteString(d.Source + "\n")
+			for _, h := range cell.Hints(d.Source) {
+				if strings.HasPrefix(h.Text, "starts goroutines") && strings.Contains(failure, "wg.Wait()") {
+					continue // the failure says so already
+				}
+				lines = append(lines, "hint: "+h.String(d.Name, d.Line))
+			}
+		}
+		if next.Len() == 0 {
+			break
+		}
+		reached = next.String()
+	}
+	return strings.Join(lines, "\n")
 }
 
 // lockingCode is a learner's function that takes locks, with the cell
