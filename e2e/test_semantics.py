@@ -98,6 +98,25 @@ def test_no_false_alarm_on_timers_and_sleep(name, code):
         assert stream_text(msgs).strip() == "woke"
 
 
+def test_a_deadlock_report_lists_only_the_learners_goroutines():
+    """Goroutines a %check's tests left blocked are not the learner's (issue
+    29, item 3): a later deadlock report counts them in one line instead of
+    listing them among the learner's goroutines."""
+    with kernel() as (km, kc):
+        execute(kc, 'import "sync"\nvar _ sync.Mutex\nfunc Count(g, each int) int {\n\tch := make(chan int)\n'
+                    '\tfor i := 0; i < 3; i++ {\n\t\tgo func() { <-ch }()\n\t}\n\treturn g * each\n}')
+        reply, msgs = execute(kc, '%check counter\n//golab:test "one"\ncheck.Equal(t, "Count(1, 1)", Count(1, 1), 1)')
+        assert "PASS counter" in str([m["content"] for m in of_type(msgs, "display_data")]), msgs
+        reply, msgs = execute(kc, "var mu sync.Mutex\nmu.Lock()\ngo func() { mu.Lock() }()\nch := make(chan int)\nch <- 1", timeout=30)
+        err = of_type(msgs, "error")[0]["content"]
+        text = "\n".join(err["traceback"])
+        assert "all goroutines are asleep - deadlock!" in text, text
+        assert "goroutine 1 [chan send]: the cell's own code, sends on a channel at cell line 5" in text, text
+        assert "started at cell line 3" in text, text
+        assert "(and 3 goroutines that the tests of an earlier %check left blocked)" in text, text
+        assert "of an earlier cell" not in text, text
+
+
 def test_a_cell_blocked_beside_an_earlier_cells_ticker_is_told():
     """Lesson 05's deadlock after lesson 04 left a ticking goroutine (issue
     28, item 10): the ticker keeps Go's deadlock check quiet, and Go would

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/goroutines"
 	"github.com/golab-notebooks/golab/kernel/teach/exercise"
 	"github.com/golab-notebooks/golab/runtime/check"
 
@@ -26,6 +27,7 @@ func (w *Worker) runCheck(src string) *protocol.Error {
 		return &protocol.Error{Name: exercise.Magic, Value: err.Error(), Traceback: []string{failure.Red(exercise.Magic+": ") + err.Error()}}
 	}
 	name, tests := c.Exercise, c.Tests
+	w.markCheckCell(goroutines.CurrentCell())
 	d, ok := w.defs.value("check")
 	if !ok {
 		d, ok = w.defs.typ("check")

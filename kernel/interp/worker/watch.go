@@ -49,13 +49,13 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 			for _, g := range d.Running {
 				running = append(running, goroutineFacts(g, d.Origins, cellNo, nil))
 			}
-			fmt.Fprint(os.Stderr, failure.BlockedBesideRunning(deadlockReport(d, src, cellNo), running, 5*time.Second))
+			fmt.Fprint(os.Stderr, failure.BlockedBesideRunning(w.deadlockReport(d, src, cellNo), running, 5*time.Second))
 			return
 		}
 		// Go ends a deadlocked program; golab ends the worker the same way,
 		// and the kernel reports it and starts a fresh one.
 		w.outMu.Lock() // no event may follow the report
-		report, _ := json.Marshal(failure.Deadlock(deadlockReport(d, src, cellNo)))
+		report, _ := json.Marshal(failure.Deadlock(w.deadlockReport(d, src, cellNo)))
 		_, _ = io.WriteString(os.Stderr, protocol.Marker(w.token, protocol.FailureMarker, string(report)))
 		os.Exit(2)
 	})
@@ -100,14 +100,25 @@ func (w *Worker) reportStuck(c watchedCell) {
 	}
 	d := w.watcher.Snapshot()
 	d.Others = slices.DeleteFunc(d.Others, func(g goroutines.Goroutine) bool { return g.ID == d.Main.ID })
-	report := deadlockReport(d, c.src, c.no)
+	report := w.deadlockReport(d, c.src, c.no)
 	b, _ := json.Marshal(failure.Unstoppable(report))
 	_, _ = io.WriteString(os.Stderr, protocol.Marker(w.token, protocol.StuckMarker, string(b)))
 }
 
 // deadlockReport gathers what a deadlock's report says: the cell's own
 // goroutine, the others, and the locks they wait for.
-func deadlockReport(d goroutines.Deadlock, src string, cellNo int) []string {
+func (w *Worker) deadlockReport(d goroutines.Deadlock, src string, cellNo int) []string {
+	// Goroutines that earlier %check cells' tests left blocked are not the
+	// learner's: they are counted, not listed, and no lock report names them.
+	fromTests := 0
+	d.Others = slices.DeleteFunc(slices.Clone(d.Others), func(g goroutines.Goroutine) bool {
+		o, ok := d.Origins[g.ID]
+		if ok && o.Cell != cellNo && w.isCheckCell(o.Cell) {
+			fromTests++
+			return true
+		}
+		return false
+	})
 	waits := cell.Waits(src)
 	among := map[int]bool{d.Main.ID: true}
 	for _, g := range d.Others {
@@ -123,8 +134,19 @@ func deadlockReport(d goroutines.Deadlock, src string, cellNo int) []string {
 		f.Lock = locks.Waiting[g.ID]
 		others = append(others, f)
 	}
-	return failure.DeadlockReport(main, others, locks)
+	report := failure.DeadlockReport(main, others, locks)
+	if fromTests > 0 {
+		report = append(report, fmt.Sprintf("(and %d %s that the tests of an earlier %%check left blocked)", fromTests, plural(fromTests, "goroutine", "goroutines")))
+	}
+	return report
 }
+
+// markCheckCell records that execution n (goroutines.Origin.Cell) is a
+// %check cell, so that what its tests leave is told apart from the
+// learner's goroutines; isCheckCell asks.
+func (w *Worker) markCheckCell(n int) { w.checkCells.Store(n, true) }
+
+func (w *Worker) isCheckCell(n int) bool { _, ok := w.checkCells.Load(n); return ok }
 
 // leakReport gathers what the report of the goroutines a cell left
 // running says.

@@ -122,6 +122,9 @@ type Worker struct {
 	// watching is the cell that runs, for the account of the goroutines
 	// an interrupt could not stop.
 	watching watchedCell
+	// checkCells holds the numbers of the executions that were %check
+	// cells (read by the deadlock watch's goroutine, hence a sync.Map).
+	checkCells sync.Map
 }
 
 // interruptSettle bounds how long the goroutines an interrupt stops have
