@@ -310,6 +310,9 @@ func lessonCommand(args []string) error {
 	}
 	problems := lesson.Check(lessons, lesson.StartSupervisor, os.Stdout)
 	if len(problems) > 0 {
+		if len(problems) == 1 {
+			return errors.New("lesson check: 1 problem")
+		}
 		return fmt.Errorf("lesson check: %d problems", len(problems))
 	}
 	fmt.Println("lesson check: every solution passes its tests and every starter fails them")

@@ -191,6 +191,20 @@ def test_kernel_info_on_control():
         assert info["help_links"]
 
 
+def test_lesson_notebooks_store_the_language_info_the_kernel_gives():
+    """JupyterLab marks a notebook modified when the kernel's language_info
+    differs from the one saved in it (issue 29, item 9: every lesson opened
+    modified). The lessons store what kernel_info_reply gives."""
+    import json
+    from conftest import ROOT
+    with kernel() as (km, kc):
+        kc.kernel_info()
+        info = kc.get_shell_msg(timeout=10)["content"]
+    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        meta = json.loads(path.read_text())["metadata"]
+        assert meta["language_info"] == info["language_info"], path
+
+
 def test_input_through_bufio_on_os_stdin():
     with kernel() as (km, kc):
         code = 'import ("bufio"; "fmt"; "os"; "strings")\nreader := bufio.NewReader(os.Stdin)\nline, _ := reader.ReadString(\'\\n\')\nfmt.Println("echo:", strings.TrimSpace(line))'

@@ -59,7 +59,8 @@ def graded(tmp_path_factory):
             src = "".join(c["source"])
             solutions[meta["grade_id"]] = region(src, "// BEGIN SOLUTION\n", "/*\n// END SOLUTION")
     start = time.time()
-    run_nbgrader(course, "generate_assignment", LESSON, "--force")
+    out = run_nbgrader(course, "generate_assignment", LESSON, "--force")
+    assert "is not absolute" not in out, out  # the course's root is an absolute path
     release = json.loads((course / "release" / LESSON / f"{LESSON}.ipynb").read_text())
     starters = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in release["cells"]
                 if c["metadata"].get("nbgrader", {}).get("solution")}

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"runtime"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/golab-notebooks/golab/kernel/jupyter/spec"
 	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
 	"github.com/golab-notebooks/golab/kernel/jupyter/wire"
 
@@ -80,16 +80,8 @@ func (k *Kernel) kernelInfo() kernelInfoReply {
 		ProtocolVersion:       "5.3",
 		Implementation:        "golab",
 		ImplementationVersion: Version,
-		LanguageInfo: languageInfo{
-			Name:              "go",
-			Version:           strings.TrimPrefix(runtime.Version(), "go"),
-			Mimetype:          "text/x-go",
-			FileExtension:     ".go",
-			PygmentsLexer:     "go",
-			CodemirrorMode:    "go",
-			NbconvertExporter: "script",
-		},
-		Banner: "golab " + Version + " — Go cells for learning concurrency, interpreted by yaegi",
+		LanguageInfo:          spec.Language(),
+		Banner:                "golab " + Version + " — Go cells for learning concurrency, interpreted by yaegi",
 		HelpLinks: []helpLink{
 			{Text: "Go documentation", URL: "https://go.dev/doc/"},
 			{Text: "Go standard library", URL: "https://pkg.go.dev/std"},

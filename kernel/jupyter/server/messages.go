@@ -1,6 +1,9 @@
 package server
 
-import "github.com/golab-notebooks/golab/kernel/protocol"
+import (
+	"github.com/golab-notebooks/golab/kernel/jupyter/spec"
+	"github.com/golab-notebooks/golab/kernel/protocol"
+)
 
 // The contents of the messages the kernel sends, typed after Jupyter's
 // messaging protocol (version 5.3). Each field's JSON name is the
@@ -24,24 +27,14 @@ type statusContent struct {
 
 // kernelInfoReply answers kernel_info_request.
 type kernelInfoReply struct {
-	Status                string       `json:"status"`
-	ProtocolVersion       string       `json:"protocol_version"`
-	Implementation        string       `json:"implementation"`
-	ImplementationVersion string       `json:"implementation_version"`
-	LanguageInfo          languageInfo `json:"language_info"`
-	Banner                string       `json:"banner"`
-	HelpLinks             []helpLink   `json:"help_links"`
-	Debugger              bool         `json:"debugger"`
-}
-
-type languageInfo struct {
-	Name              string `json:"name"`
-	Version           string `json:"version"`
-	Mimetype          string `json:"mimetype"`
-	FileExtension     string `json:"file_extension"`
-	PygmentsLexer     string `json:"pygments_lexer"`
-	CodemirrorMode    string `json:"codemirror_mode"`
-	NbconvertExporter string `json:"nbconvert_exporter"`
+	Status                string            `json:"status"`
+	ProtocolVersion       string            `json:"protocol_version"`
+	Implementation        string            `json:"implementation"`
+	ImplementationVersion string            `json:"implementation_version"`
+	LanguageInfo          spec.LanguageInfo `json:"language_info"`
+	Banner                string            `json:"banner"`
+	HelpLinks             []helpLink        `json:"help_links"`
+	Debugger              bool              `json:"debugger"`
 }
 
 type helpLink struct {

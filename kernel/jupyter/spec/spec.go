@@ -42,6 +42,32 @@ type KernelJSON struct {
 	Metadata      map[string]any    `json:"metadata"`
 }
 
+// LanguageInfo is the kernel's language_info: what kernel_info_reply says,
+// and what lesson notebooks store in their metadata. The two must be the
+// same, or JupyterLab marks every notebook it opens modified as soon as
+// the kernel answers.
+type LanguageInfo struct {
+	Name              string `json:"name"`
+	Version           string `json:"version"`
+	Mimetype          string `json:"mimetype"`
+	FileExtension     string `json:"file_extension"`
+	PygmentsLexer     string `json:"pygments_lexer"`
+	CodemirrorMode    string `json:"codemirror_mode"`
+	NbconvertExporter string `json:"nbconvert_exporter"`
+}
+
+// GoVersion is the version of the Go language cells are written in: the go
+// directive of golab's go.mod (a test keeps them the same). It is not the
+// toolchain's release, which differs from machine to machine, so that a
+// notebook built on one is not modified by opening it on another.
+const GoVersion = "1.26"
+
+// Language returns the kernel's language_info.
+func Language() LanguageInfo {
+	return LanguageInfo{Name: "go", Version: GoVersion, Mimetype: "text/x-go", FileExtension: ".go",
+		PygmentsLexer: "go", CodemirrorMode: "go", NbconvertExporter: "script"}
+}
+
 // Install writes the kernelspec and returns its directory.
 func Install(o Options) (string, error) {
 	if o.Name == "" {

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -80,4 +81,21 @@ func TestSysPrefixFollowsTheActiveEnvironment(t *testing.T) {
 	if p, err := SysPrefix(); err != nil || p != "/opt/venvs/course" {
 		t.Errorf("SysPrefix = %q, %v", p, err)
 	}
+}
+
+// The language version notebooks and kernel_info_reply give is go.mod's.
+func TestGoVersionIsGoMods(t *testing.T) {
+	mod, err := os.ReadFile("../../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(mod), "\n") {
+		if v, ok := strings.CutPrefix(line, "go "); ok {
+			if v != GoVersion {
+				t.Errorf("go.mod says go %s, spec.GoVersion is %s", v, GoVersion)
+			}
+			return
+		}
+	}
+	t.Fatal("go.mod has no go directive")
 }

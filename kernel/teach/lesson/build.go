@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/golab-notebooks/golab/kernel/jupyter/spec"
+
 	"github.com/golab-notebooks/golab/kernel/teach/notebook"
 )
 
@@ -21,8 +23,20 @@ const (
 	Solutions                // reference solutions in the exercises
 )
 
-// notebookMetadata is what makes JupyterLab pick the golab kernel.
-const notebookMetadata = `{"kernelspec": {"display_name": "Go (golab)", "language": "go", "name": "golab"}, "language_info": {"file_extension": ".go", "mimetype": "text/x-go", "name": "go"}}`
+// notebookMetadata is what makes JupyterLab pick the golab kernel, with
+// the language_info the kernel gives (so that opening a lesson does not
+// mark it modified).
+var notebookMetadata = func() string {
+	meta := map[string]any{
+		"kernelspec":    map[string]string{"display_name": "Go (golab)", "language": "go", "name": "golab"},
+		"language_info": spec.Language(),
+	}
+	b, err := json.Marshal(meta)
+	if err != nil {
+		panic(err) // a literal of plain types
+	}
+	return string(b)
+}()
 
 // Notebook makes the lesson's notebook. The same lesson always gives the
 // same bytes: cell ids come from the lesson and the cell's place.

@@ -23,8 +23,11 @@ const (
 // so it is told the stub that replaces a solution (none: see answerCell)
 // and the delimiters, and given time for stress tests.
 const nbgraderConfig = `# nbgrader configuration for golab's Go lessons (written by golab lesson build --nbgrader).
+import os
 c = get_config()
-c.CourseDirectory.root = "."
+# The course is this file's folder (an absolute path: nbgrader warns
+# "root '.' is not absolute" for a relative one).
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # An answer cell holds the reference solution between the solution
 # delimiters, then the lesson's starter inside a Go comment whose ends are
 # solution regions too: the empty stub leaves the starter for students.
