@@ -42,27 +42,58 @@ var notebookMetadata = func() string {
 // same bytes: cell ids come from the lesson and the cell's place.
 func (l *Lesson) Notebook(v Variant) *notebook.Notebook {
 	nb, add := newNotebook(l.Slug, v)
+	for _, c := range l.cells(v) {
+		add(c.cellType, c.text, c.meta)
+	}
+	return nb
+}
+
+// lessonCell is a cell of a lesson's notebook and the line of the lesson
+// source its block starts at.
+type lessonCell struct {
+	cellType, text string
+	meta           map[string]any
+	line           int
+}
+
+// cells lists the cells of the lesson's notebook of variant v.
+func (l *Lesson) cells(v Variant) []lessonCell {
+	var out []lessonCell
+	add := func(b Block, cellType string, meta map[string]any) {
+		out = append(out, lessonCell{cellType: cellType, text: b.Text, meta: meta, line: b.Line})
+	}
 	for _, b := range l.Blocks {
+		exercise := map[string]any{"exercise": b.Exercise}
 		switch b.Kind {
 		case Prose, Prompt:
-			add("markdown", b.Text, nil)
+			add(b, "markdown", nil)
 		case Example:
-			add("code", b.Text, nil)
+			add(b, "code", nil)
 		case Error:
-			add("code", b.Text, map[string]any{"tags": []string{"raises-exception"}})
+			add(b, "code", map[string]any{"tags": []string{"raises-exception"}})
 		case Starter:
 			if v == Student {
-				add("code", b.Text, map[string]any{"tags": []string{"exercise"}, "golab": map[string]any{"exercise": b.Exercise}})
+				add(b, "code", map[string]any{"tags": []string{"exercise"}, "golab": exercise})
 			}
 		case Solution:
 			if v == Solutions {
-				add("code", b.Text, map[string]any{"tags": []string{"solution"}, "golab": map[string]any{"exercise": b.Exercise}})
+				add(b, "code", map[string]any{"tags": []string{"solution"}, "golab": exercise})
 			}
 		case Tests:
-			add("code", b.Text, map[string]any{"tags": []string{"check"}, "golab": map[string]any{"exercise": b.Exercise}})
+			add(b, "code", map[string]any{"tags": []string{"check"}, "golab": exercise})
 		}
 	}
-	return nb
+	return out
+}
+
+// SourceLine returns the line of the lesson's source where the block of
+// cell index (0-based) of the notebook of variant v starts, or 0.
+func (l *Lesson) SourceLine(v Variant, index int) int {
+	cells := l.cells(v)
+	if index < 0 || index >= len(cells) {
+		return 0
+	}
+	return cells[index].line
 }
 
 // newNotebook makes an empty lesson notebook and the function that appends

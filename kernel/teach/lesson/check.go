@@ -2,6 +2,7 @@ package lesson
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -58,7 +59,7 @@ func checkLesson(l *Lesson, start SupervisorStarter, progress io.Writer) []Probl
 	fmt.Fprintf(progress, "%s: %s\n", l.Slug, l.Title)
 	solutions := l.Notebook(Solutions)
 	if err := run(solutions, start); err != nil {
-		bad("", "the solutions notebook does not run: %v", err)
+		bad("", "the solutions notebook does not run: %v%s", err, l.at(err))
 		return problems
 	}
 	results := checkResults(solutions)
@@ -69,13 +70,13 @@ func checkLesson(l *Lesson, start SupervisorStarter, progress io.Writer) []Probl
 			bad(ex.Name, "its check cell showed no result")
 			continue
 		case r.passed != r.total:
-			bad(ex.Name, "the reference solution passes only %d of %d tests: %s", r.passed, r.total, r.text)
+			bad(ex.Name, "the reference solution%s passes only %d of %d tests: %s", l.blockAt(Solution, ex.Name, ""), r.passed, r.total, r.text)
 			continue
 		}
 		// The starter, after everything the lesson runs before the exercise.
 		nb := starterNotebook(solutions, ex.Name, ex.Starter)
 		if err := run(nb, start); err != nil {
-			bad(ex.Name, "the starter does not run: %v", err)
+			bad(ex.Name, "the starter%s does not run: %v", l.blockAt(Starter, ex.Name, ""), err)
 			continue
 		}
 		sr, ok := checkResults(nb)[ex.Name]
@@ -83,14 +84,14 @@ func checkLesson(l *Lesson, start SupervisorStarter, progress io.Writer) []Probl
 		case !ok:
 			bad(ex.Name, "its check cell showed no result for the starter")
 		case sr.passed == sr.total:
-			bad(ex.Name, "the starter passes all %d tests: the tests do not test the exercise", sr.total)
+			bad(ex.Name, "the starter%s passes all %d tests: the tests do not test the exercise", l.blockAt(Starter, ex.Name, ""), sr.total)
 		default:
 			fmt.Fprintf(progress, "  ok   %s: solution passes %d/%d, starter fails %d of them (%s)\n", ex.Name, r.passed, r.total, sr.total-sr.passed, quoted(sr.failed))
 		}
 		for _, w := range ex.Wrong {
 			nb := starterNotebook(solutions, ex.Name, w.Code)
 			if err := run(nb, start); err != nil {
-				bad(ex.Name, "the wrong answer %q does not run: %v", w.Name, err)
+				bad(ex.Name, "the wrong answer %q%s does not run: %v", w.Name, l.blockAt(Wrong, ex.Name, w.Name), err)
 				continue
 			}
 			wr, ok := checkResults(nb)[ex.Name]
@@ -98,13 +99,38 @@ func checkLesson(l *Lesson, start SupervisorStarter, progress io.Writer) []Probl
 			case !ok:
 				bad(ex.Name, "its check cell showed no result for the wrong answer %q", w.Name)
 			case wr.passed == wr.total:
-				bad(ex.Name, "the wrong answer %q passes all %d tests: the tests do not catch it", w.Name, wr.total)
+				bad(ex.Name, "the wrong answer %q%s passes all %d tests: the tests do not catch it", w.Name, l.blockAt(Wrong, ex.Name, w.Name), wr.total)
 			default:
 				fmt.Fprintf(progress, "  ok   %s: wrong answer %q fails %d of %d tests (%s)\n", ex.Name, w.Name, wr.total-wr.passed, wr.total, quoted(wr.failed))
 			}
 		}
 	}
 	return problems
+}
+
+// at names the place in the lesson's source of the cell of the solutions
+// notebook that err says failed: the teacher edits the source, not the
+// notebook.
+func (l *Lesson) at(err error) string {
+	var ce *runner.CellError
+	if !errors.As(err, &ce) || l.Path == "" {
+		return ""
+	}
+	if line := l.SourceLine(Solutions, ce.Index); line > 0 {
+		return fmt.Sprintf(" (the block at %s:%d)", l.Path, line)
+	}
+	return ""
+}
+
+// blockAt names where a block of an exercise (of that kind and, for a
+// wrong answer, name) starts in the lesson's source: " (lessons/x.md:12)".
+func (l *Lesson) blockAt(kind Kind, exercise, name string) string {
+	for _, b := range l.Blocks {
+		if b.Kind == kind && b.Exercise == exercise && (name == "" || b.Name == name) && l.Path != "" {
+			return fmt.Sprintf(" (%s:%d)", l.Path, b.Line)
+		}
+	}
+	return ""
 }
 
 // quoted lists test names for a progress line.

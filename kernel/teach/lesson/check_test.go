@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"fmt"
 	"io"
 	"log"
 	"os"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/golab-notebooks/golab/kernel/interp/worker"
 	"github.com/golab-notebooks/golab/kernel/jupyter/supervisor"
+	"github.com/golab-notebooks/golab/kernel/protocol"
+	"github.com/golab-notebooks/golab/kernel/teach/runner"
 )
 
 // TestMain lets the test binary double as the kernel's worker process.
@@ -37,7 +40,8 @@ func TestCheckRunsWrongAnswers(t *testing.T) {
 	}
 	var progress strings.Builder
 	problems := Check([]*Lesson{l}, start, &progress)
-	if len(problems) != 1 || !strings.Contains(problems[0].Message, `wrong answer "doubles only positive numbers" passes all 2 tests`) {
+	// The problem names the block in the source the teacher edits.
+	if len(problems) != 1 || !strings.Contains(problems[0].Message, `wrong answer "doubles only positive numbers" (testdata/01-sample.md:37) passes all 2 tests`) {
 		t.Errorf("problems %v, want only the wrong answer the tests miss\n%s", problems, progress.String())
 	}
 	if !strings.Contains(progress.String(), `wrong answer "adds two" fails 1 of 2 tests ("zero (hidden test)")`) {
@@ -56,5 +60,31 @@ func TestStartSupervisorTakesTheEnvironmentsLimits(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "GOLAB_MEMORY_LIMIT_MB") {
 		t.Errorf("error %q does not name the variable", err)
+	}
+}
+
+// A cell of the solutions notebook that fails is named by the line of the
+// lesson source its block starts at.
+func TestFailingCellIsNamedBySourceLine(t *testing.T) {
+	l, err := Read("testdata/01-sample.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("testdata/01-sample.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	nb := l.Notebook(Solutions)
+	for i, c := range nb.Cells {
+		if c.CellType != "code" {
+			continue
+		}
+		err := fmt.Errorf("run: %w", &runner.CellError{Index: i, Err: &protocol.Error{Name: "x", Value: "y"}})
+		at := l.at(err)
+		n := l.SourceLine(Solutions, i)
+		if n < 1 || !strings.HasPrefix(lines[n-1], "```go") || at != fmt.Sprintf(" (the block at testdata/01-sample.md:%d)", n) {
+			t.Errorf("cell %d: %q, line %d (%q), want the line of its ```go fence", i, at, n, lines[max(n-1, 0)])
+		}
 	}
 }

@@ -35,6 +35,7 @@ import (
 // Lesson is one parsed lesson source.
 type Lesson struct {
 	Slug   string // the file name without .md: "01-goroutines"
+	Path   string // the source file it was read from, if any
 	Title  string // its first "# " heading
 	Blocks []Block
 }
@@ -112,7 +113,7 @@ func Read(path string) (*Lesson, error) {
 		return nil, fmt.Errorf("read lesson: %w", err)
 	}
 	defer f.Close()
-	l := &Lesson{Slug: strings.TrimSuffix(filepath.Base(path), ".md")}
+	l := &Lesson{Slug: strings.TrimSuffix(filepath.Base(path), ".md"), Path: path}
 	p := &parser{lesson: l, path: path}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
