@@ -14,6 +14,12 @@ import (
 //
 //	counter++      →  { __golab_v1 := counter; __golab_noise.Switch(); counter = __golab_v1 + 1 }
 //	c.total += n   →  { __golab_v1 := c.total; __golab_noise.Switch(); c.total = __golab_v1 + (n) }
+//	out = append(out, f(i))
+//	               →  { __golab_a2 := f(i); __golab_v1 := out; __golab_noise.Switch(); out = append(__golab_v1, __golab_a2) }
+//
+// (The appended values that are calls are evaluated first, as gc evaluates
+// calls before it reads plain operands: a call that changed the slice
+// gives the same result.)
 //
 // A switch is only a delay, so a program that synchronizes its goroutines
 // gives the same results. Left alone: a variable the statement's own
@@ -42,6 +48,11 @@ func (r *rewriter) switchPoint(n ast.Stmt, stack []ast.Node) {
 		}
 	case *ast.AssignStmt:
 		if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
+			return
+		}
+		if call, ok := unparen(n.Rhs[0]).(*ast.CallExpr); ok && n.Tok == token.ASSIGN && isBuiltin(call.Fun, "append") &&
+			len(call.Args) > 1 && sameText(r, call.Args[0], n.Lhs[0]) {
+			r.switchAppend(n, call, stack)
 			return
 		}
 		target = n.Lhs[0]
@@ -74,6 +85,70 @@ func (r *rewriter) switchPoint(n ast.Stmt, stack []ast.Node) {
 	}
 	v := r.name("v")
 	r.replace(n.Pos(), n.End(), "{ "+v+" := "+x+"; __golab_noise.Switch(); "+x+" = "+v+" "+op+" "+y+" }")
+}
+
+// switchAppend splits `x = append(x, …)` of a shared slice: its read of x
+// and its write, with a switch point between, as for an increment.
+func (r *rewriter) switchAppend(n *ast.AssignStmt, call *ast.CallExpr, stack []ast.Node) {
+	target := n.Lhs[0]
+	if len(stack) == 0 || !inStatementList(stack[len(stack)-1]) || !plainPlace(target) {
+		return
+	}
+	fn := innermostFunc(stack)
+	if fn == nil || isCellBody(fn) || !sharedPlace(target, fn) || afterLock(fn, n.Pos()) {
+		return
+	}
+	x, ok := r.text(target)
+	if !ok {
+		return
+	}
+	if _, ok := r.text(n); !ok {
+		return // a statement over several lines: lines must stay where they are
+	}
+	var before, args []string
+	for _, a := range call.Args[1:] {
+		text, ok := r.text(a)
+		if !ok {
+			return
+		}
+		switch {
+		case plainValue(a):
+			args = append(args, text)
+		case typedValue(a):
+			v := r.name("a")
+			before = append(before, v+" := "+text+"; ")
+			args = append(args, v)
+		default:
+			return // an untyped constant would take another type in a variable
+		}
+	}
+	dots := ""
+	if call.Ellipsis.IsValid() {
+		dots = "..."
+	}
+	v := r.name("v")
+	r.replace(n.Pos(), n.End(), "{ "+strings.Join(before, "")+v+" := "+x+"; __golab_noise.Switch(); "+x+" = append("+v+", "+strings.Join(args, ", ")+dots+") }")
+}
+
+// typedValue reports whether an expression has a type of its own (it is
+// not an untyped constant), so that a variable can hold it unchanged.
+func typedValue(e ast.Expr) bool {
+	switch e := unparen(e).(type) {
+	case *ast.CallExpr:
+		return !isBuiltin(e.Fun, "complex") && !isBuiltin(e.Fun, "real") && !isBuiltin(e.Fun, "imag")
+	case *ast.CompositeLit, *ast.FuncLit, *ast.TypeAssertExpr, *ast.SliceExpr, *ast.IndexExpr:
+		return true
+	case *ast.UnaryExpr:
+		return e.Op == token.AND || e.Op == token.ARROW
+	}
+	return false
+}
+
+// isBuiltin reports whether a call's function is the builtin of that name
+// (written as the bare name: a cell that declares its own is rare enough).
+func isBuiltin(fun ast.Expr, name string) bool {
+	id, ok := fun.(*ast.Ident)
+	return ok && id.Name == name
 }
 
 // sameText reports whether two expressions are written alike.
