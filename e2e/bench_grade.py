@@ -1,6 +1,7 @@
 """Grading benchmark: golab grade on N synthetic submissions of one lesson
-(right, half right, starters, and a few that deadlock or panic), with -j 1
-and -j 2. Prints wall time, time per submission and peak memory of the
+(right, half right, starters, and one in a hundred each that deadlocks,
+panics, or is right but keeps a scratch `for { n++ }` cell that hangs until
+the cell timeout interrupts it), with -j 1 and -j 2. Prints wall time, time per submission and peak memory of the
 whole process tree, and checks every score.
 
 Run: .venv/bin/python e2e/bench_grade.py [N_FOR_J2] [N_FOR_J1]   (defaults 300 and 60)"""
@@ -47,6 +48,13 @@ def make_class(folder, n):
         for c in nb["cells"]:
             if "exercise" in c["metadata"].get("tags", []):
                 c["source"] = answers[c["metadata"]["golab"]["exercise"]]
+        if i % 100 == 23:  # right, with a hung scratch cell in the middle
+            answers, score = {**right}, 3
+            for c in nb["cells"]:
+                if "exercise" in c["metadata"].get("tags", []):
+                    c["source"] = answers[c["metadata"]["golab"]["exercise"]]
+            scratch = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "n := 0\nfor {\n\tn++\n}"}
+            nb["cells"].insert(len(nb["cells"]) // 2, scratch)
         name = f"student{i:03d}"
         (folder / f"{name}.ipynb").write_text(json.dumps(nb))
         expected[name] = score
@@ -97,8 +105,9 @@ def main():
             expected = make_class(folder, n)
             took, peak, totals = grade(folder, jobs)
             wrong = {s: (totals.get(s), want) for s, want in expected.items() if totals.get(s) != want}
-            print(f"golab grade -j {jobs}: {n} submissions in {took:.1f} s, {took / n:.2f} s per submission, "
-                  f"peak memory {peak / 2**20:.0f} MiB (process tree)")
+            hung = len([i for i in range(n) if i % 100 == 23])
+            print(f"golab grade -j {jobs}: {n} submissions ({hung} with a hung scratch cell, 10 s each until interrupted) "
+                  f"in {took:.1f} s, {took / n:.2f} s per submission, peak memory {peak / 2**20:.0f} MiB (process tree)")
             if wrong:
                 sys.exit(f"wrong scores (got, want): {wrong}")
 
