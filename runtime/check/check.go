@@ -149,12 +149,15 @@ func currentInspector() Inspector {
 	return inspector
 }
 
+// DefaultTimeout bounds the runs of a test whose Options give no Timeout.
+const DefaultTimeout = 10 * time.Second
+
 // Test runs a test body under the options and returns its outcome.
 func Test(exercise, name string, opts Options, body func(t *T)) Outcome {
 	runs := max(opts.Runs, 1)
 	timeout := opts.Timeout
 	if timeout <= 0 {
-		timeout = 10 * time.Second
+		timeout = DefaultTimeout
 	}
 	if opts.Noise {
 		stop := noise()

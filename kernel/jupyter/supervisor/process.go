@@ -100,6 +100,7 @@ func (s *Supervisor) start() (*process, error) {
 		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMEMLIMIT=%dMiB", m>>20),
 			fmt.Sprintf("%s=%d", protocol.AddressSpaceEnv, m+addressSpaceSlack))
 	}
+	cmd.Dir = s.opts.WorkDir
 	cmd.Stdin = nil
 	cmd.Stdout = outW
 	cmd.Stderr = errW

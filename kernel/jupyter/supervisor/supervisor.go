@@ -61,6 +61,9 @@ type Options struct {
 	// returns at once (the kernel answers kernel_info while the
 	// interpreter loads), and the first request waits for the worker.
 	Background bool
+	// WorkDir is the workers' working directory; empty means this
+	// process's (the kernel's, which Jupyter sets to the notebook's).
+	WorkDir string
 }
 
 // Supervisor owns one worker process at a time. Its methods are safe for

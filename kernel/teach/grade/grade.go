@@ -26,6 +26,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/teach/lesson"
 	"github.com/golab-notebooks/golab/kernel/teach/notebook"
 	"github.com/golab-notebooks/golab/kernel/teach/runner"
+	"github.com/golab-notebooks/golab/runtime/check"
 )
 
 // Options configure a grading run.
@@ -220,7 +221,12 @@ func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]e
 		return nil, "the notebook could not be read: " + err.Error(), "", nil
 	}
 	run := gradingNotebook(l, nb)
-	sup, err := supervisor.New(supervisor.Options{Log: log.New(io.Discard, "", 0), Limits: opts.Limits})
+	work, err := workDir(sub.Path)
+	if err != nil {
+		return nil, "no working directory for the notebook: " + err.Error(), "", nil
+	}
+	defer os.RemoveAll(work)
+	sup, err := supervisor.New(supervisor.Options{Log: log.New(io.Discard, "", 0), Limits: opts.Limits, WorkDir: work})
 	if err != nil {
 		return nil, "the kernel did not start: " + err.Error(), "", nil
 	}
@@ -229,7 +235,7 @@ func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]e
 	defer cancel()
 	stop := context.AfterFunc(ctx, sup.Interrupt)
 	defer stop()
-	failures := runner.RunAll(ctx, run, sup, runner.Options{CellLimit: opts.CellTimeout})
+	failures := runner.RunAll(ctx, run, sup, runner.Options{CellLimit: opts.CellTimeout, LimitOf: checkCellLimit})
 	trouble := ""
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		trouble = fmt.Sprintf("the notebook did not finish within %v", opts.Timeout)
@@ -250,6 +256,74 @@ func runSubmission(l *lesson.Lesson, sub Submission, opts Options) (map[string]e
 	}
 	return readChecks(run, trouble), trouble, strings.Join(notes, "; "), answers
 }
+
+// workDir makes the directory a submission runs in: a fresh one, so that
+// what its cells write or delete touches neither the submissions nor the
+// grades (nbgrader runs each in a copy too). When the notebook has a
+// folder of its own (nbgrader's layout), the files beside it (data the
+// cells read) are copied in; other notebooks are not.
+func workDir(notebookPath string) (string, error) {
+	dir, err := os.MkdirTemp("", "golab-grade-")
+	if err != nil {
+		return "", err
+	}
+	from := filepath.Dir(notebookPath)
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return dir, nil // nothing to copy
+	}
+	notebooks := 0
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".ipynb") {
+			notebooks++
+		}
+	}
+	if notebooks != 1 {
+		return dir, nil // a folder of the class's notebooks: no student's own files
+	}
+	const most = 20 << 20 // a data file, not a dataset
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() || info.Size() > most || strings.HasSuffix(e.Name(), ".ipynb") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), data, 0o644); err != nil {
+			return dir, fmt.Errorf("copy %s: %w", e.Name(), err)
+		}
+	}
+	return dir, nil
+}
+
+// checkCellLimit is how long a check cell may run: its tests' own
+// timeouts, and time to compile those that run with the race detector.
+// (The cell limit is for scratch cells; a test ends at its timeout.)
+func checkCellLimit(c *notebook.Cell) time.Duration {
+	src := string(c.Source)
+	if !exercise.IsCheckCell(src) {
+		return 0
+	}
+	_, tests, err := exercise.Parse(src)
+	if err != nil {
+		return 0
+	}
+	var limit time.Duration
+	for _, t := range tests {
+		limit += max(t.Timeout, check.DefaultTimeout) + 5*time.Second
+		if t.Race {
+			limit += raceBuild
+		}
+	}
+	return limit
+}
+
+// raceBuild bounds the build of a race test's program (go build -race; the
+// first one builds golab's helpers with the race detector, with an empty
+// cache).
+const raceBuild = 2 * time.Minute
 
 // gradingNotebook is the submission's cells with every check cell replaced
 // by the lesson's own, and the lesson's check cells of exercises whose

@@ -76,7 +76,7 @@ func (l *Lesson) NbgraderNotebook() (*notebook.Notebook, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s, exercise %s: %w", l.Slug, ex.Name, err)
 			}
-			add("code", src, map[string]any{"nbgrader": nbgraderMeta{GradeID: ex.Name + "-answer", Solution: true, SchemaVersion: 3}})
+			add("code", src, map[string]any{"nbgrader": nbgraderMeta{GradeID: ex.Name + notebook.AnswerSuffix, Solution: true, SchemaVersion: 3}})
 		case Tests:
 			for i, t := range b.Tests {
 				c := exercise.Cell{Exercise: b.Exercise, Tests: []exercise.Test{t}, Graded: true}

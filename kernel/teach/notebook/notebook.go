@@ -149,16 +149,32 @@ func (c *Cell) HasTag(tag string) bool {
 	return false
 }
 
+// AnswerSuffix ends the nbgrader grade_id of an exercise's answer cell.
+const AnswerSuffix = "-answer"
+
 // Exercise returns the name of the exercise a lesson cell belongs to (its
-// "golab" metadata), or "".
+// "golab" metadata, or for an answer cell nbgrader released, its
+// grade_id), or "".
 func (c *Cell) Exercise() string {
 	var meta struct {
 		Golab struct {
 			Exercise string `json:"exercise"`
 		} `json:"golab"`
+		Nbgrader struct {
+			GradeID string `json:"grade_id"`
+		} `json:"nbgrader"`
 	}
 	if len(c.Metadata) == 0 || json.Unmarshal(c.Metadata, &meta) != nil {
 		return ""
 	}
-	return meta.Golab.Exercise
+	if meta.Golab.Exercise != "" {
+		return meta.Golab.Exercise
+	}
+	// An answer cell of golab lesson build -nbgrader, as nbgrader releases
+	// it: its grade_id is the exercise's name and "-answer".
+	name, ok := strings.CutSuffix(meta.Nbgrader.GradeID, AnswerSuffix)
+	if ok {
+		return name
+	}
+	return ""
 }

@@ -38,3 +38,20 @@ func TestCellJSONHasTheRequiredFields(t *testing.T) {
 		t.Error("markdown cell with outputs")
 	}
 }
+
+func TestCellExercise(t *testing.T) {
+	cases := []struct{ name, meta, want string }{
+		{"golab's metadata", `{"golab": {"exercise": "counter"}}`, "counter"},
+		{"an answer cell nbgrader released", `{"nbgrader": {"grade_id": "limit-answer", "solution": true}}`, "limit"},
+		{"an nbgrader test cell", `{"nbgrader": {"grade_id": "limit-test-1", "grade": true}}`, ""},
+		{"no metadata", ``, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cell := &Cell{CellType: "code", Metadata: json.RawMessage(c.meta)}
+			if got := cell.Exercise(); got != c.want {
+				t.Errorf("Exercise() = %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -57,6 +57,10 @@ type Options struct {
 	// (its error says so), and the next cell runs, as nbgrader does with
 	// its timeout. 0 is no limit.
 	CellLimit time.Duration
+	// LimitOf, if set, gives the limit of a cell in place of CellLimit
+	// when it returns more than 0 (a check cell's tests have timeouts of
+	// their own, longer than a scratch cell's limit).
+	LimitOf func(c *notebook.Cell) time.Duration
 }
 
 // RunAll executes every code cell, as Run does, but goes on after a cell
@@ -93,15 +97,21 @@ func run(ctx context.Context, nb *notebook.Notebook, sup *supervisor.Supervisor,
 		started := time.Now()
 		var timedOut atomic.Bool
 		var limit *time.Timer
-		if opts.CellLimit > 0 {
-			limit = time.AfterFunc(opts.CellLimit, func() { timedOut.Store(true); sup.Interrupt() })
+		cellLimit := opts.CellLimit
+		if opts.LimitOf != nil {
+			if l := opts.LimitOf(c); l > 0 {
+				cellLimit = l
+			}
+		}
+		if cellLimit > 0 {
+			limit = time.AfterFunc(cellLimit, func() { timedOut.Store(true); sup.Interrupt() })
 		}
 		res := sup.Execute(string(c.Source), false, nil, rec.sink(c))
 		if limit != nil {
 			limit.Stop()
 		}
 		if timedOut.Load() && res.Status == protocol.StatusError {
-			why := fmt.Sprintf("the cell ran longer than %v, so it was interrupted and the cells after it ran on", opts.CellLimit)
+			why := fmt.Sprintf("the cell ran longer than %v, so it was interrupted and the cells after it ran on", cellLimit)
 			res.Error = &protocol.Error{Name: "timeout", Value: why, Traceback: append([]string{failure.Red("Timeout: ") + why}, res.Error.Traceback...)}
 		}
 		took := time.Since(started).Round(time.Millisecond)
