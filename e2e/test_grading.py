@@ -11,9 +11,7 @@ import copy
 import csv
 import json
 import os
-import pathlib
 import re
-import shutil
 import subprocess
 import time
 
