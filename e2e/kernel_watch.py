@@ -143,12 +143,13 @@ def _watch():
         dead = [k for k in dead if not k.done]
         if dead:
             _fire(KernelDied(dead[0].death), 1.0)
-        elif time.time() - _state["started"] > TEST_BOUND:
-            _fire(TestOverran(f"{test} ran past its bound of {TEST_BOUND:.0f} s (GOLAB_TEST_BOUND)"), 5.0)
+        elif time.time() - _state["started"] > _state.get("bound", TEST_BOUND):
+            _fire(TestOverran(f"{test} ran past its bound of {_state.get('bound', TEST_BOUND):.0f} s (GOLAB_TEST_BOUND, or its bound marker)"), 5.0)
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "kernel_dies: the test kills its own kernel on purpose")
+    config.addinivalue_line("markers", "bound(seconds): the test's bound, in place of GOLAB_TEST_BOUND (a class's worth of servers)")
     signal.signal(signal.SIGUSR1, _raise_pending)
     threading.Thread(target=_watch, name="kernel-watch", daemon=True).start()
     atexit.register(_kill_leftovers)
@@ -171,8 +172,9 @@ def pytest_runtest_protocol(item, nextitem):
     with _lock:
         first = len(_kernels)
         in_use = [k for k in _kernels if k.process.poll() is None]
+        bound = item.get_closest_marker("bound")
         _state.update(test=item.nodeid, started=time.time(), kernel_dies=item.get_closest_marker("kernel_dies") is not None,
-                      last_fire=0.0, pending=None)
+                      last_fire=0.0, pending=None, bound=bound.args[0] if bound else TEST_BOUND)
     item._golab_kernels = (in_use, first)
     try:
         yield

@@ -20,10 +20,10 @@ from test_grading import VENV, inject, region, run_nbgrader
 
 LESSON = "06-synchronization"
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.skipif(
     not os.path.exists(os.path.join(VENV, "bin", "nbgrader")) and os.environ.get("GOLAB_REQUIRE_NBGRADER") != "1",
     reason=f"nbgrader is not installed in {VENV} (scripts/test installs it)",
-)
+), pytest.mark.timeout(900), pytest.mark.bound(900)]
 
 BUSY_WAIT = """func AtomicCount(goroutines, each int) int64 {
 	var n, done atomic.Int64
