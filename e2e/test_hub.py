@@ -251,7 +251,19 @@ def test_thirty_students_run_lesson_04_at_once(hub):
             boxes = " ".join(m["content"]["data"].get("text/plain", "") for m in iopub if m["msg_type"] == "display_data")
             if code.lstrip().startswith("%check"):
                 assert "PASS" in boxes and "FAIL" not in boxes, f"{user}: {code.splitlines()[0]}: {boxes}"
-    print(f"\n{len(STUDENTS)} servers ready in {started:.1f} s; lesson 04 ({len(cells)} cells, its checks included) in all {len(STUDENTS)} at once: {took:.1f} s")
+    # What a student costs a node: the resident memory (PSS: shared pages
+    # split between sharers) of their server, kernel and worker.
+    per_student = {}
+    for p in hub.processes():
+        try:
+            user = p.environ().get("JUPYTERHUB_USER")
+            mem = p.memory_full_info()
+        except psutil.Error:
+            continue
+        per_student[user] = per_student.get(user, 0) + getattr(mem, "pss", mem.rss)
+    mib = sorted(v / 2**20 for u, v in per_student.items() if u in STUDENTS)
+    print(f"\n{len(STUDENTS)} servers ready in {started:.1f} s; lesson 04 ({len(cells)} cells, its checks included) in all {len(STUDENTS)} at once: "
+          f"{took:.1f} s; memory per student (server, kernel and worker, PSS): median {mib[len(mib) // 2]:.0f} MiB, most {mib[-1]:.0f} MiB")
 
 
 def test_a_students_mem_limit_is_golabs_cap(hub):
