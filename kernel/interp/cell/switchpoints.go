@@ -62,14 +62,10 @@ func (r *rewriter) switchPoint(n ast.Stmt, stack []ast.Node) {
 			operand, op = b.Y, b.Op.String()
 		}
 	}
-	if op == "" || len(stack) == 0 || !inStatementList(stack[len(stack)-1]) || !plainPlace(target) || !plainValue(operand) {
+	if op == "" || !plainValue(operand) {
 		return
 	}
-	fn := innermostFunc(stack)
-	if fn == nil || isCellBody(fn) || !sharedPlace(target, fn) || afterLock(fn, n.Pos()) {
-		return
-	}
-	x, ok := r.text(target)
+	x, ok := r.sharedTarget(n, target, stack)
 	if !ok {
 		return
 	}
@@ -80,9 +76,6 @@ func (r *rewriter) switchPoint(n ast.Stmt, stack []ast.Node) {
 		}
 		y = "(" + y + ")"
 	}
-	if _, ok := r.text(n); !ok {
-		return // a statement over several lines: lines must stay where they are
-	}
 	v := r.name("v")
 	r.replace(n.Pos(), n.End(), "{ "+v+" := "+x+"; __golab_noise.Switch(); "+x+" = "+v+" "+op+" "+y+" }")
 }
@@ -90,20 +83,9 @@ func (r *rewriter) switchPoint(n ast.Stmt, stack []ast.Node) {
 // switchAppend splits `x = append(x, …)` of a shared slice: its read of x
 // and its write, with a switch point between, as for an increment.
 func (r *rewriter) switchAppend(n *ast.AssignStmt, call *ast.CallExpr, stack []ast.Node) {
-	target := n.Lhs[0]
-	if len(stack) == 0 || !inStatementList(stack[len(stack)-1]) || !plainPlace(target) {
-		return
-	}
-	fn := innermostFunc(stack)
-	if fn == nil || isCellBody(fn) || !sharedPlace(target, fn) || afterLock(fn, n.Pos()) {
-		return
-	}
-	x, ok := r.text(target)
+	x, ok := r.sharedTarget(n, n.Lhs[0], stack)
 	if !ok {
 		return
-	}
-	if _, ok := r.text(n); !ok {
-		return // a statement over several lines: lines must stay where they are
 	}
 	var before, args []string
 	for _, a := range call.Args[1:] {
@@ -128,6 +110,25 @@ func (r *rewriter) switchAppend(n *ast.AssignStmt, call *ast.CallExpr, stack []a
 	}
 	v := r.name("v")
 	r.replace(n.Pos(), n.End(), "{ "+strings.Join(before, "")+v+" := "+x+"; __golab_noise.Switch(); "+x+" = append("+v+", "+strings.Join(args, ", ")+dots+") }")
+}
+
+// sharedTarget returns the text of the place statement n writes, when the
+// pass may split n: n stands in a statement list (it can become a block)
+// on one line (lines must stay where they are), and target is a plain
+// place that other goroutines may reach, in a function that is not a
+// cell's own statements, and n comes after no Lock in that function.
+func (r *rewriter) sharedTarget(n ast.Stmt, target ast.Expr, stack []ast.Node) (string, bool) {
+	if len(stack) == 0 || !inStatementList(stack[len(stack)-1]) || !plainPlace(target) {
+		return "", false
+	}
+	fn := innermostFunc(stack)
+	if fn == nil || isCellBody(fn) || !sharedPlace(target, fn) || afterLock(fn, n.Pos()) {
+		return "", false
+	}
+	if _, ok := r.text(n); !ok {
+		return "", false
+	}
+	return r.text(target)
 }
 
 // typedValue reports whether an expression has a type of its own (it is
