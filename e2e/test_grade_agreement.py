@@ -16,7 +16,7 @@ import subprocess
 import pytest
 
 from conftest import BIN, ROOT
-from test_grading import VENV, inject, region, run_nbgrader
+from test_grading import VENV, inject, nbgrader_course, run_nbgrader
 
 LESSON = "06-synchronization"
 
@@ -118,13 +118,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
-    subprocess.run([str(BIN), "lesson", "build", "-nbgrader", str(course)], check=True, capture_output=True)
-    source_nb = json.loads((course / "source" / LESSON / f"{LESSON}.ipynb").read_text())
-    right = {}
-    for c in source_nb["cells"]:
-        meta = c["metadata"].get("nbgrader", {})
-        if meta.get("solution"):
-            right[meta["grade_id"]] = region("".join(c["source"]), "// BEGIN SOLUTION\n", "/*\n// END SOLUTION")
+    right = nbgrader_course(course, LESSON)
     run_nbgrader(course, "generate_assignment", LESSON, "--force")
     release = json.loads((course / "release" / LESSON / f"{LESSON}.ipynb").read_text())
     answers = {

@@ -47,17 +47,23 @@ def inject(code, func, line):
     return re.sub(rf"(func {func}\([^\n]*\{{\n)", lambda m: m.group(1) + "\t" + line + "\n", code, count=1)
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = tmp_path_factory.mktemp("course")
+def nbgrader_course(course, lesson):
+    """Build the nbgrader course of golab's lessons in course; return the
+    reference solution of each answer cell of lesson, by grade_id."""
     subprocess.run([str(BIN), "lesson", "build", "-nbgrader", str(course)], check=True, capture_output=True)
-    source_nb = json.loads((course / "source" / LESSON / f"{LESSON}.ipynb").read_text())
+    source_nb = json.loads((course / "source" / lesson / f"{lesson}.ipynb").read_text())
     solutions = {}
     for c in source_nb["cells"]:
         meta = c["metadata"].get("nbgrader", {})
         if meta.get("solution"):
-            src = "".join(c["source"])
-            solutions[meta["grade_id"]] = region(src, "// BEGIN SOLUTION\n", "/*\n// END SOLUTION")
+            solutions[meta["grade_id"]] = region("".join(c["source"]), "// BEGIN SOLUTION\n", "/*\n// END SOLUTION")
+    return solutions
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    solutions = nbgrader_course(course, LESSON)
     start = time.time()
     out = run_nbgrader(course, "generate_assignment", LESSON, "--force")
     assert "is not absolute" not in out, out  # the course's root is an absolute path
