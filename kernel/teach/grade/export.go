@@ -55,9 +55,7 @@ type gradescopeTest struct {
 // Gradescope's run_autograder must leave in /autograder/results), else
 // dir/gradescope/STUDENT.json for each.
 func WriteGradescope(dir, lessonTitle string, rows []Row) ([]string, error) {
-	students := byStudent(rows)
-	var written []string
-	for _, s := range students {
+	return writeEach(dir, "results.json", "gradescope", rows, func(s student) any {
 		res := gradescopeResults{Visibility: "visible", StdoutVisiblity: "hidden", Output: summary(lessonTitle, s)}
 		exercise, n, k := "", 0, 0
 		for _, r := range s.rows {
@@ -76,12 +74,22 @@ func WriteGradescope(dir, lessonTitle string, rows []Row) ([]string, error) {
 			res.ExecutionTime = int(r.Seconds + 0.5)
 			res.Tests = append(res.Tests, t)
 		}
-		path := filepath.Join(dir, "results.json")
+		return res
+	})
+}
+
+// writeEach writes one JSON file per student, made by results: dir/single
+// for a single submission, else dir/folder/STUDENT.json for each.
+func writeEach(dir, single, folder string, rows []Row, results func(student) any) ([]string, error) {
+	students := byStudent(rows)
+	var written []string
+	for _, s := range students {
+		path := filepath.Join(dir, single)
 		if len(students) > 1 {
-			path = filepath.Join(dir, "gradescope", s.name+".json")
+			path = filepath.Join(dir, folder, s.name+".json")
 		}
-		if err := writeJSON(path, res); err != nil {
-			return written, fmt.Errorf("write Gradescope results: %w", err)
+		if err := writeJSON(path, results(s)); err != nil {
+			return written, fmt.Errorf("write %s: %w", path, err)
 		}
 		written = append(written, path)
 	}
@@ -114,9 +122,7 @@ type classroomTest struct {
 // workflow step passes it, base64-encoded, to the grading reporter; see
 // ClassroomWorkflow), else dir/classroom/STUDENT.json for each.
 func WriteClassroom(dir, lessonTitle string, rows []Row) ([]string, error) {
-	students := byStudent(rows)
-	var written []string
-	for _, s := range students {
+	return writeEach(dir, "classroom.json", "classroom", rows, func(s student) any {
 		res := classroomResults{Version: 1, Status: "pass"}
 		for _, r := range s.rows {
 			t := classroomTest{Name: r.Exercise + ": " + r.Test, Status: "pass", Score: r.Points,
@@ -127,16 +133,8 @@ func WriteClassroom(dir, lessonTitle string, rows []Row) ([]string, error) {
 			res.MaxScore += r.Max
 			res.Tests = append(res.Tests, t)
 		}
-		path := filepath.Join(dir, "classroom.json")
-		if len(students) > 1 {
-			path = filepath.Join(dir, "classroom", s.name+".json")
-		}
-		if err := writeJSON(path, res); err != nil {
-			return written, fmt.Errorf("write GitHub Classroom results: %w", err)
-		}
-		written = append(written, path)
-	}
-	return written, nil
+		return res
+	})
 }
 
 // WriteCanvas writes dir/canvas.csv, a gradebook Canvas imports (Grades,
