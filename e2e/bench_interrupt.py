@@ -21,29 +21,20 @@ import jupyter_client
 RUNS = 20
 
 
-def wait_idle(kc, msg_id, timeout=30):
-    """Return the time IOPub says the request msg_id is done (status idle)."""
+def wait_state(kc, msg_id, state, timeout=30):
+    """Return the time IOPub says the kernel is in state ("busy", "idle")
+    for the request msg_id."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         msg = kc.get_iopub_msg(timeout=deadline - time.time())
         if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
-                and msg["content"]["execution_state"] == "idle"):
+                and msg["content"]["execution_state"] == state):
             return time.time()
-    raise TimeoutError(f"no idle for {msg_id} within {timeout} s")
-
-
-def wait_busy(kc, msg_id, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        msg = kc.get_iopub_msg(timeout=deadline - time.time())
-        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
-                and msg["content"]["execution_state"] == "busy"):
-            return
-    raise TimeoutError(f"no busy for {msg_id} within {timeout} s")
+    raise TimeoutError(f"no {state} for {msg_id} within {timeout} s")
 
 
 def run_quiet(kc, code):
-    """Run code to its end and return its text/plain result, if any."""
+    """Run code to its end; fail if it fails."""
     reply = kc.execute_interactive(code, timeout=60, output_hook=lambda m: None)
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"{code!r} failed: {reply['content']}")
@@ -63,11 +54,11 @@ def interrupts(name, setup, loop, check, expect, ident=None):
         times = []
         for _ in range(RUNS):
             msg_id = kc.execute(loop)
-            wait_busy(kc, msg_id)
+            wait_state(kc, msg_id, "busy")
             time.sleep(0.2)
             start = time.time()
             km.interrupt_kernel()
-            times.append(wait_idle(kc, msg_id) - start)
+            times.append(wait_state(kc, msg_id, "idle") - start)
             kc.get_shell_msg(timeout=30)
             got = []
             kc.execute_interactive(check, timeout=60, output_hook=lambda m: got.append(m))
