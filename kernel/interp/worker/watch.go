@@ -31,7 +31,9 @@ func (w *Worker) watchCell(src string, tag int64) (done func()) {
 		})
 	}
 	cellNo := goroutines.BeginCell(tag)
+	w.interruptMu.Lock() // the interrupt handler reads it
 	w.watching = watchedCell{src: src, no: cellNo}
+	w.interruptMu.Unlock()
 	before := goroutines.MarkNow(cellNo)
 	quit := make(chan struct{})
 	go w.watcher.Watch(quit, func(d goroutines.Deadlock) {

@@ -120,7 +120,7 @@ type Worker struct {
 	cellStarts  chan struct{}
 	interruptMu sync.Mutex
 	// watching is the cell that runs, for the account of the goroutines
-	// an interrupt could not stop.
+	// an interrupt could not stop (under interruptMu).
 	watching watchedCell
 	// checkCells holds the numbers of the executions that were %check
 	// cells (read by the deadlock watch's goroutine, hence a sync.Map).
