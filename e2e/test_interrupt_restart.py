@@ -2,7 +2,15 @@
 
 import time
 
+import psutil
+
 from kernel_helpers import collect, execute, kernel, of_type, stream_text, streams_for
+
+def workers(km):
+    """The kernel's worker processes: an interrupt that keeps the worker
+    leaves them as they were."""
+    return psutil.Process(km.provisioner.process.pid).children()
+
 
 BUSY = "for i := 0; i < 10; i++ { go func() { for {} }() }\nfor {}"
 
@@ -77,11 +85,10 @@ def test_interrupt_keeps_the_variables_and_the_worker():
     """Interrupt stops a runaway loop, and the goroutines spinning beside it,
     at their next safe point: the worker stays (the same process), and every
     variable keeps the value the cells gave it, as in ipykernel."""
-    import psutil
     with kernel() as (km, kc):
         execute(kc, 'import "fmt"\ntotal := 1\nnames := []string{"a"}')
         execute(kc, 'total = 41\nnames = append(names, "b")')
-        worker = psutil.Process(km.provisioner.process.pid).children()
+        worker = workers(km)
         msg_id = kc.execute("for i := 0; i < 4; i++ { go func() { n := 0; for { n++ } }() }\nfor {}")
         time.sleep(0.5)
         start = time.time()
@@ -93,7 +100,7 @@ def test_interrupt_keeps_the_variables_and_the_worker():
         assert took < 1.0, took
         reply, msgs = execute(kc, "fmt.Sprint(total, names)")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"41 [a b]"'
-        assert psutil.Process(km.provisioner.process.pid).children() == worker  # no new worker
+        assert workers(km) == worker  # no new worker
         time.sleep(0.3)
         assert all(p.cpu_percent(interval=0.5) < 50 for p in worker), "goroutines still spin"
 
@@ -102,10 +109,9 @@ def test_interrupt_of_a_sleeping_loop_and_of_goroutines_left_while_idle():
     """A loop that sleeps a second at a time stops within a slice of its
     sleep, keeping the worker; and an interrupt while no cell runs stops the
     goroutines earlier cells left running, and says how many."""
-    import psutil
     with kernel() as (km, kc):
         execute(kc, 'import ("fmt"; "time")\nkept := "yes"')
-        worker = psutil.Process(km.provisioner.process.pid).children()
+        worker = workers(km)
         msg_id = kc.execute('for i := 0; ; i++ {\n\tfmt.Println("tick", i)\n\ttime.Sleep(time.Second)\n}')
         time.sleep(1.5)
         start = time.time()
@@ -113,7 +119,7 @@ def test_interrupt_of_a_sleeping_loop_and_of_goroutines_left_while_idle():
         msgs, _ = collect(kc, msg_id, timeout=10)
         assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted"
         assert time.time() - start < 0.5, time.time() - start
-        assert psutil.Process(km.provisioner.process.pid).children() == worker
+        assert workers(km) == worker
         execute(kc, 'for i := 0; i < 3; i++ { go func() { for { fmt.Println("alive"); time.Sleep(100 * time.Millisecond) } }() }')
         time.sleep(0.5)
         km.interrupt_kernel()
@@ -123,17 +129,16 @@ def test_interrupt_of_a_sleeping_loop_and_of_goroutines_left_while_idle():
         assert not [t for at, t in seen if at > 0.6 and "alive" in t], seen
         reply, msgs = execute(kc, "kept")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"yes"'
-        assert psutil.Process(km.provisioner.process.pid).children() == worker
+        assert workers(km) == worker
 
 
 def test_interrupt_ends_a_sleep_where_it_is():
     """An interrupted time.Sleep unwinds the goroutine where it sleeps, as
     Ctrl-C ends a Go program there: the statements after the sleep do not
     run (they did: the sleep returned early and the cell went on)."""
-    import psutil
     with kernel() as (km, kc):
         execute(kc, 'import ("fmt"; "time")\nkept := 1')
-        worker = psutil.Process(km.provisioner.process.pid).children()
+        worker = workers(km)
         msg_id = kc.execute('time.Sleep(30 * time.Second)\nfmt.Println("after the sleep")\nkept = 2')
         time.sleep(0.5)
         km.interrupt_kernel()
@@ -142,7 +147,7 @@ def test_interrupt_ends_a_sleep_where_it_is():
         assert "after the sleep" not in stream_text(msgs), stream_text(msgs)
         reply, msgs = execute(kc, "kept")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "1"
-        assert psutil.Process(km.provisioner.process.pid).children() == worker
+        assert workers(km) == worker
 
 
 def test_an_interrupt_that_cannot_stop_the_cell_names_the_goroutines():
@@ -181,10 +186,9 @@ def test_interrupt_stops_the_spinning_goroutines_a_failed_check_left():
     answer's goroutines spinning; an interrupt while no cell runs stops them
     (they loop, so they reach a safe point), keeping the worker and the
     notebook's variables."""
-    import psutil
     with kernel() as (km, kc):
         execute(kc, 'kept := 7\nfunc Wait(ready *bool) {\n\tfor !*ready {\n\t}\n}')
-        worker = psutil.Process(km.provisioner.process.pid).children()
+        worker = workers(km)
         check = ('%check busy\n//golab:test "returns once ready" timeout=1s\n'
                  'ready := false\ngo Wait(&ready)\ngo Wait(&ready)\ncheck.True(t, false, "never ready")\n')
         reply, msgs = execute(kc, check, timeout=60)
@@ -193,4 +197,4 @@ def test_interrupt_stops_the_spinning_goroutines_a_failed_check_left():
         assert "the interrupt stopped 2 goroutines that earlier cells left running" in "".join(t for _, t in seen), seen
         reply, msgs = execute(kc, "kept")
         assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "7"
-        assert psutil.Process(km.provisioner.process.pid).children() == worker
+        assert workers(km) == worker
