@@ -11,6 +11,7 @@ package stop
 
 import (
 	"reflect"
+	"sync"
 	"sync/atomic"
 )
 
@@ -46,6 +47,32 @@ var epoch atomic.Uint64
 // Epoch returns the number of stops requested so far.
 func Epoch() uint64 { return epoch.Load() }
 
+// compiledFlags are the flags that compiled code's safe points test
+// (kernel/interp/native's plugins), set and cleared with the interpreted
+// one.
+var compiledFlags struct {
+	sync.Mutex
+	list []*atomic.Bool
+}
+
+// Watch makes Request and Clear set and clear f too: the flag of
+// compiled code's safe points, which call Unwind when it is set.
+func Watch(f *atomic.Bool) {
+	compiledFlags.Lock()
+	defer compiledFlags.Unlock()
+	compiledFlags.list = append(compiledFlags.list, f)
+	f.Store(Pending())
+}
+
+// setCompiled sets or clears every watched flag.
+func setCompiled(on bool) {
+	compiledFlags.Lock()
+	defer compiledFlags.Unlock()
+	for _, f := range compiledFlags.list {
+		f.Store(on)
+	}
+}
+
 // Request asks interpreted code to stop at its next safe point.
 func Request() {
 	epoch.Add(1)
@@ -53,6 +80,7 @@ func Request() {
 	if p := flag.Load(); p != nil {
 		*p = true
 	}
+	setCompiled(true)
 }
 
 // Clear lets interpreted code run again.
@@ -61,6 +89,7 @@ func Clear() {
 	if p := flag.Load(); p != nil {
 		*p = false
 	}
+	setCompiled(false)
 }
 
 // Pending reports whether a stop is requested.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/native"
 	"github.com/golab-notebooks/golab/kernel/interp/noise"
 	"github.com/golab-notebooks/golab/kernel/protocol"
 	"github.com/golab-notebooks/golab/kernel/teach/exercise"
@@ -19,16 +20,20 @@ type magic struct {
 	about string // what it does, for that list
 	is    func(src string) bool
 	run   func(w *Worker, src string) *protocol.Error
+	// declares is set for a magic whose cell declares names for later
+	// cells (and for the notebook's journal), as a plain cell does.
+	declares bool
 }
 
 // magics returns the cell magics the worker knows, in the order they are
 // tried. (A function, not a variable: the magics' runners run cells.)
 func magics() []magic {
 	return []magic{
-		{RaceMagic, "runs the cell compiled, under Go's race detector", isRaceCell, (*Worker).runRace},
-		{exercise.Magic + " NAME", "runs the tests of the exercise NAME against the notebook's code", exercise.IsCheckCell, (*Worker).runCheck},
-		{GoRunMagic, "builds the cell with the Go toolchain and runs it, as go run does", isGoRunCell, (*Worker).runCompiled},
-		{NoiseMagic + " [off|on|seed=N|rate=R]", "shows or sets the scheduling noise: goroutines switching between the read and the write of a shared variable, as on a busy machine", isNoiseCell, (*Worker).runNoise},
+		{RaceMagic, "runs the cell compiled, under Go's race detector", isRaceCell, (*Worker).runRace, false},
+		{exercise.Magic + " NAME", "runs the tests of the exercise NAME against the notebook's code", exercise.IsCheckCell, (*Worker).runCheck, false},
+		{GoRunMagic, "builds the cell with the Go toolchain and runs it, as go run does", isGoRunCell, (*Worker).runCompiled, false},
+		{native.Magic, "builds the cell's functions with the Go toolchain: later cells call them at compiled speed", isCompileCell, (*Worker).runCompile, true},
+		{NoiseMagic + " [off|on|seed=N|rate=R]", "shows or sets the scheduling noise: goroutines switching between the read and the write of a shared variable, as on a busy machine", isNoiseCell, (*Worker).runNoise, false},
 	}
 }
 
@@ -39,11 +44,13 @@ func (w *Worker) runMagic(src string) (*protocol.Error, bool) {
 	if !strings.HasPrefix(first, "%") {
 		return nil, false
 	}
-	w.announcing = false // what a magic runs is not the cell's declarations
+	announcing := w.announcing
+	w.announcing = false // what a magic runs is not the cell's declarations…
 	all := magics()
 	probe := strings.ReplaceAll(src, "\r", "") // a notebook saved with CRLF line ends
 	for _, m := range all {
 		if m.is(probe) {
+			w.announcing = announcing && m.declares // …unless it declares them
 			return m.run(w, src), true
 		}
 	}

@@ -71,6 +71,10 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 	known := w.context()
 	cells = withLatestDefinitions(cells)
 	for i, src := range cells {
+		if isCompileCell(src) {
+			r.restored = append(r.restored, w.restoreCompiled(src)...)
+			continue
+		}
 		plan, err := cell.Split(src)
 		if err != nil {
 			continue

@@ -125,6 +125,9 @@ type Worker struct {
 	// checkCells holds the numbers of the executions that were %check
 	// cells (read by the deadlock watch's goroutine, hence a sync.Map).
 	checkCells sync.Map
+	// compiledBound holds the import paths of the %compile plugins bound
+	// into the interpreter (a package is imported once).
+	compiledBound map[string]bool
 }
 
 // interruptSettle bounds how long the goroutines an interrupt stops have
@@ -328,6 +331,8 @@ func New(token string, out io.Writer) (*Worker, error) {
 		inputs:   make(chan string),
 		defs:     newDefinitions(),
 		children: &launcher{},
+
+		compiledBound: map[string]bool{},
 	}
 	proc.SetLauncher(w.children)
 	std, err := saveStdio()

@@ -1,0 +1,191 @@
+package worker
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/golab-notebooks/golab/kernel/failure"
+	"github.com/golab-notebooks/golab/kernel/interp/cell"
+	"github.com/golab-notebooks/golab/kernel/interp/native"
+	"github.com/golab-notebooks/golab/kernel/protocol"
+	"github.com/traefik/yaegi/interp"
+)
+
+// %compile cells: pure functions built by the Go toolchain as a plugin
+// (kernel/interp/native) and bound into the interpreter under their own
+// names, so that later cells and earlier callers run them compiled.
+//
+// The notebook's definitions keep each function's own source (what %race,
+// %check and the type checks read, and what a restore without plugins
+// falls back to); the interpreter holds a wrapper of the same name that
+// calls the compiled function. The journal keeps the %compile cell itself:
+// a new worker binds the plugin again from the cache.
+
+// isCompileCell reports whether a cell starts with the %compile line.
+func isCompileCell(src string) bool {
+	first, _, _ := strings.Cut(strings.TrimLeft(src, " \t\r\n"), "\n")
+	f := strings.Fields(first)
+	return len(f) > 0 && f[0] == native.Magic
+}
+
+// runCompile runs a %compile cell.
+func (w *Worker) runCompile(src string) *protocol.Error {
+	u, err := native.Prepare(src)
+	if err != nil {
+		return compileRefusal(err, src)
+	}
+	if why := native.Unavailable(); why != "" {
+		return w.interpretInstead(src, why)
+	}
+	names := make([]string, len(u.Funcs))
+	for i, f := range u.Funcs {
+		names[i] = f.Name
+	}
+	list := strings.Join(names, ", ")
+	status := w.progress(fmt.Sprintf("%s: building %s with the Go toolchain…", native.Magic, list))
+	start := time.Now()
+	built, err := native.Build(u)
+	var refused *native.BuildError
+	switch {
+	case errors.As(err, &refused):
+		status(fmt.Sprintf("%s: %s did not compile", native.Magic, list))
+		return compilerRefusal(refused, src)
+	case err != nil:
+		status(fmt.Sprintf("%s: %s could not be built", native.Magic, list))
+		return w.interpretInstead(src, err.Error())
+	}
+	took := roundDuration(time.Since(start))
+	if e := w.bindCompiled(u, built, src); e != nil {
+		status(fmt.Sprintf("%s: the plugin could not be opened", native.Magic))
+		return w.interpretInstead(src, e.Value)
+	}
+	how := "compiled by go build in " + took
+	if built.Cached {
+		how = "compiled earlier (from golab's plugin cache)"
+	}
+	status(fmt.Sprintf("%s: %s %s; later cells call the compiled %s", native.Magic, list, how, plural(len(names), "function", "functions")))
+	return nil
+}
+
+// bindCompiled opens a unit's plugin, declares its functions' wrappers in
+// the interpreter, and records the cell's definitions: earlier functions
+// that call them are bound again, to call the compiled ones.
+func (w *Worker) bindCompiled(u *native.Unit, built native.Built, src string) *protocol.Error {
+	plan, err := cell.Split(withoutMagicLine(src))
+	if err != nil {
+		return &protocol.Error{Name: native.Magic, Value: err.Error()}
+	}
+	if !w.compiledBound[u.ImportPath()] {
+		exports, err := native.Open(built.Path)
+		if err != nil {
+			return &protocol.Error{Name: native.Magic, Value: err.Error()}
+		}
+		if err := w.interp.Use(interp.Exports{u.ImportPath() + "/" + u.PackageName(): exports}); err != nil {
+			return &protocol.Error{Name: native.Magic, Value: fmt.Sprintf("bind the plugin's functions: %v", err)}
+		}
+		if _, err := w.try(u.Import()); err != nil {
+			return &protocol.Error{Name: native.Magic, Value: fmt.Sprintf("import the plugin's functions: %v", err)}
+		}
+		w.compiledBound[u.ImportPath()] = true
+	}
+	if e := w.importAll(plan, src); e != nil {
+		return e
+	}
+	if _, err := w.try(w.rewriteDecls(u.Wrappers())); err != nil {
+		return &protocol.Error{Name: native.Magic, Value: fmt.Sprintf("declare the compiled functions: %v", err)}
+	}
+	changed := w.record(plan)
+	w.children.record(src)
+	if w.announcing {
+		w.announcing = false
+		for _, d := range plan.Defined {
+			w.declaring = append(w.declaring, d.Name)
+		}
+		w.send(protocol.Event{Op: protocol.EvDeclared, Declared: declaredIn(plan), Replay: src})
+	}
+	return w.rebindCallers(changed, src)
+}
+
+// restoreCompiled binds a %compile cell again in a new worker, from the
+// plugin cache (or built again if the cache lost it). Where plugins do not
+// work (any more), the functions are declared interpreted.
+func (w *Worker) restoreCompiled(src string) (restoredNames []string) {
+	u, err := native.Prepare(src)
+	if err != nil {
+		return nil
+	}
+	bound := false
+	if native.Unavailable() == "" {
+		if built, err := native.Build(u); err == nil {
+			bound = w.bindCompiled(u, built, src) == nil
+		}
+	}
+	plan, err := cell.Split(withoutMagicLine(src))
+	if err != nil {
+		return nil
+	}
+	if !bound {
+		if w.importAll(plan, src) != nil {
+			return nil
+		}
+		if _, err := w.try(w.rewriteDecls(plan.Decls)); err != nil {
+			return nil
+		}
+		w.record(plan)
+		w.children.record(src)
+	}
+	for _, d := range plan.Defined {
+		restoredNames = append(restoredNames, string(d.Kind)+" "+d.Name)
+	}
+	return restoredNames
+}
+
+// interpretInstead runs a %compile cell's functions in the interpreter,
+// after one line that says why they are not compiled.
+func (w *Worker) interpretInstead(src, why string) *protocol.Error {
+	fmt.Fprintf(os.Stderr, "golab: %s: %s; the functions run interpreted (to run Go at compiled speed here, %s runs a whole program).\n",
+		native.Magic, why, GoRunMagic)
+	w.announcing = true
+	_, e := w.run(withoutMagicLine(src))
+	return e
+}
+
+// withoutMagicLine blanks a cell's magic line, keeping every line where it
+// is.
+func withoutMagicLine(src string) string {
+	at := strings.Index(src, "%")
+	end := at + strings.IndexByte(src[at:]+"\n", '\n')
+	return src[:at] + strings.Repeat(" ", end-at) + src[end:]
+}
+
+// compileRefusal says why a %compile cell does not qualify, at its line.
+func compileRefusal(err error, src string) *protocol.Error {
+	var r *native.Refusal
+	if !errors.As(err, &r) {
+		return &protocol.Error{Name: native.Magic, Value: err.Error(), Traceback: []string{failure.Red(native.Magic+": ") + err.Error()}}
+	}
+	tb := []string{failure.Red(native.Magic+" refused") + ": " + r.Error()}
+	if r.Line > 0 {
+		tb = append(tb, failure.SourceContext(src, r.Line, 1)...)
+	}
+	tb = append(tb, "Without the "+native.Magic+" line the cell runs interpreted, as any other.")
+	return &protocol.Error{Name: native.Magic + " refused", Value: r.Error(), Traceback: tb}
+}
+
+// compilerRefusal is the compiler's error on a %compile cell, at cell
+// lines.
+func compilerRefusal(be *native.BuildError, src string) *protocol.Error {
+	if len(be.Lines) == 0 {
+		return &protocol.Error{Name: "error", Value: be.Error(), Traceback: []string{failure.Red("go build: ") + strings.TrimSpace(be.Text)}}
+	}
+	var tb []string
+	for _, m := range be.Lines {
+		tb = append(tb, failure.Red("error")+fmt.Sprintf(" at cell line %d, column %d: %s", m.Line, m.Column, m.Message))
+		tb = append(tb, failure.SourceContext(src, m.Line, m.Column)...)
+	}
+	first := be.Lines[0]
+	return &protocol.Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", first.Line, first.Column, first.Message), Traceback: tb}
+}
