@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,6 +99,11 @@ func (w *Worker) bindCompiled(u *native.Unit, built native.Built, src string) *p
 		return &protocol.Error{Name: native.Magic, Value: fmt.Sprintf("declare the compiled functions: %v", err)}
 	}
 	changed := w.record(plan)
+	for _, d := range plan.Defined {
+		if d.Kind == cell.Func {
+			w.compiledFuncs[d.Name] = d.Source
+		}
+	}
 	w.children.record(src)
 	if w.announcing {
 		w.announcing = false
@@ -137,10 +143,78 @@ func (w *Worker) restoreCompiled(src string) (restoredNames []string) {
 		w.record(plan)
 		w.children.record(src)
 	}
+	how := ""
+	if bound {
+		how = " (compiled)"
+	}
 	for _, d := range plan.Defined {
-		restoredNames = append(restoredNames, string(d.Kind)+" "+d.Name)
+		restoredNames = append(restoredNames, string(d.Kind)+" "+d.Name+how)
 	}
 	return restoredNames
+}
+
+// hintAfter is how long a cell's statements run before golab offers
+// %compile for the functions they call.
+const hintAfter = time.Second
+
+// hintCompile offers %compile, once for each set of functions, when a
+// cell's statements ran longer than hintAfter and call notebook functions
+// that, with the functions they call, qualify.
+func (w *Worker) hintCompile(plan *cell.Plan, took time.Duration) {
+	if took < hintAfter || native.Unavailable() != "" {
+		return
+	}
+	interpreted := func(name string) (cell.Definition, bool) {
+		d, ok := w.defs.value(name)
+		return d, ok && d.Kind == cell.Func && w.compiledFuncs[name] != d.Source
+	}
+	var called, sources []string
+	seen := map[string]bool{}
+	var visit func(name string)
+	visit = func(name string) {
+		d, ok := interpreted(name)
+		if !ok || seen[name] {
+			return
+		}
+		seen[name] = true
+		sources = append(sources, d.Source)
+		for _, u := range d.Uses {
+			visit(u)
+		}
+	}
+	for _, id := range plan.Free {
+		if _, ok := interpreted(id.Name); ok && !seen[id.Name] {
+			called = append(called, id.Name)
+			visit(id.Name)
+		}
+	}
+	if len(called) == 0 {
+		return
+	}
+	var imports []string // those the functions use
+	body := strings.Join(sources, "\n")
+	for spec := range w.defs.imports {
+		if strings.Contains(body, importName(spec.name, spec.path)+".") {
+			imports = append(imports, "import "+strings.TrimSpace(spec.name+" "+strconv.Quote(spec.path)))
+		}
+	}
+	candidate := native.Magic + "\n" + strings.Join(imports, "\n") + "\n" + strings.Join(sources, "\n")
+	if _, err := native.Prepare(candidate); err != nil {
+		return
+	}
+	var all []string // in the order visited: the called ones first
+	for _, src := range sources {
+		if m := funcLine.FindStringSubmatch(src); m != nil {
+			all = append(all, m[1])
+		}
+	}
+	it, does := "it", "only computes"
+	if len(called) > 1 {
+		it, does = "they", "only compute"
+	}
+	w.noteOnce("compile hint "+strings.Join(all, " "), fmt.Sprintf(
+		"golab: this cell ran %s. If the time went to %s: %s %s, so a cell that starts with %s and declares %s would run %s compiled, often 10 to 100 times faster.\n",
+		roundDuration(took), strings.Join(called, ", "), it, does, native.Magic, strings.Join(all, ", "), map[bool]string{true: "it", false: "them"}[len(called) == 1]))
 }
 
 // interpretInstead runs a %compile cell's functions in the interpreter,

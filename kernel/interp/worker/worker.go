@@ -128,6 +128,9 @@ type Worker struct {
 	// compiledBound holds the import paths of the %compile plugins bound
 	// into the interpreter (a package is imported once).
 	compiledBound map[string]bool
+	// compiledFuncs holds, by name, the source of each function a
+	// %compile cell bound (no hint offers to compile it again).
+	compiledFuncs map[string]string
 }
 
 // interruptSettle bounds how long the goroutines an interrupt stops have
@@ -333,6 +336,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		children: &launcher{},
 
 		compiledBound: map[string]bool{},
+		compiledFuncs: map[string]string{},
 	}
 	proc.SetLauncher(w.children)
 	std, err := saveStdio()
@@ -654,7 +658,9 @@ func (w *Worker) run(src string) (string, *protocol.Error) {
 		}
 	}
 	w.panicked = nil
+	started := time.Now()
 	result, e := w.runBody(steps.Body, src)
+	w.hintCompile(plan, time.Since(started))
 	w.recovering, w.recovered = e != nil && e.Name != protocol.ChangedDefinition && w.panicked != nil && !stop.Is(w.panicked), false
 	if err := w.cellDefers.run(); err != nil && e == nil {
 		e = &protocol.Error{Name: "panic", Value: err.Error(), Traceback: []string{failure.Red("panic: ") + err.Error()}}
