@@ -110,6 +110,9 @@ func (w *Worker) interrupted() *protocol.Error {
 	at := ""
 	if frames := w.frames.take(); len(frames) > 0 {
 		at = fmt.Sprintf(" at cell line %d", frames[0].line)
+		if fn := frames[0].function(); fn != "" && fn != "main" && !strings.HasPrefix(fn, "func") {
+			at += " (in " + fn + ")" // a function, maybe of an earlier cell, or a %compile'd one
+		}
 	}
 	return failure.New("interrupted", "the cell was stopped", []string{
 		failure.Red("Interrupted:") + " the cell was stopped" + at + ", with the goroutines it started; the notebook's variables are kept.",
