@@ -8,6 +8,8 @@ import pathlib
 import shutil
 import subprocess
 
+import time
+
 import psutil
 import pytest
 
@@ -98,6 +100,7 @@ REFUSED = [
     ("earlier function", "%compile\nfunc f(n int) int {\n\treturn helper(n)\n}", 3, "helper is not declared in this cell"),
     ("state", "%compile\nvar total int\nfunc add(n int) { total += n }", 2, "package variable"),
     ("os", '%compile\nimport "os"\nfunc f() string { return os.Getenv("HOME") }', 2, 'import "os"'),
+    ("an error argument", "%compile\nfunc f(err error) string { return err.Error() }", 2, "an error made by interpreted code"),
 ]
 
 
@@ -119,11 +122,10 @@ def test_compile_refuses_with_the_reason(tmp_path):
 def test_interrupt_stops_compiled_code_and_keeps_the_worker(tmp_path):
     with cache_kernel(tmp_path / "cache") as (km, kc):
         execute(kc, 'import "fmt"\nkept := "still here"')
-        reply, msgs = execute(kc, "%compile\nfunc spin(n int) int {\n\tfor {\n\t\tn++\n\t}\n}", timeout=180)
+        reply, msgs = execute(kc, "%compile\nfunc spin(n int) int {\n\tfor {\n\t\tn++\n\t}\n}\n\nfunc jump(n int) int {\nagain:\n\tn++\n\tgoto again\n}", timeout=180)
         assert reply["status"] == "ok", error_text(msgs)
         before = worker_pid(km)
         msg_id = kc.execute("spin(0)")
-        import time
         time.sleep(1.0)
         km.interrupt_kernel()
         msgs, _ = collect(kc, msg_id, timeout=10)
@@ -131,6 +133,78 @@ def test_interrupt_stops_compiled_code_and_keeps_the_worker(tmp_path):
         assert worker_pid(km) == before, "the interrupt restarted the worker"
         reply, msgs = execute(kc, "fmt.Println(kept)")
         assert stream_text(msgs) == "still here\n"
+        # A loop made with goto stops too.
+        msg_id = kc.execute("jump(0)")
+        time.sleep(1.0)
+        km.interrupt_kernel()
+        msgs, _ = collect(kc, msg_id, timeout=10)
+        assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted", error_text(msgs)
+        assert worker_pid(km) == before
+
+
+def test_panics_constants_and_compiler_messages_at_the_learners_lines(tmp_path):
+    with cache_kernel(tmp_path / "cache") as (km, kc):
+        execute(kc, 'import "fmt"')
+        src = ('%compile\nimport "strings"\n\nconst (\n\tN = iota + 2\n\tM\n)\n\n'
+               'func idx(s []int, i int) int {\n\tx := s[i]\n\treturn x\n}\n\n'
+               'func boom(n int) string {\n\tif n > 3 {\n\t\tpanic("too big: " + strings.Repeat("!", n))\n\t}\n\treturn boom(n + 1)\n}\n\n'
+               'func first(a [N]int) int { return a[0] + M }\n')
+        reply, msgs = execute(kc, src, timeout=180)
+        assert reply["status"] == "ok", error_text(msgs)
+        # The panic names the line of the %compile cell where it happened.
+        reply, msgs = execute(kc, 'fmt.Println("before")\nidx([]int{1, 2, 3}, 5)')
+        text = error_text(msgs)
+        assert "index out of range [5] with length 3" in text and "at line 10 of the %compile cell that declares idx" in text, text
+        assert "x := s[i]" in text, text
+        reply, msgs = execute(kc, "boom(0)")
+        assert "at line 16 of the %compile cell" in error_text(msgs) and "4 calls deep" in error_text(msgs), error_text(msgs)
+        # An interpreted recover takes the compiled panic's value, as in Go.
+        reply, msgs = execute(kc, "func safe() (r any) { defer func() { r = recover() }(); boom(1); return nil }\nsafe()")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"too big: !!!!"'
+        # The cell's constants are the notebook's too, also in a signature.
+        reply, msgs = execute(kc, "first([2]int{5, 6}) + N")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "10", error_text(msgs)
+        # Every compiler message, each at its line and column.
+        reply, msgs = execute(kc, '%compile\nimport "strings"\nfunc f(n int) int {\n\tz := 3\n\treturn n\n}', timeout=180)
+        text = error_text(msgs)
+        assert "at cell line 4, column 2: declared and not used: z" in text, text
+        assert 'at cell line 2, column 8: "strings" imported and not used' in text, text
+        assert "golab" not in text.lower().replace("golab:", ""), text
+
+
+def test_interrupt_during_the_build_keeps_the_worker(tmp_path):
+    """A cold Go build cache makes the plugin build take seconds (the
+    standard library is compiled for plugins: 5 to 6 s here); an interrupt
+    1 s in stops go build, not the worker."""
+    env = dict(os.environ, GOLAB_COMPILE_CACHE=str(tmp_path / "cache"), GOCACHE=str(tmp_path / "gocache"))
+    with kernel(env=env) as (km, kc):
+        execute(kc, 'import "fmt"\nkept := 7')
+        before = worker_pid(km)
+        msg_id = kc.execute(FIB)
+        time.sleep(1.0)
+        km.interrupt_kernel()
+        msgs, _ = collect(kc, msg_id, timeout=20)
+        assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted", error_text(msgs)
+        assert any("was interrupted" in d for d in displays(msgs)), displays(msgs)
+        assert worker_pid(km) == before
+        reply, msgs = execute(kc, "fmt.Println(kept)")
+        assert stream_text(msgs) == "7\n"
+        assert not list((tmp_path / "cache").glob("build-*")), "the interrupted build left its folder"
+
+
+def test_a_damaged_cached_plugin_is_built_again(tmp_path):
+    cache = tmp_path / "cache"
+    with cache_kernel(cache) as (km, kc):
+        reply, msgs = execute(kc, FIB, timeout=180)
+        assert reply["status"] == "ok", error_text(msgs)
+    (so,) = plugins(cache)
+    so.write_bytes(so.read_bytes()[: so.stat().st_size // 2])  # cut short, as a full disk would
+    with cache_kernel(cache) as (km, kc):
+        reply, msgs = execute(kc, FIB, timeout=180)
+        assert reply["status"] == "ok", error_text(msgs)
+        assert any("compiled by go build" in d for d in displays(msgs)), displays(msgs)
+        reply, msgs = execute(kc, "fib(20)")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == "6765"
 
 
 def test_slow_cell_offers_compile(tmp_path):

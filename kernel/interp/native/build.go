@@ -1,7 +1,11 @@
 package native
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,6 +19,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/golab-notebooks/golab/kernel/interp/stop"
 )
@@ -122,8 +130,9 @@ func (e *BuildError) Error() string {
 }
 
 // compilerLine matches "cell:12:5: message" (the //line directive names
-// the file "cell").
-var compilerLine = regexp.MustCompile(`(?m)^cell:(\d+):(\d+): (.*)$`)
+// the file "cell"; a message about a line golab's directive starts has no
+// column).
+var compilerLine = regexp.MustCompile(`(?m)^cell:(\d+)(?::(\d+))?: (.*)$`)
 
 // Built is a unit's plugin on disk.
 type Built struct {
@@ -131,10 +140,16 @@ type Built struct {
 	Cached bool // it was built before, by this worker or an earlier one
 }
 
+// ErrInterrupted is Build's error when it was asked to stop.
+var ErrInterrupted = errors.New("the build was interrupted")
+
 // Build returns the unit's plugin, built by the Go toolchain unless the
-// cache has it. It is safe for workers of several kernels at once: a
-// build happens in a folder of its own and is renamed into place.
-func Build(u *Unit) (Built, error) {
+// cache has it (intact: a plugin cut short would crash plugin.Open, so
+// its checksum is kept beside it and checked). It is safe for workers of
+// several kernels at once: a build happens in a folder of its own and is
+// renamed into place. A build stops, with ErrInterrupted, once
+// interrupted reports true (polled every 20 ms).
+func Build(u *Unit, interrupted func() bool) (Built, error) {
 	t := findToolchain()
 	if t.why != "" {
 		return Built{}, errors.New(t.why)
@@ -145,8 +160,13 @@ func Build(u *Unit) (Built, error) {
 	}
 	dir := filepath.Join(root, u.Hash+"-"+hashOf(runtime.Version(), strings.Join(t.flags, " "), strings.Join(t.env, " ")))
 	so := filepath.Join(dir, "cell.so")
-	if _, err := os.Stat(so); err == nil {
+	if intact(so) {
 		return Built{Path: so, Cached: true}, nil
+	}
+	if _, err := os.Stat(dir); err == nil {
+		if err := os.RemoveAll(dir); err != nil {
+			return Built{}, fmt.Errorf("remove a damaged plugin from the cache: %w", err)
+		}
 	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return Built{}, fmt.Errorf("make the plugin cache: %w", err)
@@ -169,22 +189,83 @@ func Build(u *Unit) (Built, error) {
 	cmd.Dir = tmp
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS=", "CGO_ENABLED=1")
 	cmd.Env = append(cmd.Env, t.env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := runUnless(cmd, interrupted); err != nil {
+		if errors.Is(err, ErrInterrupted) {
+			return Built{}, err
+		}
 		be := &BuildError{Text: string(out)}
 		for _, m := range compilerLine.FindAllStringSubmatch(string(out), -1) {
 			line, _ := strconv.Atoi(m[1])
-			col, _ := strconv.Atoi(m[2])
+			col, _ := strconv.Atoi(m[2]) // 0 when absent
 			be.Lines = append(be.Lines, CompilerMessage{line, col, m[3]})
 		}
 		return Built{}, be
 	}
+	sum, err := checksum(filepath.Join(tmp, "cell.so"))
+	if err != nil {
+		return Built{}, err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "cell.so.sha256"), []byte(sum), 0o644); err != nil {
+		return Built{}, fmt.Errorf("write the plugin's checksum: %w", err)
+	}
 	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(so); statErr == nil {
+		if intact(so) {
 			return Built{Path: so}, nil // another worker built it meanwhile
 		}
 		return Built{}, fmt.Errorf("keep the plugin in the cache: %w", err)
 	}
 	return Built{Path: so}, nil
+}
+
+// runUnless runs cmd and returns its combined output, or kills it and
+// returns ErrInterrupted once interrupted reports true.
+func runUnless(cmd *exec.Cmd, interrupted func() bool) ([]byte, error) {
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // the compiler's processes too
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start go build: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return out.Bytes(), err
+		case <-tick.C:
+			if interrupted != nil && interrupted() {
+				_ = unix.Kill(-cmd.Process.Pid, unix.SIGKILL)
+				<-done
+				return out.Bytes(), ErrInterrupted
+			}
+		}
+	}
+}
+
+// checksum returns the SHA-256 of a file, in hex.
+func checksum(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("read the plugin: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read the plugin: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// intact reports whether a cached plugin is there and is what was built.
+func intact(so string) bool {
+	want, err := os.ReadFile(so + ".sha256")
+	if err != nil {
+		return false
+	}
+	got, err := checksum(so)
+	return err == nil && got == string(want)
 }
 
 // languageVersion is the go line of a plugin's go.mod: this toolchain's
@@ -217,13 +298,63 @@ func Open(path string) (map[string]reflect.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	panicked, err := lookup[*func(any, []string, []int)](p, "GolabPanicked")
+	if err != nil {
+		return nil, err
+	}
 	*unwind = stop.Unwind
+	*panicked = recordPanic
 	stop.Watch(flag)
 	out := map[string]reflect.Value{}
 	for name, fn := range *funcs {
 		out[name] = reflect.ValueOf(fn)
 	}
 	return out, nil
+}
+
+// Frame is a compiled function's frame in a panic: the function, as the
+// %compile cell names it ("fib", "sum.func1" for a literal in sum), and
+// the line in that cell.
+type Frame struct {
+	Func string
+	Line int
+}
+
+// lastPanic is the last panic that went through a compiled function.
+var lastPanic struct {
+	sync.Mutex
+	value  string
+	frames []Frame
+}
+
+// recordPanic is each plugin's GolabPanicked.
+func recordPanic(v any, funcs []string, lines []int) {
+	frames := make([]Frame, len(funcs))
+	for i, fn := range funcs {
+		// "golab.compiled/c0123….fib.func1" → "fib.func1"
+		fn = fn[strings.LastIndex(fn, "/")+1:]
+		if _, rest, ok := strings.Cut(fn, "."); ok {
+			fn = rest
+		}
+		frames[i] = Frame{Func: fn, Line: lines[i]}
+	}
+	lastPanic.Lock()
+	defer lastPanic.Unlock()
+	lastPanic.value, lastPanic.frames = fmt.Sprint(v), frames
+}
+
+// PanicFrames returns, and forgets, the compiled frames of the last panic
+// that went through a compiled function, if its value prints as v does:
+// where in its %compile cell the panic happened.
+func PanicFrames(v any) []Frame {
+	lastPanic.Lock()
+	defer lastPanic.Unlock()
+	frames := lastPanic.frames
+	if frames == nil || lastPanic.value != fmt.Sprint(v) {
+		return nil
+	}
+	lastPanic.frames = nil
+	return frames
 }
 
 // lookup returns the plugin's symbol name as a T.

@@ -37,6 +37,9 @@ const ImportPrefix = "golab.compiled/c"
 type Unit struct {
 	// Funcs are the functions the cell declares, in source order.
 	Funcs []Func
+	// Consts are the cell's constant declarations, which the interpreter
+	// declares too, for later cells and the wrappers' signatures.
+	Consts []Const
 	// Source is the plugin's main.go: the cell's own lines, at their cell
 	// line numbers, and what binds them.
 	Source string
@@ -57,6 +60,12 @@ type Func struct {
 	// "(p0)" or "(p0...)" for a variadic one.
 	Call    string
 	Results bool
+}
+
+// Const is one constant declaration of a unit, as the cell writes it.
+type Const struct {
+	Line   int
+	Source string
 }
 
 // ImportPath is the path under which the unit's functions are bound.
@@ -82,19 +91,30 @@ func Exported(name string) string { return "F_" + name }
 // code through them.
 func (u *Unit) Wrappers() string {
 	var lines []string
-	for _, f := range u.Funcs {
-		for len(lines) < f.Line {
+	put := func(line int, decl string) {
+		for len(lines) < line {
 			lines = append(lines, "")
 		}
+		if lines[line-1] != "" {
+			decl = lines[line-1] + "; " + decl
+		}
+		lines[line-1] = decl
+	}
+	// The constants as the cell declares them (a block spans its lines).
+	for _, c := range u.Consts {
+		for i, l := range strings.Split(c.Source, "\n") {
+			if i > 0 {
+				put(c.Line+i, "")
+			}
+			put(c.Line+i, l)
+		}
+	}
+	for _, f := range u.Funcs {
 		ret := ""
 		if f.Results {
 			ret = "return "
 		}
-		decl := fmt.Sprintf("func %s%s { %s%s.%s%s }", f.Name, f.Signature, ret, u.PackageName(), Exported(f.Name), f.Call)
-		if lines[f.Line-1] != "" {
-			decl = lines[f.Line-1] + "; " + decl
-		}
-		lines[f.Line-1] = decl
+		put(f.Line, fmt.Sprintf("func %s%s { %s%s.%s%s }", f.Name, f.Signature, ret, u.PackageName(), Exported(f.Name), f.Call))
 	}
 	return strings.Join(lines, "\n") + "\n"
 }

@@ -34,6 +34,7 @@ func TestPrepareRefuses(t *testing.T) {
 		{"generic", "%compile\nfunc f[T any](x T) T { return x }", 2, "generic"},
 		{"struct param", "%compile\nfunc f(p struct{ x int }) {}", 2, "takes or returns struct"},
 		{"func param", "%compile\nfunc f(g func(int) int) int { return g(1) }", 2, "takes or returns func(int) int"},
+		{"error param", "%compile\nfunc f(errs []error) int { return len(errs) }", 2, "an error made by interpreted code"},
 		{"pointer result", "%compile\nfunc f() *int { return nil }", 2, "takes or returns *int"},
 		{"notebook name", "%compile\nfunc f() int {\n\treturn helper(2)\n}", 3, "helper is not declared in this cell"},
 		{"no functions", "%compile\nconst n = 1", 0, "declares none"},
@@ -69,7 +70,9 @@ func TestPrepareAccepts(t *testing.T) {
 		{"no results, unnamed", "%compile\n\nfunc f(map[string][]int, [3]byte) {}",
 			"\n\nfunc f(p0 map[string][]int, p1 [3]byte) { golab_cH.F_f(p0, p1) }\n"},
 		{"imports, consts, two on a line", "%compile\nimport (\n\t\"math\"\n\tr \"math/rand/v2\"\n)\nconst k = 2\nfunc f() float64 { return math.Sqrt(k) * r.Float64() }; func g() {}",
-			"\n\n\n\n\n\nfunc f() float64 { return golab_cH.F_f() }; func g() { golab_cH.F_g() }\n"},
+			"\n\n\n\n\nconst k = 2\nfunc f() float64 { return golab_cH.F_f() }; func g() { golab_cH.F_g() }\n"},
+		{"a const block in a signature", "%compile\nconst (\n\tN = iota + 2\n\tM\n)\nfunc first(a [N]int) int { return a[0] }",
+			"\nconst (\n\tN = iota + 2\n\tM\n)\nfunc first(p0 [N]int) int { return golab_cH.F_first(p0) }\n"},
 		{"after blank lines", "\n\n%compile\nfunc f(_ int) {}",
 			"\n\n\nfunc f(p0 int) { golab_cH.F_f(p0) }\n"},
 	}
@@ -98,14 +101,14 @@ func TestBuildOpenStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	built, err := Build(u)
+	built, err := Build(u, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if built.Cached {
 		t.Error("the first build says it came from the cache")
 	}
-	again, err := Build(u)
+	again, err := Build(u, nil)
 	if err != nil || !again.Cached || again.Path != built.Path {
 		t.Errorf("second Build = %+v, %v; want the first one's plugin from the cache", again, err)
 	}
@@ -127,6 +130,9 @@ func TestBuildOpenStop(t *testing.T) {
 		}()
 		funcs[Exported("bad")].Interface().(func(int) []int)(5)
 	}()
+	if got := PanicFrames(errorString("runtime error: slice bounds out of range [5:2]")); len(got) != 1 || got[0] != (Frame{"bad", 17}) {
+		t.Errorf("the panic's compiled frames = %v, want bad at cell line 17", got)
+	}
 	spin := funcs[Exported("spin")].Interface().(func(int) int)
 	var stopped atomic.Bool
 	done := make(chan bool)
@@ -147,6 +153,11 @@ func TestBuildOpenStop(t *testing.T) {
 	}
 }
 
+// errorString prints as an error of that text does.
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
 func stackOf(r any) string {
 	if e, ok := r.(error); ok {
 		return e.Error()
@@ -166,7 +177,7 @@ func TestBuildErrorAtCellLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Build(u)
+	_, err = Build(u, nil)
 	var be *BuildError
 	if !errors.As(err, &be) || len(be.Lines) == 0 {
 		t.Fatalf("Build = %v, want a compiler error", err)

@@ -15,8 +15,8 @@ import (
 
 // Refusal is why a cell's functions cannot be compiled, at a cell line.
 type Refusal struct {
-	Line   int // 0 when the reason is the whole cell's
-	Reason string
+	Line, Column int // 0 when the reason is the whole cell's
+	Reason       string
 }
 
 func (r *Refusal) Error() string {
@@ -83,7 +83,7 @@ func Prepare(src string) (*Unit, error) {
 	if err != nil {
 		var list goscanner.ErrorList
 		if errors.As(err, &list) && len(list) > 0 {
-			return nil, &Refusal{Line: list[0].Pos.Line, Reason: "syntax error: " + list[0].Msg}
+			return nil, &Refusal{Line: list[0].Pos.Line, Column: list[0].Pos.Column, Reason: "syntax error: " + list[0].Msg}
 		}
 		return nil, fmt.Errorf("parse the cell: %w", err)
 	}
@@ -93,8 +93,13 @@ func Prepare(src string) (*Unit, error) {
 	}
 	u := &Unit{}
 	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok {
-			u.Funcs = append(u.Funcs, describe(fset, file, fd))
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			u.Funcs = append(u.Funcs, describe(fset, file, d))
+		case *ast.GenDecl:
+			if d.Tok == token.CONST {
+				u.Consts = append(u.Consts, Const{Line: fset.Position(d.Pos()).Line, Source: file[fset.Position(d.Pos()).Offset:fset.Position(d.End()).Offset]})
+			}
 		}
 	}
 	u.Source = pluginSource(fset, f, file, magicLine, u.Funcs)
@@ -110,7 +115,8 @@ type qualifier struct {
 }
 
 func (q *qualifier) refuse(n ast.Node, format string, args ...any) *Refusal {
-	return &Refusal{Line: q.fset.Position(n.Pos()).Line, Reason: fmt.Sprintf(format, args...)}
+	p := q.fset.Position(n.Pos())
+	return &Refusal{Line: p.Line, Column: p.Column, Reason: fmt.Sprintf(format, args...)}
 }
 
 // check returns why the file's declarations do not qualify, or nil.
@@ -213,6 +219,14 @@ func (q *qualifier) checkFunc(fd *ast.FuncDecl) *Refusal {
 			}
 		}
 	}
+	for _, field := range fd.Type.Params.List {
+		if mentionsError(field.Type) {
+			// An error the interpreter made is a value of the
+			// interpreter's own type inside: %T, a type switch or
+			// errors.As in compiled code would not see the cell's type.
+			return q.refuse(field, "func %s takes %s: an error made by interpreted code cannot be inspected by compiled code (it may return one)", name, q.text(field.Type))
+		}
+	}
 	var refusal *Refusal
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		if refusal != nil {
@@ -237,6 +251,18 @@ func (q *qualifier) checkFunc(fd *ast.FuncDecl) *Refusal {
 		return true
 	})
 	return refusal
+}
+
+// mentionsError reports whether a type expression names error.
+func mentionsError(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == "error" {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // plainType reports whether a parameter or result type is one compiled
@@ -308,6 +334,38 @@ func describe(fset *token.FileSet, file string, fd *ast.FuncDecl) Func {
 // interpreter's safe points do. An atomic load is one instruction here.
 const stopCheck = "if GolabStop.Load() { GolabUnwind() }; "
 
+// pluginBindings are what the worker sets and reads in a plugin: the stop
+// flag and the unwinding (see stopCheck), and the account of a panic:
+// golabTrace, deferred by each function the worker calls, reads the cell
+// lines of the compiled frames of a panic that goes through it, hands
+// them to the worker (GolabPanicked) and panics on with the same value.
+const pluginBindings = `var GolabStop golab_atomic.Bool
+var GolabUnwind = func() { panic("interrupted") }
+var GolabPanicked = func(v any, funcs []string, lines []int) {}
+
+func golabTrace() {
+	r := recover()
+	if r == nil {
+		return
+	}
+	pcs := make([]uintptr, 64)
+	frames := golab_runtime.CallersFrames(pcs[:golab_runtime.Callers(2, pcs)])
+	var funcs []string
+	var lines []int
+	for {
+		f, more := frames.Next()
+		if f.File == "cell" {
+			funcs, lines = append(funcs, f.Function), append(lines, f.Line)
+		}
+		if !more {
+			break
+		}
+	}
+	GolabPanicked(r, funcs, lines)
+	panic(r)
+}
+`
+
 // pluginSource writes the plugin's main.go: a //line directive so that
 // positions are cell lines, the cell's lines with a stop check after each
 // function body's and loop body's opening brace (on the same line), and
@@ -324,27 +382,35 @@ func pluginSource(fset *token.FileSet, f *ast.File, file string, magicLine int, 
 			at = append(at, n.Body.Lbrace)
 		case *ast.RangeStmt:
 			at = append(at, n.Body.Lbrace)
+		case *ast.LabeledStmt:
+			at = append(at, n.Colon) // a goto's loop turns here
 		}
 		return true
 	})
 	sort.Slice(at, func(i, j int) bool { return at[i] > at[j] })
 	for _, brace := range at {
 		// A /*line*/ comment after the check gives what follows the
-		// brace its own column back, for the compiler's messages.
+		// brace (or a label's colon) its own column back, for the
+		// compiler's messages.
 		p := fset.Position(brace)
 		file = file[:p.Offset+1] + stopCheck + fmt.Sprintf("/*line cell:%d:%d*/", p.Line, p.Column+1) + file[p.Offset+1:]
 	}
 	lines := strings.SplitN(file, "\n", magicLine+2)
-	lines[magicLine] = `package main; import golab_atomic "sync/atomic"`
+	lines[magicLine] = `package main; import (golab_atomic "sync/atomic"; golab_runtime "runtime")`
 	var b strings.Builder
-	b.WriteString("//line cell:1\n")
+	b.WriteString("//line cell:1:1\n")
 	b.WriteString(strings.Join(lines, "\n"))
-	b.WriteString("\n\n// What golab's worker looks up in the plugin.\n")
-	b.WriteString("var GolabStop golab_atomic.Bool\n")
-	b.WriteString("var GolabUnwind = func() { panic(\"interrupted\") }\n")
+	// What golab adds is named apart, so that the compiler's messages
+	// about it (a function declared twice) are told from the cell's.
+	b.WriteString("\n//line golab-generated:1\n")
+	b.WriteString(pluginBindings)
 	b.WriteString("var GolabFuncs = map[string]any{\n")
 	for _, fn := range funcs {
-		fmt.Fprintf(&b, "\t%q: %s,\n", Exported(fn.Name), fn.Name)
+		ret := ""
+		if fn.Results {
+			ret = "return "
+		}
+		fmt.Fprintf(&b, "\t%q: func%s { defer golabTrace(); %s%s%s },\n", Exported(fn.Name), fn.Signature, ret, fn.Name, fn.Call)
 	}
 	b.WriteString("}\n")
 	return b.String()

@@ -68,6 +68,21 @@ func (w *Worker) describe(err error, src string) *protocol.Error {
 			frames = append(frames, failure.Frame{Line: f.line, Col: f.col, Func: f.function()})
 		}
 		frames = cell.RefineFrames(frames, src, name == "panic", value)
+		if lines, ok := w.compiledFrames(p.Value); ok {
+			// It panicked in compiled code: where, in its own cell,
+			// then the interpreted callers (not the wrappers).
+			tb = append(tb, lines...)
+			kept := frames[:0]
+			for _, f := range frames {
+				if !w.isCompiledWrapper(f) {
+					kept = append(kept, f)
+				}
+			}
+			for _, f := range kept {
+				tb = append(tb, f.String())
+			}
+			return &protocol.Error{Name: name, Value: value, Traceback: tb}
+		}
 		for i, f := range frames {
 			tb = append(tb, f.String())
 			if i == 0 {

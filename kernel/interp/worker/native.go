@@ -11,6 +11,7 @@ import (
 	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/interp/native"
+	"github.com/golab-notebooks/golab/kernel/interp/stop"
 	"github.com/golab-notebooks/golab/kernel/protocol"
 	"github.com/traefik/yaegi/interp"
 )
@@ -48,9 +49,12 @@ func (w *Worker) runCompile(src string) *protocol.Error {
 	list := strings.Join(names, ", ")
 	status := w.progress(fmt.Sprintf("%s: building %s with the Go toolchain…", native.Magic, list))
 	start := time.Now()
-	built, err := native.Build(u)
+	built, err := native.Build(u, stop.Pending)
 	var refused *native.BuildError
 	switch {
+	case errors.Is(err, native.ErrInterrupted):
+		status(fmt.Sprintf("%s: the build of %s was interrupted", native.Magic, list))
+		return w.interrupted()
 	case errors.As(err, &refused):
 		status(fmt.Sprintf("%s: %s did not compile", native.Magic, list))
 		return compilerRefusal(refused, src)
@@ -59,9 +63,13 @@ func (w *Worker) runCompile(src string) *protocol.Error {
 		return w.interpretInstead(src, err.Error())
 	}
 	took := roundDuration(time.Since(start))
-	if e := w.bindCompiled(u, built, src); e != nil {
+	if err := w.openCompiled(u, built); err != nil {
 		status(fmt.Sprintf("%s: the plugin could not be opened", native.Magic))
-		return w.interpretInstead(src, e.Value)
+		return w.interpretInstead(src, err.Error())
+	}
+	if e := w.declareCompiled(u, src); e != nil {
+		status(fmt.Sprintf("%s: %s compiled, but not declared", native.Magic, list))
+		return e
 	}
 	how := "compiled by go build in " + took
 	if built.Cached {
@@ -71,37 +79,45 @@ func (w *Worker) runCompile(src string) *protocol.Error {
 	return nil
 }
 
-// bindCompiled opens a unit's plugin, declares its functions' wrappers in
-// the interpreter, and records the cell's definitions: earlier functions
-// that call them are bound again, to call the compiled ones.
-func (w *Worker) bindCompiled(u *native.Unit, built native.Built, src string) *protocol.Error {
+// openCompiled opens a unit's plugin and imports its functions into the
+// interpreter, once per worker.
+func (w *Worker) openCompiled(u *native.Unit, built native.Built) error {
+	if w.compiledBound[u.ImportPath()] {
+		return nil
+	}
+	exports, err := native.Open(built.Path)
+	if err != nil {
+		return err
+	}
+	if err := w.interp.Use(interp.Exports{u.ImportPath() + "/" + u.PackageName(): exports}); err != nil {
+		return fmt.Errorf("bind the plugin's functions: %w", err)
+	}
+	if _, err := w.try(u.Import()); err != nil {
+		return fmt.Errorf("import the plugin's functions: %w", err)
+	}
+	w.compiledBound[u.ImportPath()] = true
+	return nil
+}
+
+// declareCompiled declares an opened unit's functions' wrappers (and its
+// constants) in the interpreter, and records the cell's definitions:
+// earlier functions that call them are bound again, to call the compiled
+// ones.
+func (w *Worker) declareCompiled(u *native.Unit, src string) *protocol.Error {
 	plan, err := cell.Split(withoutMagicLine(src))
 	if err != nil {
 		return &protocol.Error{Name: native.Magic, Value: err.Error()}
 	}
-	if !w.compiledBound[u.ImportPath()] {
-		exports, err := native.Open(built.Path)
-		if err != nil {
-			return &protocol.Error{Name: native.Magic, Value: err.Error()}
-		}
-		if err := w.interp.Use(interp.Exports{u.ImportPath() + "/" + u.PackageName(): exports}); err != nil {
-			return &protocol.Error{Name: native.Magic, Value: fmt.Sprintf("bind the plugin's functions: %v", err)}
-		}
-		if _, err := w.try(u.Import()); err != nil {
-			return &protocol.Error{Name: native.Magic, Value: fmt.Sprintf("import the plugin's functions: %v", err)}
-		}
-		w.compiledBound[u.ImportPath()] = true
-	}
 	if e := w.importAll(plan, src); e != nil {
 		return e
 	}
-	if _, err := w.try(w.rewriteDecls(u.Wrappers())); err != nil {
-		return &protocol.Error{Name: native.Magic, Value: fmt.Sprintf("declare the compiled functions: %v", err)}
+	if e := w.eval(w.rewriteDecls(u.Wrappers()), src); e != nil {
+		return e
 	}
 	changed := w.record(plan)
 	for _, d := range plan.Defined {
 		if d.Kind == cell.Func {
-			w.compiledFuncs[d.Name] = d.Source
+			w.compiledFuncs[d.Name] = d
 		}
 	}
 	w.children.record(src)
@@ -125,8 +141,8 @@ func (w *Worker) restoreCompiled(src string) (restoredNames []string) {
 	}
 	bound := false
 	if native.Unavailable() == "" {
-		if built, err := native.Build(u); err == nil {
-			bound = w.bindCompiled(u, built, src) == nil
+		if built, err := native.Build(u, nil); err == nil && w.openCompiled(u, built) == nil {
+			bound = w.declareCompiled(u, src) == nil
 		}
 	}
 	plan, err := cell.Split(withoutMagicLine(src))
@@ -166,7 +182,7 @@ func (w *Worker) hintCompile(plan *cell.Plan, took time.Duration) {
 	}
 	interpreted := func(name string) (cell.Definition, bool) {
 		d, ok := w.defs.value(name)
-		return d, ok && d.Kind == cell.Func && w.compiledFuncs[name] != d.Source
+		return d, ok && d.Kind == cell.Func && w.compiledFuncs[name].Source != d.Source
 	}
 	var called, sources []string
 	seen := map[string]bool{}
@@ -217,6 +233,48 @@ func (w *Worker) hintCompile(plan *cell.Plan, took time.Duration) {
 		roundDuration(took), strings.Join(called, ", "), it, does, native.Magic, strings.Join(all, ", "), map[bool]string{true: "it", false: "them"}[len(called) == 1]))
 }
 
+// compiledFrames returns the lines of a panic's account for the frames
+// of compiled functions it went through (the interpreter sees only their
+// wrappers, at their declarations), with the line of their cell, and
+// whether there were any.
+func (w *Worker) compiledFrames(value any) ([]string, bool) {
+	frames := native.PanicFrames(value)
+	var tb []string
+	for i, f := range frames {
+		if i > 0 && f == frames[i-1] {
+			continue // a recursion's frames, said once with their count
+		}
+		base, _, _ := strings.Cut(f.Func, ".")
+		line := fmt.Sprintf("  at line %d of the %s cell that declares %s (in %s, compiled)", f.Line, native.Magic, base, f.Func)
+		if n := repeats(frames[i:]); n > 1 {
+			line += fmt.Sprintf(", %d calls deep", n)
+		}
+		tb = append(tb, line)
+		if d, ok := w.compiledFuncs[base]; ok && i == 0 {
+			if lines := strings.Split(d.Source, "\n"); f.Line-d.Line >= 0 && f.Line-d.Line < len(lines) {
+				tb = append(tb, "    "+strings.TrimSpace(lines[f.Line-d.Line]))
+			}
+		}
+	}
+	return tb, len(frames) > 0
+}
+
+// repeats counts the frames at the start of frames that are alike.
+func repeats(frames []native.Frame) int {
+	n := 1
+	for n < len(frames) && frames[n] == frames[0] {
+		n++
+	}
+	return n
+}
+
+// isCompiledWrapper reports whether an interpreter frame is the wrapper
+// of a %compile'd function.
+func (w *Worker) isCompiledWrapper(f failure.Frame) bool {
+	d, ok := w.compiledFuncs[f.Func]
+	return ok && d.Line == f.Line
+}
+
 // interpretInstead runs a %compile cell's functions in the interpreter,
 // after one line that says why they are not compiled.
 func (w *Worker) interpretInstead(src, why string) *protocol.Error {
@@ -243,7 +301,7 @@ func compileRefusal(err error, src string) *protocol.Error {
 	}
 	tb := []string{failure.Red(native.Magic+" refused") + ": " + r.Error()}
 	if r.Line > 0 {
-		tb = append(tb, failure.SourceContext(src, r.Line, 1)...)
+		tb = append(tb, failure.SourceContext(src, r.Line, r.Column)...)
 	}
 	tb = append(tb, "Without the "+native.Magic+" line the cell runs interpreted, as any other.")
 	return &protocol.Error{Name: native.Magic + " refused", Value: r.Error(), Traceback: tb}
@@ -257,9 +315,13 @@ func compilerRefusal(be *native.BuildError, src string) *protocol.Error {
 	}
 	var tb []string
 	for _, m := range be.Lines {
-		tb = append(tb, failure.Red("error")+fmt.Sprintf(" at cell line %d, column %d: %s", m.Line, m.Column, m.Message))
+		at := fmt.Sprintf(" at cell line %d", m.Line)
+		if m.Column > 0 {
+			at += fmt.Sprintf(", column %d", m.Column)
+		}
+		tb = append(tb, failure.Red("error")+at+": "+m.Message)
 		tb = append(tb, failure.SourceContext(src, m.Line, m.Column)...)
 	}
 	first := be.Lines[0]
-	return &protocol.Error{Name: "error", Value: fmt.Sprintf("line %d:%d: %s", first.Line, first.Column, first.Message), Traceback: tb}
+	return &protocol.Error{Name: "error", Value: fmt.Sprintf("line %d: %s", first.Line, first.Message), Traceback: tb}
 }

@@ -128,9 +128,10 @@ type Worker struct {
 	// compiledBound holds the import paths of the %compile plugins bound
 	// into the interpreter (a package is imported once).
 	compiledBound map[string]bool
-	// compiledFuncs holds, by name, the source of each function a
-	// %compile cell bound (no hint offers to compile it again).
-	compiledFuncs map[string]string
+	// compiledFuncs holds, by name, the definition of each function a
+	// %compile cell bound (no hint offers to compile it again; a panic in
+	// it is shown in its cell's source).
+	compiledFuncs map[string]cell.Definition
 }
 
 // interruptSettle bounds how long the goroutines an interrupt stops have
@@ -336,7 +337,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		children: &launcher{},
 
 		compiledBound: map[string]bool{},
-		compiledFuncs: map[string]string{},
+		compiledFuncs: map[string]cell.Definition{},
 	}
 	proc.SetLauncher(w.children)
 	std, err := saveStdio()
