@@ -15,8 +15,8 @@ import (
 // v0.16.1 does not know, when nothing in the source redefines them.
 func (r *rewriter) builtin(call *ast.CallExpr, stack []ast.Node) {
 	id, ok := call.Fun.(*ast.Ident)
-	if !ok || id.Obj != nil {
-		return
+	if !ok || id.Obj != nil || r.ctx.DeclaresValue(id.Name) {
+		return // not the builtin: the cell or an earlier one declares the name
 	}
 	switch id.Name {
 	case "min", "max":

@@ -36,6 +36,10 @@ type Context interface {
 	// cell's statements) and the call as written; each such call reports
 	// its number first (see lockSite). 0 leaves the call as it is.
 	LockSite(line int, fn, call string) int
+	// DeclaresValue reports whether an earlier cell declared a variable,
+	// constant or function of that name: one named like a builtin (a
+	// learner's own max) hides the builtin, which is then not rewritten.
+	DeclaresValue(name string) bool
 	// PassOff reports whether a feature pass (see Passes) is turned off for
 	// the notebook: a benchmark turns one off to measure what it costs.
 	PassOff(name string) bool
@@ -64,6 +68,7 @@ func (emptyContext) ResultType(string) string         { return "" }
 func (emptyContext) Sources() Sources                 { return Sources{} }
 func (emptyContext) LockSite(int, string, string) int { return 0 }
 func (emptyContext) PassOff(string) bool              { return false }
+func (emptyContext) DeclaresValue(string) bool        { return false }
 
 // orEmpty returns ctx, or the empty Context for nil.
 func orEmpty(ctx Context) Context {

@@ -4,6 +4,7 @@ package cell
 // answers no (or "", or 0).
 type testContext struct {
 	isInt, isWaitGroup, isMethod, isType, isGenericFunc func(name string) bool
+	declaresValue                                       func(name string) bool
 	declarations                                        []string
 	resultType                                          func(fn string) string
 	sources                                             func() Sources
@@ -12,10 +13,11 @@ type testContext struct {
 
 func ask(f func(string) bool, name string) bool { return f != nil && f(name) }
 
-func (c testContext) IsInt(name string) bool       { return ask(c.isInt, name) }
-func (c testContext) IsWaitGroup(name string) bool { return ask(c.isWaitGroup, name) }
-func (c testContext) IsMethod(name string) bool    { return ask(c.isMethod, name) }
-func (c testContext) Declarations() []string       { return c.declarations }
+func (c testContext) IsInt(name string) bool         { return ask(c.isInt, name) }
+func (c testContext) IsWaitGroup(name string) bool   { return ask(c.isWaitGroup, name) }
+func (c testContext) IsMethod(name string) bool      { return ask(c.isMethod, name) }
+func (c testContext) Declarations() []string         { return c.declarations }
+func (c testContext) DeclaresValue(name string) bool { return ask(c.declaresValue, name) }
 
 func (c testContext) TypeDecl(name string) string {
 	if ask(c.isType, name) {

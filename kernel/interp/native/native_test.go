@@ -41,6 +41,7 @@ func TestPrepareRefuses(t *testing.T) {
 		{"main", "%compile\nfunc main() {}", 2, "func main"},
 		{"arguments", "%compile now\nfunc f() {}", 1, "alone"},
 		{"syntax", "%compile\nfunc f( {}", 2, "syntax error"},
+		{"golab's names", "%compile\nfunc f() int {\n\tGolabStop := 1\n\treturn GolabStop\n}", 3, "golab's own"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -151,6 +151,16 @@ func (q *qualifier) check(f *ast.File) *Refusal {
 	if funcs == 0 {
 		return &Refusal{Reason: Magic + " compiles a cell of functions, and this cell declares none"}
 	}
+	var reserved *ast.Ident
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && reserved == nil && strings.HasPrefix(strings.ToLower(id.Name), "golab") {
+			reserved = id
+		}
+		return reserved == nil
+	})
+	if reserved != nil {
+		return q.refuse(reserved, "%s: in a %s cell, names that start with golab are golab's own (it adds them to the compiled code); choose another name", reserved.Name, Magic)
+	}
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok {

@@ -88,6 +88,12 @@ func (n notebook) LockSite(line int, fn, call string) int {
 
 func (n notebook) PassOff(name string) bool { return n.w.passesOff[name] }
 
+// DeclaresValue implements cell.Context.
+func (n notebook) DeclaresValue(name string) bool {
+	_, ok := n.w.defs.value(name)
+	return ok
+}
+
 // sources returns what go/types needs to know of the earlier cells:
 // their imports and declarations, and `var name T` for each variable their
 // statements made whose type can be written (goprint.TypeSource).

@@ -114,6 +114,9 @@ func (w *Worker) callResults(call *ast.CallExpr) int {
 			return w.funcResults(id.Name)
 		}
 	case *ast.Ident:
+		if _, declared := w.defs.value(f.Name); declared {
+			return w.funcResults(f.Name) // a function of the learner's, maybe named like a builtin
+		}
 		if singleValueBuiltins[f.Name] {
 			return 1
 		}

@@ -428,3 +428,18 @@ func TestIsCompleteIsAnsweredByTheWorker(t *testing.T) {
 		})
 	}
 }
+
+// A function a cell declares with a builtin's name hides the builtin, in
+// later cells too, as a package-level function does in Go (golab rewrote
+// min, max, clear and new(value) for the interpreter regardless: max(3, 4)
+// gave 4 after func max(a, b int) int { return a * 100 }).
+func TestDeclaredFunctionsHideBuiltins(t *testing.T) {
+	w := newWorker(t)
+	runSteps(t, w, []step{
+		{"func max(a, b int) int { return a * 100 }\nfunc min(a, b int) int { return -1 }\nfunc new(a int) int { return a + 2 }\nfunc clear(s []int) int { return len(s) }\nmax(3, 4)", "300"},
+		{"min(1, 2)", "-1"},
+		{"new(1)", "3"},
+		{"clear([]int{1, 2})", "2"},
+		{"func f() int { max := func(a, b int) int { return 1000 }; return max(1, 2) }\nf()", "1000"},
+	})
+}
