@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golab-notebooks/golab/internal/replay"
 	"github.com/golab-notebooks/golab/runtime/chart"
 	"github.com/golab-notebooks/golab/runtime/display"
 )
@@ -36,17 +37,47 @@ type Outcomes struct {
 	Runs   int
 	Counts map[int]int // result -> how many runs gave it
 	Took   time.Duration
+	// Seeds holds, for each result, the seed of the first run that gave
+	// it, when the runs could be replayed (in golab with its scheduling
+	// noise on): Rerun(seed, f) runs f again with that run's schedule and
+	// gives the same result.
+	Seeds map[int]uint64
+	// Replayable counts the runs whose schedule their seed alone decided
+	// (all of them, for goroutines that share memory and synchronize with
+	// mutexes, atomics or a WaitGroup; see Rerun).
+	Replayable int
 }
 
 // Histogram runs f the given number of times and counts its results,
 // showing progress in the cell while it runs (for runs that take a while).
+//
+// In golab, with its scheduling noise on, each run has a seed of its own,
+// the next ones after the seed %noise shows (%noise seed=7 sets it): the
+// goroutines f starts take turns that the seed decides, so the same seed
+// gives the same histogram, and each result's seed replays it (Rerun).
 func Histogram(runs int, f func() int) *Outcomes {
-	o := &Outcomes{Counts: map[int]int{}}
+	o := &Outcomes{Counts: map[int]int{}, Seeds: map[int]uint64{}}
 	start := time.Now()
 	var progress *display.Handle
 	lastShown := start
+	first, seeded := uint64(0), false
+	if replay.Seeds != nil && replay.Run != nil {
+		first, seeded = replay.Seeds(runs)
+	}
 	for i := 0; i < runs; i++ {
-		o.Counts[f()]++
+		if seeded {
+			seed := first + uint64(i)
+			var r int
+			if replay.Run(seed, func() { r = f() }) {
+				o.Replayable++
+				if _, ok := o.Seeds[r]; !ok {
+					o.Seeds[r] = seed
+				}
+			}
+			o.Counts[r]++
+		} else {
+			o.Counts[f()]++
+		}
 		o.Runs++
 		if now := time.Now(); now.Sub(lastShown) > 250*time.Millisecond {
 			lastShown = now
@@ -63,6 +94,34 @@ func Histogram(runs int, f func() int) *Outcomes {
 		progress.Update(fmt.Sprintf("race.Histogram: %d runs in %v", runs, o.Took.Round(time.Millisecond)))
 	}
 	return o
+}
+
+// Rerun runs f once, with the schedule of the run of Histogram that had
+// that seed, and returns its result: the result that run gave, when
+// Histogram counted it as replayable. (Goroutines that wait on channels,
+// or wake from time.Sleep, while others run make a schedule depend on
+// timing again; Histogram does not list seeds for such runs.) Outside
+// golab, or with its scheduling noise off, Rerun just calls f.
+func Rerun(seed uint64, f func() int) int {
+	if replay.Run == nil {
+		return f()
+	}
+	var r int
+	replay.Run(seed, func() { r = f() })
+	return r
+}
+
+// seedOf returns the seed that replays one of the results of a group, if
+// any: the smallest.
+func (o *Outcomes) seedOf(g Group) (uint64, bool) {
+	var best uint64
+	found := false
+	for r, s := range o.Seeds {
+		if r >= g.Lo && r <= g.Hi && (!found || s < best) {
+			best, found = s, true
+		}
+	}
+	return best, found
 }
 
 // Results returns the distinct results, smallest first.
@@ -151,9 +210,23 @@ func (o *Outcomes) String() string {
 		width = max(width, len([]rune(g.Label())))
 	}
 	for _, g := range groups {
-		fmt.Fprintf(&b, "%*s: %6d runs (%5.1f%%)\n", width, g.Label(), g.Runs, 100*o.share(g.Runs))
+		fmt.Fprintf(&b, "%*s: %6d runs (%5.1f%%)", width, g.Label(), g.Runs, 100*o.share(g.Runs))
+		if s, ok := o.seedOf(g); ok {
+			fmt.Fprintf(&b, "   race.Rerun(%d, f) gives it again", s)
+		}
+		b.WriteString("\n")
 	}
+	b.WriteString(o.replayNote())
 	return b.String()
+}
+
+// replayNote says how many runs can be replayed by their seed, if any
+// could.
+func (o *Outcomes) replayNote() string {
+	if len(o.Seeds) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d runs replay by their seed (race.Rerun); %%noise seed=N before the cell gives the same histogram again\n", o.Replayable, o.Runs)
 }
 
 func (o *Outcomes) share(runs int) float64 {
@@ -166,11 +239,25 @@ func (o *Outcomes) share(runs int) float64 {
 // HTML is the outcomes as an HTML table.
 func (o *Outcomes) HTML() string {
 	var b strings.Builder
-	b.WriteString("<table><thead><tr><th>result</th><th>runs</th><th>share</th></tr></thead><tbody>")
+	seeds := len(o.Seeds) > 0
+	b.WriteString("<table><thead><tr><th>result</th><th>runs</th><th>share</th>")
+	if seeds {
+		b.WriteString("<th>replay it</th>")
+	}
+	b.WriteString("</tr></thead><tbody>")
 	for _, g := range o.Groups() {
-		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d</td><td>%.1f%%</td></tr>", html.EscapeString(g.Label()), g.Runs, 100*o.share(g.Runs))
+		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d</td><td>%.1f%%</td>", html.EscapeString(g.Label()), g.Runs, 100*o.share(g.Runs))
+		if s, ok := o.seedOf(g); ok {
+			fmt.Fprintf(&b, "<td><code>race.Rerun(%d, f)</code></td>", s)
+		} else if seeds {
+			b.WriteString("<td></td>")
+		}
+		b.WriteString("</tr>")
 	}
 	fmt.Fprintf(&b, "</tbody></table><p>%d runs, %d different results, in %s</p>", o.Runs, len(o.Counts), html.EscapeString(o.Took.Round(time.Millisecond).String()))
+	if note := o.replayNote(); note != "" {
+		fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(strings.TrimSpace(note)))
+	}
 	return b.String()
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/golab-notebooks/golab/internal/replay"
 	"github.com/golab-notebooks/golab/runtime/timeline"
 )
 
@@ -23,6 +24,7 @@ func (c *Counter) Record(rec *timeline.Recorder) {
 }
 
 func (c *Counter) lock() {
+	replay.AtPoint() // in golab's replayable runs, the turn may pass here
 	if c.mu.TryLock() {
 		return
 	}
@@ -67,6 +69,7 @@ func (m *Map) Record(rec *timeline.Recorder) {
 }
 
 func (m *Map) lock() {
+	replay.AtPoint() // in golab's replayable runs, the turn may pass here
 	if m.mu.TryLock() {
 		return
 	}

@@ -10,15 +10,16 @@ import (
 func init() {
 	Symbols["github.com/golab-notebooks/golab/runtime/check/check"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Begin":        reflect.ValueOf(check.Begin),
-		"Case":         reflect.ValueOf(check.Case),
-		"Equal":        reflect.ValueOf(check.Equal),
-		"Last":         reflect.ValueOf(check.Last),
-		"OnReport":     reflect.ValueOf(&check.OnReport).Elem(),
-		"Report":       reflect.ValueOf(check.Report),
-		"SetInspector": reflect.ValueOf(check.SetInspector),
-		"Test":         reflect.ValueOf(check.Test),
-		"True":         reflect.ValueOf(check.True),
+		"Begin":          reflect.ValueOf(check.Begin),
+		"Case":           reflect.ValueOf(check.Case),
+		"DefaultTimeout": reflect.ValueOf(check.DefaultTimeout),
+		"Equal":          reflect.ValueOf(check.Equal),
+		"Last":           reflect.ValueOf(check.Last),
+		"OnReport":       reflect.ValueOf(&check.OnReport).Elem(),
+		"Report":         reflect.ValueOf(check.Report),
+		"SetInspector":   reflect.ValueOf(check.SetInspector),
+		"Test":           reflect.ValueOf(check.Test),
+		"True":           reflect.ValueOf(check.True),
 
 		// type definitions
 		"Inspector": reflect.ValueOf((*check.Inspector)(nil)),

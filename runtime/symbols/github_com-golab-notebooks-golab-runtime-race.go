@@ -18,6 +18,7 @@ func init() {
 		"NewSwitch":    reflect.ValueOf(race.NewSwitch),
 		"Read":         reflect.ValueOf(race.Read),
 		"Recv":         reflect.ValueOf(race.Recv),
+		"Rerun":        reflect.ValueOf(race.Rerun),
 		"Send":         reflect.ValueOf(race.Send),
 		"Set":          reflect.ValueOf(race.Set),
 		"Unlock":       reflect.ValueOf(race.Unlock),

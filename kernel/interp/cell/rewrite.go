@@ -40,6 +40,10 @@ import __golab_stop "golab.internal/stop"
 // kernel/interp/stop): an interpreted global, the cheapest read there is.
 var __golab_stopping bool
 
+// __golab_turns is set while a replayable run takes turns (see
+// kernel/interp/noise and the switch-points pass).
+var __golab_turns bool
+
 func __golab_min[T any](x T, ys ...T) T {
 	for _, y := range ys {
 		if __golab_replaces(__golab_reflect.ValueOf(x), __golab_reflect.ValueOf(y), -1) {

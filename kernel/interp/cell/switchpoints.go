@@ -24,10 +24,17 @@ import (
 // A switch is only a delay, so a program that synchronizes its goroutines
 // gives the same results. Left alone: a variable the statement's own
 // function declares (no other goroutine sees it unless the function hands
-// it over), statements after a Lock in the same function (the lock keeps
-// the others out), a cell's own top-level statements, and statements whose
+// it over), a cell's own top-level statements, and statements whose
 // operands are not plain names, fields and indexes (evaluating them twice
-// could change the program).
+// could change the program). After a Lock in the same function the switch
+// is made only in a replayable run (noise.Exclusive), where goroutines take
+// turns and would otherwise never meet inside a lock that does not keep
+// them apart (each goroutine locking a mutex of its own):
+//
+//	{ __golab_v1 := counter; if __golab_turns { __golab_noise.Switch() }; counter = __golab_v1 + 1 }
+//
+// elsewhere the lock keeps the others out, and the test of an interpreted
+// global is all it costs.
 
 // switchOps are the operators of the assignments the pass splits.
 var switchOps = map[token.Token]string{
@@ -65,7 +72,7 @@ func (r *rewriter) switchPoint(n ast.Stmt, stack []ast.Node) {
 	if op == "" || !plainValue(operand) {
 		return
 	}
-	x, ok := r.sharedTarget(n, target, stack)
+	x, sw, ok := r.sharedTarget(n, target, stack)
 	if !ok {
 		return
 	}
@@ -77,13 +84,13 @@ func (r *rewriter) switchPoint(n ast.Stmt, stack []ast.Node) {
 		y = "(" + y + ")"
 	}
 	v := r.name("v")
-	r.replace(n.Pos(), n.End(), "{ "+v+" := "+x+"; __golab_noise.Switch(); "+x+" = "+v+" "+op+" "+y+" }")
+	r.replace(n.Pos(), n.End(), "{ "+v+" := "+x+"; "+sw+" "+x+" = "+v+" "+op+" "+y+" }")
 }
 
 // switchAppend splits `x = append(x, …)` of a shared slice: its read of x
 // and its write, with a switch point between, as for an increment.
 func (r *rewriter) switchAppend(n *ast.AssignStmt, call *ast.CallExpr, stack []ast.Node) {
-	x, ok := r.sharedTarget(n, n.Lhs[0], stack)
+	x, sw, ok := r.sharedTarget(n, n.Lhs[0], stack)
 	if !ok {
 		return
 	}
@@ -109,26 +116,33 @@ func (r *rewriter) switchAppend(n *ast.AssignStmt, call *ast.CallExpr, stack []a
 		dots = "..."
 	}
 	v := r.name("v")
-	r.replace(n.Pos(), n.End(), "{ "+strings.Join(before, "")+v+" := "+x+"; __golab_noise.Switch(); "+x+" = append("+v+", "+strings.Join(args, ", ")+dots+") }")
+	r.replace(n.Pos(), n.End(), "{ "+strings.Join(before, "")+v+" := "+x+"; "+sw+" "+x+" = append("+v+", "+strings.Join(args, ", ")+dots+") }")
 }
 
-// sharedTarget returns the text of the place statement n writes, when the
-// pass may split n: n stands in a statement list (it can become a block)
-// on one line (lines must stay where they are), and target is a plain
-// place that other goroutines may reach, in a function that is not a
-// cell's own statements, and n comes after no Lock in that function.
-func (r *rewriter) sharedTarget(n ast.Stmt, target ast.Expr, stack []ast.Node) (string, bool) {
+// sharedTarget returns the text of the place statement n writes, and the
+// switch point to put between its read and its write, when the pass may
+// split n: n stands in a statement list (it can become a block) on one
+// line (lines must stay where they are), and target is a plain place that
+// other goroutines may reach, in a function that is not a cell's own
+// statements. After a Lock in that function the switch is the one of
+// replayable runs only.
+func (r *rewriter) sharedTarget(n ast.Stmt, target ast.Expr, stack []ast.Node) (place, switchPoint string, ok bool) {
 	if len(stack) == 0 || !inStatementList(stack[len(stack)-1]) || !plainPlace(target) {
-		return "", false
+		return "", "", false
 	}
 	fn := innermostFunc(stack)
-	if fn == nil || isCellBody(fn) || !sharedPlace(target, fn) || afterLock(fn, n.Pos()) {
-		return "", false
+	if fn == nil || isCellBody(fn) || !sharedPlace(target, fn) {
+		return "", "", false
 	}
 	if _, ok := r.text(n); !ok {
-		return "", false
+		return "", "", false
 	}
-	return r.text(target)
+	switchPoint = "__golab_noise.Switch();"
+	if afterLock(fn, n.Pos()) {
+		switchPoint = "if __golab_turns { __golab_noise.Switch() };"
+	}
+	place, ok = r.text(target)
+	return place, switchPoint, ok
 }
 
 // typedValue reports whether an expression has a type of its own (it is

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/golab-notebooks/golab/internal/goid"
+	"github.com/golab-notebooks/golab/kernel/interp/noise"
 	"github.com/golab-notebooks/golab/kernel/interp/stop"
 )
 
@@ -87,6 +88,7 @@ func Go(line int, f func()) {
 	mu.Lock()
 	o := Origin{Cell: cellNo, Line: line, Tag: cellTag}
 	mu.Unlock()
+	begin, end := noise.Starting() // in a replayable run, it takes turns
 	go func() {
 		id := currentID()
 		mu.Lock()
@@ -110,6 +112,10 @@ func Go(line int, f func()) {
 				panic(r) // the program still crashes, as Go's would
 			}
 		}()
+		if begin != nil {
+			defer end()
+			begin()
+		}
 		f()
 	}()
 }

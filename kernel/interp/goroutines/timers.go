@@ -9,6 +9,7 @@ import (
 	"weak"
 
 	"github.com/golab-notebooks/golab/internal/wakeups"
+	"github.com/golab-notebooks/golab/kernel/interp/noise"
 	"github.com/golab-notebooks/golab/kernel/interp/stop"
 )
 
@@ -210,6 +211,9 @@ func Symbols() map[string]map[string]reflect.Value {
 			"Tick":      reflect.ValueOf(tick),
 			"Sleep":     reflect.ValueOf(sleep),
 		},
+		// runtime.Gosched lets another goroutine run: in a replayable run,
+		// the one the run's seed chooses (see noise.Exclusive).
+		"runtime/runtime": {"Gosched": reflect.ValueOf(noise.Yield)},
 		"context/context": {
 			"WithTimeout":       reflect.ValueOf(withTimeout),
 			"WithDeadline":      reflect.ValueOf(withDeadline),

@@ -35,6 +35,8 @@ var (
 	seed  uint64
 	rate  = DefaultRate
 	taken atomic.Int64 // switches made, for the magic's report
+	// handed is how many run seeds Seeds has handed out since Set.
+	handed uint64
 )
 
 func init() {
@@ -46,9 +48,21 @@ func init() {
 func Set(s uint64, r float64) {
 	mu.Lock()
 	defer mu.Unlock()
-	seed, rate = s, min(max(r, 0), 1)
+	seed, rate, handed = s, min(max(r, 0), 1), 0
 	rng = rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
 	on.Store(rate > 0)
+}
+
+// Seeds reserves n seeds for replayable runs (Exclusive): the next n of
+// the numbers that follow the seed Set chose, so that a notebook run from
+// the top with the same seed gets the same seeds in the same places. On
+// is false while the noise is off.
+func Seeds(n int) (first uint64, enabled bool) {
+	mu.Lock()
+	defer mu.Unlock()
+	first = seed + handed
+	handed += uint64(max(n, 0))
+	return first, on.Load()
 }
 
 // Off turns the noise off: Switch returns at once.
@@ -66,6 +80,9 @@ func State() (enabled bool, s uint64, r float64) {
 func Switch() {
 	if !on.Load() {
 		return
+	}
+	if t := active.Load(); t != nil && t.point() {
+		return // a member of a replayable run: its turn may pass here
 	}
 	mu.Lock()
 	hit := rng.Float64() < rate

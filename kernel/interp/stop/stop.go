@@ -73,9 +73,24 @@ func setCompiled(on bool) {
 	}
 }
 
+// woken is closed by the next Request, then replaced.
+var woken atomic.Pointer[chan struct{}]
+
+func init() {
+	ch := make(chan struct{})
+	woken.Store(&ch)
+}
+
+// Woken returns a channel that the next Request closes: golab's own
+// waiting (a goroutine waiting for its turn, see noise.Exclusive) selects
+// on it to stop.
+func Woken() <-chan struct{} { return *woken.Load() }
+
 // Request asks interpreted code to stop at its next safe point.
 func Request() {
 	epoch.Add(1)
+	next := make(chan struct{})
+	close(*woken.Swap(&next))
 	atomic.StoreInt32(&requested, 1)
 	if p := flag.Load(); p != nil {
 		*p = true

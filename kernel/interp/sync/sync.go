@@ -19,6 +19,7 @@ import (
 	"unsafe"
 
 	"github.com/golab-notebooks/golab/internal/goid"
+	"github.com/golab-notebooks/golab/kernel/interp/noise"
 )
 
 // Site is a place in a cell's code where a lock is taken. The kernel's
@@ -82,6 +83,7 @@ func (m *Mutex) TryLock() bool {
 func (m *Mutex) Unlock() {
 	releaseExclusive(m)
 	m.std().Unlock()
+	noise.Released(m)
 }
 
 // RWMutex is the sync.RWMutex of cells: Go's sync.RWMutex, whose holders
@@ -107,6 +109,7 @@ func (rw *RWMutex) TryLock() bool {
 func (rw *RWMutex) Unlock() {
 	releaseExclusive(rw)
 	rw.std().Unlock()
+	noise.Released(rw)
 }
 
 // RLock locks rw for reading, as sync.RWMutex.RLock does.
@@ -125,6 +128,7 @@ func (rw *RWMutex) TryRLock() bool {
 func (rw *RWMutex) RUnlock() {
 	releaseShared(rw, goid.Current())
 	rw.std().RUnlock()
+	noise.Released(rw)
 }
 
 // lockSide is one way to take a lock: a sync.Mutex, an RWMutex's writer
@@ -145,9 +149,12 @@ func (r readSide) Lock()         { r.rw.RLock() }
 func acquire[L Mutex | RWMutex](lock *L, std lockSide, read bool) hold {
 	g := goid.Current()
 	h := hold{goroutine: g, site: takeSite(g), read: read}
+	noise.Point()
 	if !std.TryLock() {
 		startWait(g, lock, h.site, read)
-		std.Lock()
+		if !noise.WaitLock(lock, std.TryLock) { // in a replayable run, the turn passes meanwhile
+			std.Lock()
+		}
 		endWait(g)
 	}
 	return h

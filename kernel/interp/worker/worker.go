@@ -21,6 +21,7 @@ import (
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/golab-notebooks/golab/internal/outlet"
+	"github.com/golab-notebooks/golab/internal/replay"
 	"github.com/golab-notebooks/golab/kernel/failure"
 	"github.com/golab-notebooks/golab/kernel/interp/cell"
 	"github.com/golab-notebooks/golab/kernel/interp/generics"
@@ -340,6 +341,7 @@ func New(token string, out io.Writer) (*Worker, error) {
 		compiledFuncs: map[string]cell.Definition{},
 	}
 	proc.SetLauncher(w.children)
+	replay.Run, replay.Seeds, replay.Point = noise.Exclusive, noise.Seeds, noise.Point // golab/race's replayable runs
 	std, err := saveStdio()
 	if err != nil {
 		return nil, err
@@ -415,6 +417,13 @@ func New(token string, out io.Writer) (*Worker, error) {
 		return nil, fmt.Errorf("the stop flag of the safe points is a %v, not a *bool", flag.Type())
 	}
 	stop.Bind(p)
+	turns, err := w.interp.Eval("&__golab_turns")
+	if err != nil {
+		return nil, fmt.Errorf("find the flag of replayable runs: %w", err)
+	}
+	if p, ok := turns.Interface().(*bool); ok {
+		noise.BindTurns(p)
+	}
 	outlet.SetTarget(func(o outlet.Output) {
 		w.send(protocol.Event{Op: protocol.EvOutput, Output: &protocol.Output{Kind: o.Kind, Data: o.Data, Metadata: o.Metadata, DisplayID: o.DisplayID, Wait: o.Wait}})
 	})

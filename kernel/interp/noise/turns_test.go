@@ -1,0 +1,180 @@
+package noise_test
+
+import (
+	"runtime"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/golab-notebooks/golab/kernel/interp/goroutines"
+	"github.com/golab-notebooks/golab/kernel/interp/noise"
+	"github.com/golab-notebooks/golab/kernel/interp/stop"
+	cellsync "github.com/golab-notebooks/golab/kernel/interp/sync"
+)
+
+// racy is the lecture's counter as a rewritten cell runs it: two
+// goroutines (started as a cell's go statement starts them) add one n
+// times, with the switch point between the read and the write, and a
+// WaitGroup to wait for them.
+func racy(n int) int {
+	counter := 0
+	var wg gosync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		goroutines.Go(1, func() {
+			defer wg.Done()
+			for range n {
+				v := counter
+				noise.Switch()
+				counter = v + 1
+			}
+		})
+	}
+	wg.Wait()
+	return counter
+}
+
+// locked is the same counter with a cell's mutex around the update.
+func locked(n int) int {
+	counter := 0
+	var mu cellsync.Mutex
+	var wg gosync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		goroutines.Go(1, func() {
+			defer wg.Done()
+			for range n {
+				mu.Lock()
+				v := counter
+				noise.Switch()
+				counter = v + 1
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return counter
+}
+
+// piped passes the counter through an unbuffered channel: golab does not
+// see the goroutines wait there, and the watchdog passes the turn on.
+func piped(n int) int {
+	c := make(chan int)
+	done := make(chan int)
+	goroutines.Go(1, func() {
+		sum := 0
+		for v := range c {
+			sum += v
+			noise.Switch()
+		}
+		done <- sum
+	})
+	for range n {
+		c <- 1
+	}
+	close(c)
+	return <-done
+}
+
+func run(seed uint64, f func() int) (int, bool) {
+	var r int
+	exact := noise.Exclusive(seed, func() { r = f() })
+	return r, exact
+}
+
+// TestTheSameSeedGivesTheSameResult: with the goroutines taking turns, a
+// seed decides the racy counter's result; on one CPU too, and beside a
+// goroutine that spins. Different seeds give different results (the
+// lesson's histogram has more than one bar).
+func TestTheSameSeedGivesTheSameResult(t *testing.T) {
+	noise.Set(7, 0.2)
+	defer noise.Set(1, noise.DefaultRate)
+	for _, procs := range []int{runtime.GOMAXPROCS(0), 1} {
+		old := runtime.GOMAXPROCS(procs)
+		stopSpin := make(chan struct{})
+		go func() { // a busy machine
+			for {
+				select {
+				case <-stopSpin:
+					return
+				default:
+				}
+			}
+		}()
+		results := map[int]bool{}
+		for seed := uint64(1); seed <= 30; seed++ {
+			first, exact := run(seed, func() int { return racy(500) })
+			if !exact {
+				t.Errorf("GOMAXPROCS %d, seed %d: the run was not decided by its seed alone", procs, seed)
+			}
+			for range 3 {
+				if again, _ := run(seed, func() int { return racy(500) }); again != first {
+					t.Fatalf("GOMAXPROCS %d, seed %d: %d, then %d", procs, seed, first, again)
+				}
+			}
+			if first == 1000 {
+				t.Errorf("seed %d lost no update at a switch rate of 0.2", seed)
+			}
+			results[first] = true
+		}
+		if len(results) < 5 {
+			t.Errorf("GOMAXPROCS %d: 30 seeds gave only %d results", procs, len(results))
+		}
+		close(stopSpin)
+		runtime.GOMAXPROCS(old)
+	}
+}
+
+// TestSynchronizedCodeIsRight: a mutex (whose waiters give their turn
+// away) and a channel (which the watchdog sees) give the right count for
+// every seed, at every rate.
+func TestSynchronizedCodeIsRight(t *testing.T) {
+	defer noise.Set(1, noise.DefaultRate)
+	for _, rate := range []float64{0.1, 0.5, 1} {
+		noise.Set(3, rate)
+		for seed := uint64(1); seed <= 200; seed++ {
+			if got, exact := run(seed, func() int { return locked(100) }); got != 200 || !exact {
+				t.Fatalf("rate %g, seed %d: mutex counter %d (exact %v), want 200", rate, seed, got, exact)
+			}
+		}
+		for seed := uint64(1); seed <= 20; seed++ {
+			if got, _ := run(seed, func() int { return piped(50) }); got != 50 {
+				t.Fatalf("rate %g, seed %d: channel sum %d, want 50", rate, seed, got)
+			}
+		}
+	}
+}
+
+// TestWaitingForATurnStopsOnInterrupt: a goroutine waiting for its turn
+// unwinds when an interrupt comes, as at a safe point.
+func TestWaitingForATurnStopsOnInterrupt(t *testing.T) {
+	noise.Set(5, 0.5)
+	defer noise.Set(1, noise.DefaultRate)
+	defer stop.Clear()
+	before := stop.Stopped()
+	done := make(chan struct{})
+	go noise.Exclusive(1, func() {
+		defer close(done)
+		var wg gosync.WaitGroup
+		wg.Add(1)
+		goroutines.Go(1, func() { defer wg.Done() }) // ready, never given the turn
+		for {                                        // the run's first goroutine keeps its turn (no switch point)
+			select {
+			case <-stop.Woken():
+				stop.Ended()
+				return
+			default:
+			}
+		}
+	})
+	time.Sleep(20 * time.Millisecond)
+	stop.Request()
+	<-done
+	deadline := time.Now().Add(5 * time.Second)
+	for stop.Stopped()-before < 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := stop.Stopped() - before; n != 2 {
+		t.Errorf("%d goroutines stopped, want 2 (the one waiting for its turn, and the spinner)", n)
+	}
+}
