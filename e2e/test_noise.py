@@ -142,3 +142,64 @@ def test_noise_off_is_said_and_takes_effect():
         assert int(stream_text(msgs)) >= 40, stream_text(msgs)
         reply, msgs = execute(kc, "%noise rate=2")
         assert reply["status"] == "error" and "0 to 1" in reply["evalue"], reply
+
+
+REPLAY = """%noise seed=11
+#---
+h := race.Histogram(200, func() int { return racyCount(2, 1000) })
+lost := 0
+for r, n := range h.Counts { if r != 2000 { lost += n } }
+fmt.Println(lost, h.Replayable, runtime.GOMAXPROCS(0))
+#---
+%noise seed=11
+#---
+again := race.Histogram(200, func() int { return racyCount(2, 1000) })
+fmt.Println(fmt.Sprint(again) == fmt.Sprint(h))
+#---
+replayed := 0
+for r, s := range h.Seeds { if race.Rerun(s, func() int { return racyCount(2, 1000) }) == r { replayed++ } }
+fmt.Println(replayed == len(h.Seeds), len(h.Seeds))
+#---
+fmt.Print(h)"""
+
+
+def test_the_same_seed_gives_the_same_histogram_on_every_machine():
+    """Issue 27: in a histogram's runs the goroutines take turns that each
+    run's seed decides, so a seed gives the same histogram on one CPU,
+    beside two CPU-burning loops and idle, and each result's seed replays
+    it (race.Rerun)."""
+    shown = {}
+    for where in ("one CPU", "busy", "idle"):
+        name = one_cpu_kernel() if where == "one CPU" else "golab"
+        with burners(2 if where == "busy" else 0), kernel(name) as (km, kc):
+            reply, _ = execute(kc, RACY + '\nimport ("runtime"; "golab/race")')
+            assert reply["status"] == "ok", reply
+            out = []
+            for cell in REPLAY.split("\n#---\n"):
+                reply, msgs = execute(kc, cell, timeout=120)
+                assert reply["status"] == "ok", (where, cell, reply)
+                out.append(stream_text(msgs))
+            lost, replayable, procs = map(int, out[1].split())
+            assert lost >= 160, f"{where}: only {lost} of 200 runs lost updates"
+            assert replayable == 200, f"{where}: {replayable} of 200 runs replayable"
+            if where == "one CPU":
+                assert procs == 1
+            assert out[3] == "true\n", f"{where}: the same seed gave another histogram"
+            assert out[4].startswith("true "), f"{where}: a result's seed did not replay it: {out[4]}"
+            shown[where] = out[5]
+    assert shown["one CPU"] == shown["busy"] == shown["idle"], shown
+
+
+def test_synchronized_counters_are_exact_taking_turns():
+    """The mutex, atomic and channel counters, in 1,000 replayable runs
+    each (their goroutines taking turns, the turn passing at a rate of
+    0.5): exactly 400 (2 goroutines × 200) in every run."""
+    with kernel(one_cpu_kernel()) as (km, kc):
+        reply, _ = execute(kc, RACY + '\nimport "golab/race"')
+        assert reply["status"] == "ok", reply
+        execute(kc, "%noise seed=3 rate=0.5")
+        for f in ("lockedCount", "atomicCount", "channelCount"):
+            reply, msgs = execute(kc, f"fmt.Print(race.Histogram(1000, func() int {{ return {f}(2, 200) }}))", timeout=240)
+            assert reply["status"] == "ok", reply
+            text = stream_text(msgs)
+            assert text.startswith("1000 runs, 1 different results\n     400:   1000 runs"), (f, text)
