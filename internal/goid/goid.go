@@ -1,7 +1,9 @@
 // Package goid tells the calling goroutine's ID, as the Go runtime prints
 // it in stack traces. The helpers use it to name the goroutine that waits,
 // works or writes; Go offers no API for it on purpose, so it is used only
-// to label pictures and reports, never to change what a program does.
+// to label pictures and reports, and to know whose turn it is in golab's
+// replayable runs (kernel/interp/noise), never to change what a program
+// computes.
 package goid
 
 import (
