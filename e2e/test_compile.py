@@ -55,6 +55,15 @@ def worker_pid(km):
     return [p.pid for p in psutil.Process(km.provisioner.process.pid).children()]
 
 
+def interrupted(km, kc, code):
+    """Run code, interrupt it 1 s in, and return the cell's messages."""
+    msg_id = kc.execute(code)
+    time.sleep(1.0)
+    km.interrupt_kernel()
+    msgs, _ = collect(kc, msg_id, timeout=20)
+    return msgs
+
+
 def test_compile_redefine_and_restart_from_cache(tmp_path):
     cache = tmp_path / "cache"
     with cache_kernel(cache) as (km, kc):
@@ -125,19 +134,13 @@ def test_interrupt_stops_compiled_code_and_keeps_the_worker(tmp_path):
         reply, msgs = execute(kc, "%compile\nfunc spin(n int) int {\n\tfor {\n\t\tn++\n\t}\n}\n\nfunc jump(n int) int {\nagain:\n\tn++\n\tgoto again\n}", timeout=180)
         assert reply["status"] == "ok", error_text(msgs)
         before = worker_pid(km)
-        msg_id = kc.execute("spin(0)")
-        time.sleep(1.0)
-        km.interrupt_kernel()
-        msgs, _ = collect(kc, msg_id, timeout=10)
+        msgs = interrupted(km, kc, "spin(0)")
         assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted", error_text(msgs)
         assert worker_pid(km) == before, "the interrupt restarted the worker"
         reply, msgs = execute(kc, "fmt.Println(kept)")
         assert stream_text(msgs) == "still here\n"
         # A loop made with goto stops too.
-        msg_id = kc.execute("jump(0)")
-        time.sleep(1.0)
-        km.interrupt_kernel()
-        msgs, _ = collect(kc, msg_id, timeout=10)
+        msgs = interrupted(km, kc, "jump(0)")
         assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted", error_text(msgs)
         assert worker_pid(km) == before
 
@@ -180,10 +183,7 @@ def test_interrupt_during_the_build_keeps_the_worker(tmp_path):
     with kernel(env=env) as (km, kc):
         execute(kc, 'import "fmt"\nkept := 7')
         before = worker_pid(km)
-        msg_id = kc.execute(FIB)
-        time.sleep(1.0)
-        km.interrupt_kernel()
-        msgs, _ = collect(kc, msg_id, timeout=20)
+        msgs = interrupted(km, kc, FIB)
         assert of_type(msgs, "error")[0]["content"]["ename"] == "interrupted", error_text(msgs)
         assert any("was interrupted" in d for d in displays(msgs)), displays(msgs)
         assert worker_pid(km) == before

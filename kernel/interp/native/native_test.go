@@ -94,14 +94,7 @@ func TestPrepareAccepts(t *testing.T) {
 // seconds: the standard library is built again for plugins), calls its
 // function, and stops its loop with stop.Request as an interrupt would.
 func TestBuildOpenStop(t *testing.T) {
-	if why := Unavailable(); why != "" {
-		t.Skip(why)
-	}
-	t.Setenv(CacheEnv, t.TempDir())
-	u, err := Prepare("%compile\nfunc sum(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n\nfunc spin(n int) int {\n\tfor {\n\t\tn++\n\t}\n}\n\nfunc bad(i int) []int {\n\treturn make([]int, 2)[i:]\n}\n")
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := prepared(t, "%compile\nfunc sum(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n\nfunc spin(n int) int {\n\tfor {\n\t\tn++\n\t}\n}\n\nfunc bad(i int) []int {\n\treturn make([]int, 2)[i:]\n}\n")
 	built, err := Build(u, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -159,6 +152,21 @@ type errorString string
 
 func (e errorString) Error() string { return string(e) }
 
+// prepared returns the unit of src, with the plugin cache in a folder of
+// the test's own; it skips the test where plugins cannot work.
+func prepared(t *testing.T, src string) *Unit {
+	t.Helper()
+	if why := Unavailable(); why != "" {
+		t.Skip(why)
+	}
+	t.Setenv(CacheEnv, t.TempDir())
+	u, err := Prepare(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 func stackOf(r any) string {
 	if e, ok := r.(error); ok {
 		return e.Error()
@@ -170,15 +178,8 @@ func stackOf(r any) string {
 // and column, as the learner wrote them (the stop checks golab adds after
 // an opening brace do not shift the columns).
 func TestBuildErrorAtCellLines(t *testing.T) {
-	if why := Unavailable(); why != "" {
-		t.Skip(why)
-	}
-	t.Setenv(CacheEnv, t.TempDir())
-	u, err := Prepare("%compile\nfunc f(n int) string {\n\tfor i := 0; i < n; i++ { return i }\n\treturn \"\"\n}\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Build(u, nil)
+	u := prepared(t, "%compile\nfunc f(n int) string {\n\tfor i := 0; i < n; i++ { return i }\n\treturn \"\"\n}\n")
+	_, err := Build(u, nil)
 	var be *BuildError
 	if !errors.As(err, &be) || len(be.Lines) == 0 {
 		t.Fatalf("Build = %v, want a compiler error", err)

@@ -12,11 +12,10 @@ import (
 	cellsync "github.com/golab-notebooks/golab/kernel/interp/sync"
 )
 
-// racy is the lecture's counter as a rewritten cell runs it: two
-// goroutines (started as a cell's go statement starts them) add one n
-// times, with the switch point between the read and the write, and a
-// WaitGroup to wait for them.
-func racy(n int) int {
+// count is the lecture's counter as a rewritten cell runs it: two
+// goroutines (started as a cell's go statement starts them) each call add
+// n times, and a WaitGroup waits for them.
+func count(n int, add func(counter *int)) int {
 	counter := 0
 	var wg gosync.WaitGroup
 	for range 2 {
@@ -24,9 +23,7 @@ func racy(n int) int {
 		goroutines.Go(1, func() {
 			defer wg.Done()
 			for range n {
-				v := counter
-				noise.Switch()
-				counter = v + 1
+				add(&counter)
 			}
 		})
 	}
@@ -34,26 +31,25 @@ func racy(n int) int {
 	return counter
 }
 
-// locked is the same counter with a cell's mutex around the update.
+// racy adds one with the switch point between the read and the write.
+func racy(n int) int {
+	return count(n, func(counter *int) {
+		v := *counter
+		noise.Switch()
+		*counter = v + 1
+	})
+}
+
+// locked is the same with a cell's mutex around the update.
 func locked(n int) int {
-	counter := 0
 	var mu cellsync.Mutex
-	var wg gosync.WaitGroup
-	for range 2 {
-		wg.Add(1)
-		goroutines.Go(1, func() {
-			defer wg.Done()
-			for range n {
-				mu.Lock()
-				v := counter
-				noise.Switch()
-				counter = v + 1
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	return counter
+	return count(n, func(counter *int) {
+		mu.Lock()
+		v := *counter
+		noise.Switch()
+		*counter = v + 1
+		mu.Unlock()
+	})
 }
 
 // piped passes the counter through an unbuffered channel: golab does not
