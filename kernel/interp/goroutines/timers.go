@@ -184,6 +184,15 @@ const sleepSlice = 50 * time.Millisecond
 // the program in its sleep). The goroutine still sleeps ("[sleep]" in a
 // stack dump) almost all the time, as the deadlock watch expects.
 func sleep(d time.Duration) {
+	if noise.Sleep(d, slices) {
+		return // a replayable run's: in turn, on the run's clock
+	}
+	slices(d)
+}
+
+// slices sleeps d in slices of sleepSlice, unwinding when an interrupt
+// came during one.
+func slices(d time.Duration) {
 	deadline := time.Now().Add(d)
 	for {
 		left := time.Until(deadline)

@@ -54,6 +54,18 @@ type turns struct {
 	exact   bool
 	moves   uint64 // switch points and passes, which the watchdog watches
 	done    chan struct{}
+	// sleepers are the members in a cell's time.Sleep (see Sleep), and
+	// now the run's own clock, which only their wakes move.
+	sleepers []sleeper
+	now      time.Duration
+	napping  bool // the member with the turn sleeps the rest of its time
+}
+
+// sleeper is a member in time.Sleep, until the run's clock reaches wake.
+type sleeper struct {
+	member int
+	wake   time.Duration
+	real   time.Time // when its sleep ends in real time
 }
 
 // member is a goroutine of the run.
@@ -180,6 +192,12 @@ func (t *turns) end(m int) {
 	for lock, waiting := range t.locks {
 		t.locks[lock] = remove(waiting, m)
 	}
+	for i, sl := range t.sleepers {
+		if sl.member == m {
+			t.sleepers = append(t.sleepers[:i], t.sleepers[i+1:]...)
+			break
+		}
+	}
 	if t.holder == m || t.holder == 0 {
 		t.passLocked()
 	}
@@ -200,9 +218,24 @@ func (t *turns) wait(m int) {
 }
 
 // passLocked gives the turn to a ready member chosen by the run's random
-// source, or to nobody when none is ready. t.mu is held.
+// source; when none is ready, to the sleeper that wakes first on the run's
+// clock; else to nobody. t.mu is held.
 func (t *turns) passLocked() {
 	t.moves++
+	if len(t.ready) == 0 && len(t.sleepers) > 0 {
+		first := 0
+		for i, sl := range t.sleepers {
+			if sl.wake < t.sleepers[first].wake {
+				first = i
+			}
+		}
+		sl := t.sleepers[first]
+		t.sleepers = append(t.sleepers[:first], t.sleepers[first+1:]...)
+		t.now = sl.wake
+		t.holder = sl.member
+		t.members[sl.member].turn <- struct{}{}
+		return
+	}
 	if len(t.ready) == 0 {
 		t.holder = 0
 		return
@@ -281,6 +314,49 @@ func (t *turns) resumeLocked(m int) bool {
 	return false
 }
 
+// Sleep is a cell's time.Sleep in a run: the member gives its turn away
+// and sleeps on the run's clock, which moves only when no member is ready
+// (a busy machine may wake a sleeper late, never early): sleepers wake in
+// the order of their wake times on that clock, whatever the machine's
+// timing, and then nap what is left of d in real time (with napFor), so
+// that timing a sleep still measures it. It reports false, having done
+// nothing, for a goroutine not in a run.
+func Sleep(d time.Duration, napFor func(time.Duration)) bool {
+	t := active.Load()
+	if t == nil {
+		return false
+	}
+	t.mu.Lock()
+	m := t.me()
+	if m == 0 {
+		t.mu.Unlock()
+		return false
+	}
+	realWake := time.Now().Add(d)
+	for !t.resumeLocked(m) {
+		t.mu.Unlock()
+		t.wait(m)
+		t.mu.Lock()
+	}
+	t.sleepers = append(t.sleepers, sleeper{member: m, wake: t.now + max(d, 0), real: realWake})
+	t.passLocked()
+	t.mu.Unlock()
+	t.wait(m)
+	if active.Load() != t {
+		napFor(time.Until(realWake)) // the run ended: sleep as usual
+		return true
+	}
+	t.mu.Lock()
+	t.napping = true
+	t.mu.Unlock()
+	napFor(time.Until(realWake))
+	t.mu.Lock()
+	t.napping = false
+	t.moves++
+	t.mu.Unlock()
+	return true
+}
+
 // WaitLock is called by a goroutine that found lock taken, with the lock's
 // TryLock: in a run, the goroutine gives its turn away until the lock is
 // released (Released) and it takes it, and WaitLock reports true once it
@@ -353,7 +429,7 @@ func (t *turns) watch() {
 		case <-tick.C:
 		}
 		t.mu.Lock()
-		if t.moves != lastMoves || t.holder == 0 {
+		if t.moves != lastMoves || t.holder == 0 || t.napping {
 			lastMoves, stalled = t.moves, 0
 			t.mu.Unlock()
 			continue

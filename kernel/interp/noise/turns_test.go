@@ -174,3 +174,41 @@ func TestWaitingForATurnStopsOnInterrupt(t *testing.T) {
 		t.Errorf("%d goroutines stopped, want 2 (the one waiting for its turn, and the spinner)", n)
 	}
 }
+
+// withdrawals is lesson 05's check-then-act: ten goroutines each take 30
+// from 100 if it is there, sleeping between the check and the act (a
+// cell's time.Sleep, which in a run sleeps on the run's clock).
+func withdrawals() int {
+	balance := 100
+	var wg gosync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		goroutines.Go(1, func() {
+			defer wg.Done()
+			if balance >= 30 {
+				goroutines.Symbols()["time/time"]["Sleep"].Interface().(func(time.Duration))(time.Millisecond)
+				balance -= 30
+			}
+		})
+	}
+	wg.Wait()
+	return balance
+}
+
+// TestSleepersWakeInTheRunsOrder: goroutines that sleep between a check
+// and an act wake in the order of the run's clock, so a seed decides the
+// outcome, and all of them checked before any acted (they all slept the
+// same time): the balance goes far below zero, every time.
+func TestSleepersWakeInTheRunsOrder(t *testing.T) {
+	noise.Set(9, noise.DefaultRate)
+	defer noise.Set(1, noise.DefaultRate)
+	for seed := uint64(1); seed <= 10; seed++ {
+		first, exact := run(seed, withdrawals)
+		if !exact || first != 100-10*30 {
+			t.Errorf("seed %d: balance %d (exact %v), want -200: all ten checked before any took", seed, first, exact)
+		}
+		if again, _ := run(seed, withdrawals); again != first {
+			t.Errorf("seed %d: %d, then %d", seed, first, again)
+		}
+	}
+}
