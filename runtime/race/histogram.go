@@ -98,9 +98,9 @@ func Histogram(runs int, f func() int) *Outcomes {
 
 // Rerun runs f once, with the schedule of the run of Histogram that had
 // that seed, and returns its result: the result that run gave, when
-// Histogram counted it as replayable. (Goroutines that wait on channels,
-// or wake from time.Sleep, while others run make a schedule depend on
-// timing again; Histogram does not list seeds for such runs.) Outside
+// Histogram counted it as replayable. (Goroutines that wake from a
+// channel while others run make a schedule depend on timing again;
+// Histogram does not list seeds for such runs.) Outside
 // golab, or with its scheduling noise off, Rerun just calls f.
 func Rerun(seed uint64, f func() int) int {
 	if replay.Run == nil {

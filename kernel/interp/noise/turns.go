@@ -23,9 +23,9 @@ import (
 // gets the turn is then decided by the seed alone, and running again with
 // the seed gives the same schedule, and the same result.
 //
-// A goroutine that blocks where golab cannot see it (a channel, a
-// WaitGroup, time.Sleep) is found blocked by a watchdog, which passes the
-// turn on. The run stays exact when that goroutine goes on only once no
+// A cell's time.Sleep sleeps on the run's own clock (see Sleep). A
+// goroutine that blocks where golab cannot see it (a channel, a
+// WaitGroup) is found blocked by a watchdog, which passes the turn on. The run stays exact when that goroutine goes on only once no
 // other can (a WaitGroup's Wait for goroutines that ended: the lesson's
 // counters); when it wakes while others run, the schedule depends on
 // timing again, and Exclusive says so.
