@@ -226,7 +226,10 @@ func (o *Outcomes) replayNote() string {
 	if len(o.Seeds) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d of %d runs replay by their seed (race.Rerun); %%noise seed=N before the cell gives the same histogram again\n", o.Replayable, o.Runs)
+	if o.Replayable == o.Runs {
+		return fmt.Sprintf("all %d runs replay by their seed (race.Rerun): %%noise seed=N before the cell gives the same histogram again\n", o.Runs)
+	}
+	return fmt.Sprintf("%d of %d runs replay by their seed (race.Rerun); the others depended on the machine's timing (a goroutine woke from a channel, or ran long without a switch point, while others ran), so the same seed can give another histogram\n", o.Replayable, o.Runs)
 }
 
 func (o *Outcomes) share(runs int) float64 {

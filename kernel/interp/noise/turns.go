@@ -54,6 +54,7 @@ type turns struct {
 	exact   bool
 	moves   uint64 // switch points and passes, which the watchdog watches
 	done    chan struct{}
+	ending  sync.Once // closes done
 	// sleepers are the members in a cell's time.Sleep (see Sleep), and
 	// now the run's own clock, which only their wakes move.
 	sleepers []sleeper
@@ -134,15 +135,24 @@ func Exclusive(runSeed uint64, f func()) (exact bool) {
 	go t.watch()
 	setFlag(true)
 	defer func() {
-		setFlag(false)
-		active.Store(nil)
+		t.finish()
 		t.mu.Lock()
-		close(t.done) // the goroutines still in the run go on freely
 		exact = t.exact
 		t.mu.Unlock()
 	}()
 	f()
 	return
+}
+
+// finish ends the run: the goroutines still in it go on freely. An
+// interrupt ends it too (see wait).
+func (t *turns) finish() {
+	t.ending.Do(func() {
+		if active.CompareAndSwap(t, nil) {
+			setFlag(false)
+		}
+		close(t.done)
+	})
 }
 
 // Starting is called by the goroutine that runs a go statement, before
@@ -162,7 +172,10 @@ func Starting() (begin, end func()) {
 	}
 	for !t.resumeLocked(parent) { // a go statement is a step of the parent's turn
 		t.mu.Unlock()
-		t.wait(parent)
+		if !t.wait(parent) {
+			t.mu.Lock()
+			return nil, nil // the run ended meanwhile
+		}
 		t.mu.Lock()
 	}
 	t.next++
@@ -203,18 +216,26 @@ func (t *turns) end(m int) {
 	}
 }
 
-// wait blocks member m until it has the turn, the run is over, or an
-// interrupt stops it.
-func (t *turns) wait(m int) {
+// wait blocks member m until it has the turn (true) or the run is over
+// (false). An interrupt ends the run: its goroutines go on freely to their
+// next safe point, where they stop as outside a run (one unwound while it
+// waited for its turn could leave a channel or a lock held, and the others
+// blocked for good).
+func (t *turns) wait(m int) bool {
 	t.mu.Lock()
 	mem := t.members[m]
 	t.mu.Unlock()
 	select {
 	case <-mem.turn:
+		return true
 	case <-t.done:
 	case <-stop.Woken():
-		stop.Unwind()
+		t.mu.Lock()
+		t.exact = false
+		t.mu.Unlock()
+		t.finish()
 	}
+	return false
 }
 
 // passLocked gives the turn to a ready member chosen by the run's random
@@ -335,7 +356,10 @@ func Sleep(d time.Duration, napFor func(time.Duration)) bool {
 	realWake := time.Now().Add(d)
 	for !t.resumeLocked(m) {
 		t.mu.Unlock()
-		t.wait(m)
+		if !t.wait(m) {
+			napFor(time.Until(realWake)) // the run ended: sleep as usual
+			return true
+		}
 		t.mu.Lock()
 	}
 	t.sleepers = append(t.sleepers, sleeper{member: m, wake: t.now + max(d, 0), real: realWake})
@@ -376,7 +400,9 @@ func WaitLock(lock any, try func() bool) bool {
 	for {
 		if !t.resumeLocked(m) {
 			t.mu.Unlock()
-			t.wait(m)
+			if !t.wait(m) {
+				return false // the run ended: wait for the lock as usual
+			}
 			t.mu.Lock()
 		}
 		if try() {
@@ -421,7 +447,8 @@ func (t *turns) watch() {
 	tick := time.NewTicker(watchEvery)
 	defer tick.Stop()
 	var lastMoves uint64
-	stalled := 0
+	stalled, look := 0, stallTicks // look: the stalled tick of the next look at the runtime
+	var since time.Time
 	for {
 		select {
 		case <-t.done:
@@ -430,26 +457,32 @@ func (t *turns) watch() {
 		}
 		t.mu.Lock()
 		if t.moves != lastMoves || t.holder == 0 || t.napping {
-			lastMoves, stalled = t.moves, 0
+			lastMoves, stalled, look = t.moves, 0, stallTicks
 			t.mu.Unlock()
 			continue
+		}
+		if stalled == 0 {
+			since = time.Now()
 		}
 		stalled++
 		holder := t.members[t.holder]
 		t.mu.Unlock()
-		if stalled < stallTicks || holder == nil {
+		forced := time.Since(since) >= forceAfter
+		if (stalled < look && !forced) || holder == nil {
 			continue
 		}
+		// A look is a dump of every goroutine (costly where earlier cells
+		// left thousands): the looks at one stall thin out, 2, 4, 8, …
+		// ticks in.
+		look *= 2
 		blocked := isBlocked(holder.g)
 		t.mu.Lock()
-		if t.moves == lastMoves && t.members[t.holder] == holder {
-			if blocked || time.Duration(stalled)*watchEvery >= forceAfter {
-				if !blocked {
-					t.exact = false // it runs on beside the next one
-				}
-				t.passLocked()
-				lastMoves, stalled = t.moves, 0
+		if t.moves == lastMoves && t.members[t.holder] == holder && (blocked || forced) {
+			if !blocked {
+				t.exact = false // it runs on beside the next one
 			}
+			t.passLocked()
+			lastMoves, stalled, look = t.moves, 0, stallTicks
 		}
 		t.mu.Unlock()
 	}

@@ -3,6 +3,7 @@ package noise_test
 import (
 	"runtime"
 	gosync "sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,14 +88,11 @@ func TestTheSameSeedGivesTheSameResult(t *testing.T) {
 	defer noise.Set(1, noise.DefaultRate)
 	for _, procs := range []int{runtime.GOMAXPROCS(0), 1} {
 		old := runtime.GOMAXPROCS(procs)
-		stopSpin := make(chan struct{})
+		var stopSpin atomic.Bool
 		go func() { // a busy machine
-			for {
-				select {
-				case <-stopSpin:
-					return
-				default:
-				}
+			spins := 0
+			for !stopSpin.Load() {
+				spins++
 			}
 		}()
 		results := map[int]bool{}
@@ -116,7 +114,7 @@ func TestTheSameSeedGivesTheSameResult(t *testing.T) {
 		if len(results) < 5 {
 			t.Errorf("GOMAXPROCS %d: 30 seeds gave only %d results", procs, len(results))
 		}
-		close(stopSpin)
+		stopSpin.Store(true)
 		runtime.GOMAXPROCS(old)
 	}
 }
@@ -141,37 +139,39 @@ func TestSynchronizedCodeIsRight(t *testing.T) {
 	}
 }
 
-// TestWaitingForATurnStopsOnInterrupt: a goroutine waiting for its turn
-// unwinds when an interrupt comes, as at a safe point.
-func TestWaitingForATurnStopsOnInterrupt(t *testing.T) {
+// TestAnInterruptEndsTheRun: an interrupt ends a run; a goroutine that
+// waited for its turn goes on freely to its next safe point (unwound
+// where it waited, it could leave a lock or a channel slot held, and the
+// others blocked for good), and the run is not replayable.
+func TestAnInterruptEndsTheRun(t *testing.T) {
 	noise.Set(5, 0.5)
 	defer noise.Set(1, noise.DefaultRate)
 	defer stop.Clear()
-	before := stop.Stopped()
-	done := make(chan struct{})
-	go noise.Exclusive(1, func() {
-		defer close(done)
-		var wg gosync.WaitGroup
-		wg.Add(1)
-		goroutines.Go(1, func() { defer wg.Done() }) // ready, never given the turn
-		for {                                        // the run's first goroutine keeps its turn (no switch point)
-			select {
-			case <-stop.Woken():
-				stop.Ended()
-				return
-			default:
+	var ran atomic.Bool
+	exact := make(chan bool)
+	go func() {
+		exact <- noise.Exclusive(1, func() {
+			var wg gosync.WaitGroup
+			wg.Add(1)
+			goroutines.Go(1, func() { defer wg.Done(); ran.Store(true) }) // ready, never given the turn
+			for !stop.Pending() { // the run's first goroutine keeps its turn (no switch point)
+				runtime.Gosched()
 			}
-		}
-	})
+			wg.Wait()
+		})
+	}()
 	time.Sleep(20 * time.Millisecond)
 	stop.Request()
-	<-done
-	deadline := time.Now().Add(5 * time.Second)
-	for stop.Stopped()-before < 2 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	select {
+	case e := <-exact:
+		if e {
+			t.Error("an interrupted run says it was decided by its seed")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the interrupted run did not end")
 	}
-	if n := stop.Stopped() - before; n != 2 {
-		t.Errorf("%d goroutines stopped, want 2 (the one waiting for its turn, and the spinner)", n)
+	if !ran.Load() {
+		t.Error("the goroutine that waited for its turn did not go on")
 	}
 }
 
