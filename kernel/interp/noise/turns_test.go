@@ -154,7 +154,8 @@ func TestAnInterruptEndsTheRun(t *testing.T) {
 			var wg gosync.WaitGroup
 			wg.Add(1)
 			goroutines.Go(1, func() { defer wg.Done(); ran.Store(true) }) // ready, never given the turn
-			for !stop.Pending() {                                         // the run's first goroutine keeps its turn (no switch point)
+			// The run's first goroutine keeps its turn (no switch point).
+			for !stop.Pending() {
 				runtime.Gosched()
 			}
 			wg.Wait()
