@@ -81,7 +81,7 @@ func Switch() {
 	if !on.Load() {
 		return
 	}
-	if t := active.Load(); t != nil && t.point() {
+	if pointAt(-1) {
 		return // a member of a replayable run: its turn may pass here
 	}
 	mu.Lock()

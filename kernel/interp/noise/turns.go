@@ -99,9 +99,7 @@ func setFlag(on bool) {
 // replay.Point). In a run, the turn may pass there; elsewhere it does
 // nothing.
 func Point() {
-	if t := active.Load(); t != nil {
-		t.point()
-	}
+	pointAt(-1)
 }
 
 // Exclusive runs f, and the goroutines it starts, taking turns decided by
@@ -160,16 +158,11 @@ func (t *turns) finish() {
 // for a turn, and begin and end are what it calls first and last. Outside
 // a run both are nil.
 func Starting() (begin, end func()) {
-	t := active.Load()
+	t, parent := joined()
 	if t == nil {
-		return nil, nil
+		return nil, nil // no run, or a goroutine of an earlier cell
 	}
-	t.mu.Lock()
 	defer t.mu.Unlock()
-	parent := t.me()
-	if parent == 0 {
-		return nil, nil // a goroutine of an earlier cell: not in the run
-	}
 	for !t.resumeLocked(parent) { // a go statement is a step of the parent's turn
 		t.mu.Unlock()
 		if !t.wait(parent) {
@@ -272,28 +265,42 @@ func (t *turns) passLocked() {
 // the run.
 func (t *turns) me() int { return t.byG[goid.Current()] }
 
-// Yield is a cell's runtime.Gosched: in a run, the turn passes to another
-// goroutine ready for one (chosen by the run's seed), as Gosched lets
-// another run; elsewhere it is runtime.Gosched.
-func Yield() {
-	if t := active.Load(); t != nil && t.pointAt(1) {
-		return
+// joined returns the run in progress and the calling goroutine's member
+// number in it, with the run's lock held; nil when there is no run or the
+// goroutine is not in it.
+func joined() (*turns, int) {
+	t := active.Load()
+	if t == nil {
+		return nil, 0
 	}
-	runtime.Gosched()
-}
-
-// point is a switch point of a member: with the run's rate, the turn
-// passes to a ready member. It reports false for a goroutine not in the
-// run.
-func (t *turns) point() bool { return t.pointAt(t.rate) }
-
-// pointAt is point with a rate of its own.
-func (t *turns) pointAt(rate float64) bool {
 	t.mu.Lock()
 	m := t.me()
 	if m == 0 {
 		t.mu.Unlock()
+		return nil, 0
+	}
+	return t, m
+}
+
+// Yield is a cell's runtime.Gosched: in a run, the turn passes to another
+// goroutine ready for one (chosen by the run's seed), as Gosched lets
+// another run; elsewhere it is runtime.Gosched.
+func Yield() {
+	if !pointAt(1) {
+		runtime.Gosched()
+	}
+}
+
+// pointAt is a switch point of a member of the run: the turn passes to a
+// ready member at that rate (the run's own for a negative one). It reports
+// false, having done nothing, for a goroutine not in a run.
+func pointAt(rate float64) bool {
+	t, m := joined()
+	if t == nil {
 		return false
+	}
+	if rate < 0 {
+		rate = t.rate
 	}
 	t.moves++
 	if !t.resumeLocked(m) {
@@ -343,14 +350,8 @@ func (t *turns) resumeLocked(m int) bool {
 // that timing a sleep still measures it. It reports false, having done
 // nothing, for a goroutine not in a run.
 func Sleep(d time.Duration, napFor func(time.Duration)) bool {
-	t := active.Load()
+	t, m := joined()
 	if t == nil {
-		return false
-	}
-	t.mu.Lock()
-	m := t.me()
-	if m == 0 {
-		t.mu.Unlock()
 		return false
 	}
 	realWake := time.Now().Add(d)
@@ -387,14 +388,8 @@ func Sleep(d time.Duration, napFor func(time.Duration)) bool {
 // holds the lock. Outside a run it reports false at once, and the caller
 // waits as usual.
 func WaitLock(lock any, try func() bool) bool {
-	t := active.Load()
+	t, m := joined()
 	if t == nil {
-		return false
-	}
-	t.mu.Lock()
-	m := t.me()
-	if m == 0 {
-		t.mu.Unlock()
 		return false
 	}
 	for {
