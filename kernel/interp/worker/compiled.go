@@ -62,9 +62,7 @@ func compileWholePrograms() (bool, string) {
 func (w *Worker) runCompiled(src string) *protocol.Error {
 	program := src
 	if isGoRunCell(src) {
-		at := strings.Index(src, "%go")
-		end := at + strings.IndexByte(src[at:]+"\n", '\n')
-		program = src[:at] + strings.Repeat(" ", end-at) + src[end:] // keep every line where it is
+		program = withoutMagicLine(src)
 	}
 	goBin, version := gobuild.Toolchain()
 	if goBin == "" {

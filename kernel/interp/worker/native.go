@@ -285,8 +285,8 @@ func (w *Worker) interpretInstead(src, why string) *protocol.Error {
 	return e
 }
 
-// withoutMagicLine blanks a cell's magic line, keeping every line where it
-// is.
+// withoutMagicLine blanks a cell's magic line (%compile, %go run), keeping
+// every line where it is.
 func withoutMagicLine(src string) string {
 	at := strings.Index(src, "%")
 	end := at + strings.IndexByte(src[at:]+"\n", '\n')
