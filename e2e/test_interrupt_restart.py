@@ -105,6 +105,43 @@ def test_interrupt_keeps_the_variables_and_the_worker():
         assert all(p.cpu_percent(interval=0.5) < 50 for p in worker), "goroutines still spin"
 
 
+def test_interrupt_stops_recursion_and_counting_loops_and_deferred_calls_finish():
+    """The safe points that cost interpreted code least stop it too: a
+    runaway recursion (no loop at all), goroutines in counting loops and
+    ranges that test the stop flag once per chunk of iterations, and a
+    deferred function literal that an unwinding runs (its own entry is a
+    safe point) unlocks its mutex to the end, so the next cell can lock it.
+    Each keeps the worker and the variables."""
+    with kernel() as (km, kc):
+        execute(kc, 'import ("fmt"; "sync")\nkept := 1\nvar mu sync.Mutex\nvar unlocked int\n'
+                    'func fib(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n\treturn fib(n-1) + fib(n-2)\n}\n'
+                    'func count(n int) int {\n\ts := 0\n\tfor i := 0; i < n; i++ {\n\t\ts += i\n\t}\n\treturn s\n}\n'
+                    'func sum(xs []int) int {\n\ts := 0\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}')
+        execute(kc, "kept = 42")
+        worker = workers(km)
+        cells = [
+            "fib(60)",
+            "for i := 0; i < 10; i++ { go func() { count(1 << 62) }() }\ncount(1 << 62)",
+            "xs := make([]int, 1 << 20)\nfor i := 0; i < 4; i++ { go func() { for { sum(xs) } }() }\nfor { sum(xs) }",
+            "mu.Lock()\ndefer func() {\n\tunlocked++\n\tmu.Unlock()\n}()\ncount(1 << 62)",
+        ]
+        for code in cells:
+            msg_id = kc.execute(code)
+            time.sleep(0.7)
+            start = time.time()
+            km.interrupt_kernel()
+            msgs, _ = collect(kc, msg_id, timeout=10)
+            took = time.time() - start
+            err = of_type(msgs, "error")[0]["content"]
+            assert err["ename"] == "interrupted" and "variables are kept" in "\n".join(err["traceback"]), (code, err)
+            assert took < 1.0, (code, took)
+            assert workers(km) == worker, code  # no new worker
+        reply, msgs = execute(kc, "mu.Lock()\nmu.Unlock()\nfmt.Sprint(kept, unlocked, fib(10), count(5))")
+        assert of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"] == '"42 1 55 10"', msgs
+        time.sleep(0.3)
+        assert all(p.cpu_percent(interval=0.5) < 50 for p in worker), "goroutines still spin"
+
+
 def test_interrupt_of_a_sleeping_loop_and_of_goroutines_left_while_idle():
     """A loop that sleeps a second at a time stops within a slice of its
     sleep, keeping the worker; and an interrupt while no cell runs stops the

@@ -9,7 +9,13 @@ type testContext struct {
 	resultType                                          func(fn string) string
 	sources                                             func() Sources
 	lockSite                                            func(line int, fn, call string) int
+	off                                                 map[string]bool // the feature passes turned off
 }
+
+// withoutSafePoints is the empty context with the safe-points pass off:
+// the tests of other passes read more easily without a stop test in every
+// function and loop.
+var withoutSafePoints = testContext{off: map[string]bool{"safe-points": true}}
 
 func ask(f func(string) bool, name string) bool { return f != nil && f(name) }
 
@@ -41,7 +47,7 @@ func (c testContext) Sources() Sources {
 	return c.sources()
 }
 
-func (testContext) PassOff(string) bool { return false }
+func (c testContext) PassOff(name string) bool { return c.off[name] }
 
 func (c testContext) LockSite(line int, fn, call string) int {
 	if c.lockSite == nil {

@@ -22,11 +22,11 @@ func TestLockSites(t *testing.T) {
 			"__golab_sync.At(1); mu.Lock()\n(func() { switch {\ncase true:\n\t__golab_sync.At(2); mu.Lock()\n} })()",
 			[]string{"1  mu.Lock()", "4  mu.Lock()"}},
 		{"not a statement of its own, or not a lock", "for mu.Lock(); ; mu.Lock() {}\nok := mu.TryLock()\nmu.Lock(x)\nf := func() { defer mu.Lock() }", false,
-			"(func() { for mu.Lock(); ; mu.Lock() { if __golab_stopping { __golab_stop.Unwind() };} })()\nok := mu.TryLock()\nmu.Lock(x)\nf := func() { defer mu.Lock() }", nil},
+			"(func() { for mu.Lock(); ; mu.Lock() {} })()\nok := mu.TryLock()\nmu.Lock(x)\nf := func() { defer mu.Lock() }", nil},
 	}
 	for _, tt := range tests {
 		var sites []string
-		earlier := testContext{lockSite: func(line int, fn, call string) int {
+		earlier := testContext{off: withoutSafePoints.off, lockSite: func(line int, fn, call string) int {
 			sites = append(sites, fmt.Sprintf("%d %s %s", line, fn, call))
 			return len(sites)
 		}}

@@ -47,11 +47,11 @@ var passes = []pass{
 			rs, ok := n.(*ast.RangeStmt)
 			return ok && r.rangeFunc(rs, stack)
 		}},
-	{name: "safe-points", feature: true, gap: "an interrupt must stop a runaway loop without ending the worker, which would lose every variable (yaegi's own cancellation leaves closures returning zero values): each loop body tests a stop flag first (kernel/interp/stop)",
-		visit: func(r *rewriter, n ast.Node, _ []ast.Node) bool {
+	{name: "safe-points", feature: true, gap: "an interrupt must stop a runaway loop or recursion without ending the worker, which would lose every variable (yaegi's own cancellation leaves closures returning zero values): each function tests a stop flag on entry, each loop on every iteration or, a counting loop with a cheap body, every chunk of iterations (kernel/interp/stop)",
+		visit: func(r *rewriter, n ast.Node, stack []ast.Node) bool {
 			switch n.(type) {
-			case *ast.ForStmt, *ast.RangeStmt:
-				r.safePoint(n)
+			case *ast.ForStmt, *ast.RangeStmt, *ast.FuncDecl, *ast.FuncLit:
+				r.safePoint(n, stack)
 			}
 			return false
 		}},

@@ -40,6 +40,12 @@ import __golab_stop "golab.internal/stop"
 // kernel/interp/stop): an interpreted global, the cheapest read there is.
 var __golab_stopping bool
 
+// __golab_unwind starts an interrupt's unwinding (stop.Unwind), for the
+// safe points: a call of an interpreted function, because a compiled
+// function named in a function's body costs each call of that function
+// (yaegi gives it a slot in the function's frame): fib(22) 10% slower.
+func __golab_unwind() { __golab_stop.Unwind() }
+
 // __golab_turns is set while a replayable run takes turns (see
 // kernel/interp/noise and the switch-points pass).
 var __golab_turns bool
@@ -96,6 +102,11 @@ func __golab_clear(x interface{}) { __golab_reflect.ValueOf(x).Clear() }
 func __golab_new[T any](v T) *T { return &v }
 
 `
+
+// UnwindFunc is the Prelude's function that the safe points call: its
+// frame is golab's, not the cell's, and reports of where code stopped
+// leave it out.
+const UnwindFunc = "__golab_unwind"
 
 // RewriteDecls rewrites a source of declarations (Plan.Decls, or one
 // Definition's Source) for the interpreter.

@@ -97,7 +97,7 @@ func TestRewritesForFunctionLiterals(t *testing.T) {
 		{"a var group stays", "f := func() { var (v = Id(1)); _ = v }", "f := func() { var (v = Id(1)); _ = v }"},
 	}
 	for _, tt := range tests {
-		if got := RewriteStmts(tt.stmts, nil).Source; got != tt.want {
+		if got := RewriteStmts(tt.stmts, withoutSafePoints).Source; got != tt.want {
 			t.Errorf("%s: RewriteStmts(%q) =\n%q, want\n%q", tt.name, tt.stmts, got, tt.want)
 		}
 	}
@@ -129,7 +129,7 @@ func TestCoreTypeParams(t *testing.T) {
 			"func F[E any](s []E, p struct{ S int }) int { return p.S }"},
 	}
 	for _, tt := range tests {
-		if got := RewriteDecls(tt.decl, nil).Source; got != tt.want {
+		if got := RewriteDecls(tt.decl, withoutSafePoints).Source; got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
 		}
 	}

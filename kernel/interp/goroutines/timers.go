@@ -203,6 +203,7 @@ func slices(d time.Duration) {
 		time.Sleep(min(left, sleepSlice))
 		if stop.Pending() || stop.Epoch() != before {
 			stop.Unwind()
+			return // a deferred call's sleep, while its goroutine unwinds: it ends early
 		}
 	}
 }

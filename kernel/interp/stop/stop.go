@@ -2,9 +2,10 @@
 // worker, so that the notebook's variables survive it (yaegi's own
 // cancellation leaves closures returning zero values; killing the worker
 // loses every variable). The cell rewriter's safe-points pass puts a test
-// of the flag (an interpreted global, see Bind) at the top of every loop
-// body; when an interrupt has set it, Unwind panics with Signal, which unwinds the goroutine as a panic would
-// (its deferred calls run), until golab's own code recovers it: the
+// of the flag (an interpreted global, see Bind) at the entry of every
+// function and in every loop; when an interrupt has set it, Unwind panics
+// with Signal, which unwinds the goroutine as a panic would (its deferred
+// calls run, to their end), until golab's own code recovers it: the
 // wrapper of each goroutine a cell starts, and the worker for the cell's
 // own statements. A recover() in the learner's code passes it on.
 package stop
@@ -13,6 +14,8 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
+
+	"github.com/golab-notebooks/golab/internal/goid"
 )
 
 // requested is 1 while an interrupt asks interpreted code to stop.
@@ -100,6 +103,7 @@ func Request() {
 
 // Clear lets interpreted code run again.
 func Clear() {
+	unwinding.Clear()
 	atomic.StoreInt32(&requested, 0)
 	if p := flag.Load(); p != nil {
 		*p = false
@@ -118,8 +122,26 @@ var stopped atomic.Int64
 func Ended()         { stopped.Add(1) }
 func Stopped() int64 { return stopped.Load() }
 
-// Unwind starts the unwinding of the goroutine that calls it.
-func Unwind() { panic(Signal) }
+// unwinding holds the IDs of the goroutines whose unwinding has begun
+// since the last Clear.
+var unwinding sync.Map
+
+// Unwind starts the unwinding of the goroutine that calls it. In a
+// goroutine already unwinding it returns: the deferred calls the unwinding
+// runs reach safe points too (a deferred func literal's entry, a loop),
+// and a second unwinding would cut them short, leaving a lock held or a
+// WaitGroup never done.
+func Unwind() {
+	if _, begun := unwinding.LoadOrStore(goid.Current(), true); begun {
+		return
+	}
+	panic(Signal)
+}
+
+// Finishing marks the calling goroutine as one whose unwinding has begun,
+// so that the safe points of what it runs next do not stop it: the worker
+// runs an interrupted cell's own deferred calls this way, to their end.
+func Finishing() { unwinding.Store(goid.Current(), true) }
 
 // Is reports whether a recovered value is the unwinding (the interpreter
 // may hand it over wrapped in a reflect.Value).

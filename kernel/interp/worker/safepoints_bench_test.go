@@ -5,12 +5,14 @@ import (
 	"time"
 )
 
-// BenchmarkSafePointCost measures what the safe points (the test of the
-// stop flag at the top of every loop body, which lets an interrupt keep
-// the worker) cost interpreted code: CPU-bound programs of the kinds the
-// fidelity corpus holds (kernel/interp/fidelity/testdata/corpus: the
+// BenchmarkSafePointCost measures what the safe points (the tests of the
+// stop flag at each function's entry and in every loop, once per chunk of
+// iterations in cheap counting loops and ranges; they let an interrupt
+// keep the worker) cost interpreted code: CPU-bound programs of the kinds
+// the fidelity corpus holds (kernel/interp/fidelity/testdata/corpus: the
 // sieve, matrix multiplication, word frequency, recursion), grown until
-// they take tens of milliseconds, and the tightest loop there is. Each is
+// they take tens of milliseconds, and the tightest loops there are, a
+// counting loop and a range over a slice. Each is
 // declared in one cell and run in the next, alternately with the safe
 // points and without them (cell.Context.PassOff). It reports ms-off,
 // ms-on and x-off, their ratio; the goal is under 1.10 for the programs
@@ -80,6 +82,15 @@ func frequencies(words int) int {
 	}
 	return s
 }`, "sum(1000000)"},
+		{"range-sum-1M", `func total(xs []int) int {
+	s := 0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+var million = make([]int, 1000000)`, "total(million)"},
 	}
 	for _, p := range programs {
 		b.Run(p.name, func(b *testing.B) {

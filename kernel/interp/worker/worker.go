@@ -279,6 +279,9 @@ func (d *deferred) run() (err error) {
 	calls := d.calls
 	d.calls = nil
 	d.mu.Unlock()
+	if stop.Pending() && len(calls) > 0 {
+		stop.Finishing() // an interrupted cell's deferred calls run to their end
+	}
 	for i := len(calls) - 1; i >= 0; i-- {
 		func() {
 			defer func() {
