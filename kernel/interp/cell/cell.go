@@ -17,6 +17,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -215,7 +216,13 @@ type segment struct {
 
 // Split parses a cell and plans its evaluation. Syntax errors come back as
 // an ErrorList whose positions are cell lines and columns.
-func Split(src string) (*Plan, error) {
+func Split(src string) (*Plan, error) { return SplitIn(src, nil) }
+
+// SplitIn is Split in a notebook whose earlier cells declared the
+// package-level variables for which isVariable says so (nil: none): a var
+// declaration whose value uses one runs among the statements, where the
+// interpreter allows it (see varsAfterStatements).
+func SplitIn(src string, isVariable func(name string) bool) (*Plan, error) {
 	segs, err := segments(src)
 	if err != nil {
 		return nil, err
@@ -235,7 +242,7 @@ func Split(src string) (*Plan, error) {
 		}
 	}
 	plan.Imports = mask(src, imports)
-	decls, stmts = varsAfterStatements(src, decls, stmts)
+	decls, stmts = varsAfterStatements(src, imports, decls, stmts, isVariable)
 	plan.Decls = mask(src, decls)
 
 	fset := token.NewFileSet()
@@ -329,21 +336,53 @@ func unresolved(fset *token.FileSet, file *ast.File, prefixLen int) []Ident {
 // varsAfterStatements moves to the statements the var declarations whose
 // values use a name the cell's statements define (`count := 0` … `var
 // total = count`): declarations run before the statements, and the
-// interpreter then said "constant definition loop" or "undefined". In the
+// interpreter then said "constant definition loop" or "undefined". It
+// moves too the ones whose values use an earlier cell's variable (`var
+// total = count` with count from an earlier cell, as isVariable says),
+// which yaegi v0.16.1 refuses in a package-level initializer ("variable
+// definition loop"), unless the cell declares that name again. In the
 // statements they run in their place, as in a function body.
-func varsAfterStatements(src string, decls, stmts []segment) ([]segment, []segment) {
+func varsAfterStatements(src string, imports, decls, stmts []segment, isVariable func(string) bool) ([]segment, []segment) {
 	hasVar := false
 	for _, d := range decls {
 		hasVar = hasVar || strings.HasPrefix(strings.TrimSpace(src[d.start:d.end]), "var")
 	}
-	if len(stmts) == 0 || !hasVar {
+	if !hasVar {
 		return decls, stmts // the common case: no parse
 	}
-	_, list, err := parseStmts(token.NewFileSet(), mask(src, append([]segment(nil), stmts...)))
-	if err != nil {
-		return decls, stmts // Split reports it
+	own := map[string]bool{}
+	if len(stmts) > 0 {
+		_, list, err := parseStmts(token.NewFileSet(), mask(src, append([]segment(nil), stmts...)))
+		if err != nil {
+			return decls, stmts // Split reports it
+		}
+		own = topLevelNames(list)
 	}
-	own := topLevelNames(list)
+	// Names the cell itself declares or imports: not an earlier cell's.
+	known := map[string]bool{}
+	fset := token.NewFileSet()
+	if f, err := parser.ParseFile(fset, "decls.go", "package p;"+mask(src, decls), 0); err == nil {
+		for name := range f.Scope.Objects {
+			known[name] = true
+		}
+	}
+	if f, err := parser.ParseFile(fset, "imports.go", "package p;"+mask(src, imports), parser.ImportsOnly); err == nil {
+		for _, imp := range f.Imports {
+			name := path.Base(strings.Trim(imp.Path.Value, "\"`"))
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			known[name] = true
+		}
+	}
+	earlier := func(uses map[string]bool) bool {
+		for n := range uses {
+			if !known[n] && isVariable != nil && isVariable(n) {
+				return true
+			}
+		}
+		return false
+	}
 	// Names the cell's functions and methods use: a var they use must stay
 	// a declaration, or they would be compiled before it exists.
 	usedByFuncs := map[string]bool{}
@@ -361,7 +400,7 @@ func varsAfterStatements(src string, decls, stmts []segment) ([]segment, []segme
 		moved = false
 		keep := decls[:0:0]
 		for _, d := range decls {
-			if names, uses := varUses(src[d.start:d.end]); names != nil && usesAny(uses, own) && !anyIn(names, usedByFuncs) {
+			if names, uses := varUses(src[d.start:d.end]); names != nil && (usesAny(uses, own) || earlier(uses)) && !anyIn(names, usedByFuncs) {
 				stmts = append(stmts, segment{kind: segStmt, start: d.start, end: d.end})
 				for _, n := range names {
 					own[n] = true
@@ -377,7 +416,7 @@ func varsAfterStatements(src string, decls, stmts []segment) ([]segment, []segme
 }
 
 // varUses parses a var declaration and returns the names it declares and
-// the names its values use; nil names when it is no var declaration.
+// the free names its values use; nil names when it is no var declaration.
 func varUses(text string) (names []string, uses map[string]bool) {
 	if !strings.HasPrefix(strings.TrimSpace(text), "var") {
 		return nil, nil
@@ -397,8 +436,28 @@ func varUses(text string) (names []string, uses map[string]bool) {
 		}
 	}
 	uses = map[string]bool{}
-	for _, u := range unresolved(fset, file, 0) {
-		uses[u.Name] = true
+	free := map[*ast.Ident]bool{}
+	for _, id := range file.Unresolved {
+		free[id] = true
+	}
+	for _, spec := range gd.Specs {
+		for _, v := range spec.(*ast.ValueSpec).Values {
+			ast.Inspect(v, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.CompositeLit); ok {
+					for _, e := range lit.Elts {
+						if kv, ok := e.(*ast.KeyValueExpr); ok {
+							if key, ok := kv.Key.(*ast.Ident); ok {
+								delete(free, key) // a field's name
+							}
+						}
+					}
+				}
+				if id, ok := n.(*ast.Ident); ok && free[id] && id.Name != "_" {
+					uses[id.Name] = true
+				}
+				return true
+			})
+		}
 	}
 	for _, n := range names {
 		delete(uses, n)

@@ -159,8 +159,9 @@ func TestSplitErrors(t *testing.T) {
 	}
 }
 
-// A var declaration whose value uses a name the cell's statements define
-// runs among the statements, in its place; others stay declarations.
+// A var declaration whose value uses a name the cell's statements define,
+// or an earlier cell's variable, runs among the statements, in its place;
+// others stay declarations.
 func TestVarsThatUseStatementsRunAmongThem(t *testing.T) {
 	tests := []struct {
 		src, decls, stmts string
@@ -169,12 +170,19 @@ func TestVarsThatUseStatementsRunAmongThem(t *testing.T) {
 		{"n := 1\nvar a = n\nvar b = a + 1", "", "n := 1\nvar a = n\nvar b = a + 1"},
 		{"var early = 1\nx := early", "var early = 1", "x := early"},
 		// Parameters, field names and struct keys are not the statements' names.
-		{"a := 5\nvar less = func(a, b int) bool { return a < b }\nvar c = cfg{a: 1}.a", "var less = func(a, b int) bool { return a < b }\nvar c = cfg{a: 1}.a", "a := 5"},
+		{"a := 5\ntype cfg struct{ a int }\nvar less = func(a, b int) bool { return a < b }\nvar c = cfg{a: 1}.a", "type cfg struct{ a int }\nvar less = func(a, b int) bool { return a < b }\nvar c = cfg{a: 1}.a", "a := 5"},
+		// An earlier cell's variable (count, limit), which yaegi refuses
+		// in a package-level initializer; not one the cell declares again.
+		{"var total = count + 1", "", "var total = count + 1"},
+		{"var f = func() int { return limit * 2 }()\nvar g = f", "", "var f = func() int { return limit * 2 }()\nvar g = f"},
+		{"import \"fmt\"\nvar s = fmt.Sprint(len(\"ab\"), true)\nvar t []string", "var s = fmt.Sprint(len(\"ab\"), true)\nvar t []string", ""},
+		{"var count = 2\nvar twice = count * 2", "var count = 2\nvar twice = count * 2", ""}, // its own count
 		// A function of the cell uses it: it stays a declaration.
 		{"n := 2\nvar limit = n\nfunc over(x int) bool { return x > limit }", "var limit = n\nfunc over(x int) bool { return x > limit }", "n := 2"},
 	}
+	earlierVariable := func(name string) bool { return name == "count" || name == "limit" }
 	for _, tt := range tests {
-		plan, err := Split(tt.src)
+		plan, err := SplitIn(tt.src, earlierVariable)
 		if err != nil {
 			t.Fatal(err)
 		}

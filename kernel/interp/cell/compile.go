@@ -33,13 +33,13 @@ type Compiled struct {
 // ErrorList whose positions are cell lines and columns.
 func Compile(src string, ctx Context) (*Compiled, error) {
 	ctx = orEmpty(ctx)
-	plan, err := Split(src)
+	plan, err := SplitIn(src, ctx.IsVariable)
 	if err != nil {
 		return nil, err
 	}
 	if explicit := ExplicitTypeArgs(src, plan, ctx.Declarations()); explicit != src {
 		src = explicit
-		if plan, err = Split(src); err != nil {
+		if plan, err = SplitIn(src, ctx.IsVariable); err != nil {
 			return nil, err
 		}
 	}

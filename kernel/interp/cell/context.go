@@ -40,6 +40,9 @@ type Context interface {
 	// constant or function of that name: one named like a builtin (a
 	// learner's own max) hides the builtin, which is then not rewritten.
 	DeclaresValue(name string) bool
+	// IsVariable reports whether an earlier cell declared a package-level
+	// variable of that name (with var, or := among its statements).
+	IsVariable(name string) bool
 	// PassOff reports whether a feature pass (see Passes) is turned off for
 	// the notebook: a benchmark turns one off to measure what it costs.
 	PassOff(name string) bool
@@ -69,6 +72,7 @@ func (emptyContext) Sources() Sources                 { return Sources{} }
 func (emptyContext) LockSite(int, string, string) int { return 0 }
 func (emptyContext) PassOff(string) bool              { return false }
 func (emptyContext) DeclaresValue(string) bool        { return false }
+func (emptyContext) IsVariable(string) bool           { return false }
 
 // orEmpty returns ctx, or the empty Context for nil.
 func orEmpty(ctx Context) Context {

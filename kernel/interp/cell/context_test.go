@@ -4,7 +4,7 @@ package cell
 // answers no (or "", or 0).
 type testContext struct {
 	isInt, isWaitGroup, isMethod, isType, isGenericFunc func(name string) bool
-	declaresValue                                       func(name string) bool
+	declaresValue, isVariable                           func(name string) bool
 	declarations                                        []string
 	resultType                                          func(fn string) string
 	sources                                             func() Sources
@@ -24,6 +24,7 @@ func (c testContext) IsWaitGroup(name string) bool   { return ask(c.isWaitGroup,
 func (c testContext) IsMethod(name string) bool      { return ask(c.isMethod, name) }
 func (c testContext) Declarations() []string         { return c.declarations }
 func (c testContext) DeclaresValue(name string) bool { return ask(c.declaresValue, name) }
+func (c testContext) IsVariable(name string) bool    { return ask(c.isVariable, name) }
 
 func (c testContext) TypeDecl(name string) string {
 	if ask(c.isType, name) {

@@ -40,6 +40,8 @@ func on[N ast.Node](f func(r *rewriter, n N, stack []ast.Node)) func(*rewriter, 
 var passes = []pass{
 	{name: "wrap-top-level", gap: "top-level for, if, switch, select and blocks: yaegi loses variables that select cases declare at a cell's top level, and `i := i` in a top-level loop hangs",
 		topLevel: (*rewriter).wrapTopLevel},
+	{name: "top-level-var", gap: "a var among a cell's statements whose value names an earlier cell's variable, or has a function literal (which tests the stop flag), fails (\"variable definition loop\")",
+		topLevel: (*rewriter).topLevelVar},
 	{name: "parenthesize-funclit-call", gap: "an Eval that starts with `func() {…}()` is taken for a declaration, and the literal runs again after every later Eval",
 		topLevel: (*rewriter).parenthesizeFuncLitCall},
 	{name: "range-func", gap: "a range over a function iterator (Go 1.23) fails with \"nil type\"",

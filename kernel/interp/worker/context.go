@@ -94,6 +94,11 @@ func (n notebook) DeclaresValue(name string) bool {
 	return ok
 }
 
+func (n notebook) IsVariable(name string) bool {
+	_, ok := n.w.globals()[name]
+	return ok
+}
+
 // sources returns what go/types needs to know of the earlier cells:
 // their imports and declarations, and `var name T` for each variable their
 // statements made whose type can be written (goprint.TypeSource).

@@ -75,7 +75,7 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 			r.restored = append(r.restored, w.restoreCompiled(src)...)
 			continue
 		}
-		plan, err := cell.Split(src)
+		plan, err := cell.SplitIn(src, known.IsVariable)
 		if err != nil {
 			continue
 		}
