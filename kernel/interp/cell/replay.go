@@ -270,15 +270,45 @@ func topLevelVars(stmts string) string {
 	var b strings.Builder
 	body := f.Decls[0].(*ast.FuncDecl).Body
 	for _, st := range body.List {
-		as, ok := st.(*ast.AssignStmt)
-		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) || !callsNothing(as) {
-			continue
-		}
-		start, end := fset.Position(as.Pos()).Offset-len(prefix), fset.Position(as.End()).Offset-len(prefix)
+		start, end := fset.Position(st.Pos()).Offset-len(prefix), fset.Position(st.End()).Offset-len(prefix)
 		text := stmts[start:end]
-		b.WriteString("var " + strings.Replace(text, ":=", "=", 1) + "\n")
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE && len(st.Lhs) == len(st.Rhs) && callsNothing(st) {
+				b.WriteString("var " + strings.Replace(text, ":=", "=", 1) + "\n")
+			}
+		case *ast.DeclStmt:
+			// A var Split moved among the statements (its value uses an
+			// earlier cell's variable or one the statements define).
+			if gd, ok := st.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR && callsNothing(st) {
+				b.WriteString(text + "\n")
+			}
+		}
 	}
 	return b.String()
+}
+
+// TopLevelVarNames lists the variables that a source of statements
+// declares at its top level with var.
+func TopLevelVarNames(stmts string) []string {
+	fset := token.NewFileSet()
+	_, list, err := parseStmts(fset, stmts)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, st := range list {
+		if decl, ok := st.(*ast.DeclStmt); ok {
+			if gd, ok := decl.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+				for _, spec := range gd.Specs {
+					for _, n := range spec.(*ast.ValueSpec).Names {
+						names = append(names, n.Name)
+					}
+				}
+			}
+		}
+	}
+	return names
 }
 
 func callsNothing(n ast.Node) bool {

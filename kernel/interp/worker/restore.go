@@ -86,6 +86,7 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 			r.lost = append(r.lost, "imports of "+strings.Join(plan.ImportPaths, ", "))
 		}
 		if strings.TrimSpace(plan.Decls) == "" {
+			w.restoreVars(plan.Stmts, isFailed[i], &r)
 			continue
 		}
 		skip, refusal := w.checkRedefinitions(plan, src)
@@ -99,6 +100,7 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 					r.lost = append(r.lost, string(d.Kind)+" "+d.Name)
 				}
 			}
+			w.restoreVars(plan.Stmts, isFailed[i], &r)
 			continue
 		}
 		w.record(plan)
@@ -119,8 +121,31 @@ func (w *Worker) restore(cells []string, failed []int) (r restored) {
 		}
 		r.zeroed = append(r.zeroed, replay.Zeroed...)
 		r.skipped = append(r.skipped, replay.Skipped...)
+		w.restoreVars(plan.Stmts, isFailed[i], &r)
 	}
 	return r
+}
+
+// restoreVars runs the top-level variables of a journal entry that
+// SplitIn put among the statements (`var b = g + 1`, g an earlier cell's
+// variable; the journal keeps only those whose values call nothing, see
+// cell.ReplaySource), and says which came back and which did not.
+func (w *Worker) restoreVars(stmts string, failed bool, r *restored) {
+	if strings.TrimSpace(stmts) == "" {
+		return
+	}
+	names := cell.TopLevelVarNames(stmts)
+	if _, err := w.try(w.rewriteStmts(stmts)); err != nil {
+		if !failed {
+			for _, n := range names {
+				r.lost = append(r.lost, "var "+n)
+			}
+		}
+		return
+	}
+	for _, n := range names {
+		r.restored = append(r.restored, "var "+n)
+	}
 }
 
 // replayCell joins a cell's two parts of the journal into one source

@@ -326,6 +326,26 @@ func TestRestoreRunsNoLearnerCode(t *testing.T) {
 	}
 }
 
+// A variable whose value uses an earlier cell's variable (which yaegi
+// refuses in a package-level initializer) comes back after a crash, as a
+// var or as a short declaration.
+func TestRestoreVariablesOfEarlierVariables(t *testing.T) {
+	s := newSupervisor(t)
+	var r recorder
+	for _, code := range []string{"var g = 1", "var b = g + 1\nc := g * 5", "import \"os\""} {
+		if res := s.Execute(code, false, nil, r.sink()); res.Status != protocol.StatusOK {
+			t.Fatalf("%s: %+v", code, res.Error)
+		}
+	}
+	res := s.Execute("os.Exit(1)", false, nil, r.sink())
+	if tb := strings.Join(res.Error.Traceback, "\n"); !strings.Contains(tb, "declared again with their initial values: g, b, c") {
+		t.Errorf("traceback: %s", tb)
+	}
+	if got := s.Execute("b + c", false, nil, r.sink()); got.Data["text/plain"] != "7" {
+		t.Errorf("b + c = %+v, want 7", got)
+	}
+}
+
 // Goroutines started in a loop each run their own closure exactly once.
 // yaegi v0.16.1 races on a function literal's frame slot (see the cell
 // rewriter's goStmt): without the rewrite, about 6 runs in 10 of this cell
