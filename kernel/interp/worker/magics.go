@@ -42,6 +42,11 @@ func magics() []magic {
 func (w *Worker) runMagic(src string) (*protocol.Error, bool) {
 	first, _, _ := strings.Cut(strings.TrimLeft(src, " \t\r\n"), "\n")
 	if !strings.HasPrefix(first, "%") {
+		if line, at, ok := magicAfterComments(src); ok {
+			// Go would read the magic as a syntax error.
+			return &protocol.Error{Name: "magic not first", Value: "line " + strconv.Itoa(at) + ": " + line,
+				Traceback: []string{failure.Red("magic not first") + fmt.Sprintf(": %s is on cell line %d; a magic must be the cell's first line (put the comments above it below it).", line, at)}}, true
+		}
 		return nil, false
 	}
 	announcing := w.announcing
@@ -61,6 +66,22 @@ func (w *Worker) runMagic(src string) (*protocol.Error, bool) {
 	}
 	return &protocol.Error{Name: "unknown magic", Value: first,
 		Traceback: append([]string{failure.Red("unknown magic") + " " + first + ": golab knows these first lines:"}, known...)}, true
+}
+
+// magicAfterComments finds a magic line that only comment and blank lines
+// come before, and its cell line.
+func magicAfterComments(src string) (line string, at int, ok bool) {
+	for i, l := range strings.Split(src, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "" || strings.HasPrefix(l, "//"):
+			continue
+		case strings.HasPrefix(l, "%"):
+			return l, i + 1, true
+		}
+		return "", 0, false
+	}
+	return "", 0, false
 }
 
 // NoiseMagic shows or sets golab's scheduling noise (kernel/interp/noise).

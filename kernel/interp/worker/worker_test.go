@@ -245,6 +245,15 @@ func TestUnknownMagic(t *testing.T) {
 	if _, e := run(t, w, "  %check nosuch  \n"); e == nil || e.Name == "unknown magic" {
 		t.Errorf("%%check with space around it: %+v, want the check cell's own error", e)
 	}
+	// A comment above a magic: the magic must come first, and the cell
+	// says so rather than a syntax error about '%'.
+	_, e := run(t, w, "// fast versions\n\n%compile\nfunc f() int { return 1 }")
+	if e == nil || e.Name != "magic not first" || !strings.Contains(strings.Join(e.Traceback, "\n"), "%compile is on cell line 3") {
+		t.Errorf("a comment above %%compile: %+v", e)
+	}
+	if _, e := run(t, w, "// a comment\nx := 5 % 3\nx"); e != nil {
+		t.Errorf("a comment above Go code: %v", e)
+	}
 }
 
 // Package syscall has its names: Go by Example's signals program and any
