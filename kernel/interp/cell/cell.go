@@ -341,7 +341,9 @@ func unresolved(fset *token.FileSet, file *ast.File, prefixLen int) []Ident {
 // total = count` with count from an earlier cell, as isVariable says),
 // which yaegi v0.16.1 refuses in a package-level initializer ("variable
 // definition loop"), unless the cell declares that name again. In the
-// statements they run in their place, as in a function body.
+// statements they run in their place, as in a function body; a var that
+// the cell's functions use, or that anything before it names, stays a
+// declaration.
 func varsAfterStatements(src string, imports, decls, stmts []segment, isVariable func(string) bool) ([]segment, []segment) {
 	hasVar := false
 	for _, d := range decls {
@@ -400,7 +402,7 @@ func varsAfterStatements(src string, imports, decls, stmts []segment, isVariable
 		moved = false
 		keep := decls[:0:0]
 		for _, d := range decls {
-			if names, uses := varUses(src[d.start:d.end]); names != nil && (usesAny(uses, own) || earlier(uses)) && !anyIn(names, usedByFuncs) {
+			if names, uses := varUses(src[d.start:d.end]); names != nil && (usesAny(uses, own) || earlier(uses)) && !anyIn(names, usedByFuncs) && !mentionedBefore(src, d.start, names) {
 				stmts = append(stmts, segment{kind: segStmt, start: d.start, end: d.end})
 				for _, n := range names {
 					own[n] = true
@@ -413,6 +415,25 @@ func varsAfterStatements(src string, imports, decls, stmts []segment, isVariable
 		decls = keep
 	}
 	return decls, stmts
+}
+
+// mentionedBefore reports whether one of the names occurs as an
+// identifier in the cell before offset end: a var used there must stay a
+// declaration, which Go initializes before anything runs (moved among the
+// statements, it would be read before its value is set).
+func mentionedBefore(src string, end int, names []string) bool {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	s.Init(fset.AddFile("", -1, end), []byte(src[:end]), nil, 0)
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return false
+		}
+		if tok == token.IDENT && lit != "_" && slices.Contains(names, lit) {
+			return true
+		}
+	}
 }
 
 // varUses parses a var declaration and returns the names it declares and

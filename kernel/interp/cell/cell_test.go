@@ -177,6 +177,9 @@ func TestVarsThatUseStatementsRunAmongThem(t *testing.T) {
 		{"var f = func() int { return limit * 2 }()\nvar g = f", "", "var f = func() int { return limit * 2 }()\nvar g = f"},
 		{"import \"fmt\"\nvar s = fmt.Sprint(len(\"ab\"), true)\nvar t []string", "var s = fmt.Sprint(len(\"ab\"), true)\nvar t []string", ""},
 		{"var count = 2\nvar twice = count * 2", "var count = 2\nvar twice = count * 2", ""}, // its own count
+		// Named before it: Go initializes a package var first, so it stays.
+		{"var a = b + 1\nvar b = limit * 2", "var a = b + 1\nvar b = limit * 2", ""},
+		{"fmt.Println(b)\nvar b = limit + 1", "var b = limit + 1", "fmt.Println(b)"},
 		// A function of the cell uses it: it stays a declaration.
 		{"n := 2\nvar limit = n\nfunc over(x int) bool { return x > limit }", "var limit = n\nfunc over(x int) bool { return x > limit }", "n := 2"},
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // RefineFrames corrects the frames of a panic that the interpreter places
-// at the start of a function the cell declares, which it does
+// at the first statement of a function the cell declares, which it does
 // for every frame inside a function, wherever it failed: the innermost
 // frame moves to the one statement of that function that can fail as the
 // panic says (the one `m[k] = v` for "assignment to entry in nil map", the
@@ -51,13 +51,14 @@ func RefineFrames(frames []failure.Frame, src string, explicit bool, value strin
 			continue
 		}
 		// The interpreter names the function's start: its first
-		// statement, or the safe point's stop test before it, on the
-		// line of the opening brace (see safepoints.go).
+		// statement, or the safe point's stop test before it (on the
+		// statement's line; its condition, which it names, three columns
+		// on: see safepoints.go).
 		line, col := where(fd.Body.List[0].Pos())
-		if open, _ := where(fd.Body.Lbrace); (line != f.Line || col != f.Col) && f.Line != open {
+		if line != f.Line || (col != f.Col && col+len("if ") != f.Col) {
 			continue // the interpreter named another statement: keep it
 		}
-		out[i].Line, out[i].Col = line, col // the first statement, not the stop test
+		out[i].Line, out[i].Col = line, col
 		var match func(ast.Node) bool
 		if i == 0 {
 			match = failsAs(explicit, value)

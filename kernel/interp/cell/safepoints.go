@@ -52,9 +52,11 @@ func (r *rewriter) safePoint(n ast.Node, stack []ast.Node) {
 	var body *ast.BlockStmt
 	switch n := n.(type) {
 	case *ast.FuncDecl:
-		body = n.Body
+		r.entryTest(n.Body)
+		return
 	case *ast.FuncLit:
-		body = n.Body
+		r.entryTest(n.Body)
+		return
 	case *ast.ForStmt:
 		if r.chunkLoop(n, stack) {
 			return
@@ -84,6 +86,20 @@ func inPackageVar(stack []ast.Node) bool {
 		}
 	}
 	return false
+}
+
+// entryTest puts the stop test before a function's first statement, where
+// a panic's frame in the function points (the interpreter names a
+// function's start for every frame in it, see RefineFrames).
+func (r *rewriter) entryTest(body *ast.BlockStmt) {
+	if body == nil || !body.Lbrace.IsValid() || r.off(body.Lbrace) < 0 {
+		return // the function RewriteStmts wraps a cell's statements in
+	}
+	if len(body.List) == 0 {
+		r.insert(body.Lbrace+1, stopTest)
+		return
+	}
+	r.insert(body.List[0].Pos(), stopTest[1:]+" ")
 }
 
 // countingLoop is a three-clause loop that counts its variable toward a
@@ -132,7 +148,7 @@ func (r *rewriter) chunkLoop(n *ast.ForStmt, stack []ast.Node) bool {
 	if !oneLine {
 		return false
 	}
-	r.breakOuter(n.For, breaks)
+	r.breakOuter(n.For, n.Body.Rbrace+1, breaks)
 	v, end, dist := loop.v.Name, r.name("e"), r.name("d")
 	sign, far := "+", dist+" > "+strconv.Itoa(chunkSize)
 	if !loop.up {
@@ -204,7 +220,7 @@ func (r *rewriter) chunkRange(n *ast.RangeStmt, stack []ast.Node) bool {
 	if !cheap {
 		return false
 	}
-	r.breakOuter(n.For, breaks)
+	r.breakOuter(n.For, n.Body.Rbrace+1, breaks)
 	rest, chunk := r.name("s"), r.name("c")
 	r.insert(n.For, "for "+rest+" := "+x+"; len("+rest+") > 0; {"+stopTest+" "+chunk+" := "+rest+"; if len("+chunk+") > "+strconv.Itoa(chunkSize)+
 		" { "+chunk+" = "+chunk+"[:"+strconv.Itoa(chunkSize)+"] }; "+rest+" = "+rest+"[len("+chunk+"):]; ")
@@ -334,11 +350,30 @@ func (r *rewriter) invariant(e ast.Expr, fixed map[string]bool) bool {
 			return r.invariant(e.X, fixed) && r.invariant(e.Y, fixed)
 		}
 	case *ast.CallExpr:
-		if len(e.Args) == 1 && (r.namesBuiltin(e.Fun, "len") || r.namesBuiltin(e.Fun, "cap")) {
+		if len(e.Args) == 1 && (r.namesBuiltin(e.Fun, "len") || r.namesBuiltin(e.Fun, "cap")) && fixedLength(r.typeOf(e.Args[0])) {
 			return r.invariant(e.Args[0], fixed)
 		}
 	case *ast.SelectorExpr:
 		return r.constant(e) != nil // math.MaxInt32
+	}
+	return false
+}
+
+// fixedLength reports whether a value of type t keeps its length unless
+// it is assigned: a slice, an array or a string, not a map that the body
+// may delete from or a channel that other goroutines fill.
+func fixedLength(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Slice, *types.Array:
+		return true
+	case *types.Basic:
+		return u.Info()&types.IsString != 0
 	}
 	return false
 }
@@ -414,14 +449,17 @@ func (r *rewriter) cheapLoopBody(body *ast.BlockStmt, fixed map[string]bool) (br
 	return breaks, cheap
 }
 
-// breakOuter labels a chunked loop's outer loop, at, for the breaks of
-// the original loop, which would otherwise end only a chunk.
-func (r *rewriter) breakOuter(at token.Pos, breaks []*ast.BranchStmt) {
+// breakOuter labels a chunked loop's outer loop, from at to end, for the
+// breaks of the original loop, which would otherwise end only a chunk. The
+// labeled loop is in a block of its own: yaegi v0.16.1 does not find a
+// label on a statement directly in a switch or select case ("undefined").
+func (r *rewriter) breakOuter(at, end token.Pos, breaks []*ast.BranchStmt) {
 	if len(breaks) == 0 {
 		return
 	}
 	label := r.name("chunks")
-	r.insert(at, label+": ")
+	r.insert(at, "{ "+label+": ")
+	r.insertLate(end, " }")
 	for _, b := range breaks {
 		r.replace(b.Pos(), b.End(), "break "+label)
 	}

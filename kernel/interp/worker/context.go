@@ -100,14 +100,21 @@ func (n notebook) IsVariable(name string) bool {
 }
 
 // sources returns what go/types needs to know of the earlier cells:
-// their imports and declarations, and `var name T` for each variable their
-// statements made whose type can be written (goprint.TypeSource).
+// their imports and declarations, and `var name T` for each variable whose
+// type can be written (goprint.TypeSource), from its value: a cell's
+// statements may have defined a declared variable again, with another
+// type (`var s []string`, then `s := "…"`).
 func (w *Worker) sources() cell.Sources {
-	out := w.declarationSources()
+	var out []string
+	for _, d := range w.defs.all() {
+		if d.Kind != cell.Var {
+			out = append(out, d.Source)
+		}
+	}
 	var names []string
 	globals := w.globals()
 	for name := range globals {
-		if _, declared := w.defs.value(name); !declared && !strings.HasPrefix(name, "__golab") && name != "_" {
+		if d, declared := w.defs.value(name); (!declared || d.Kind == cell.Var) && !strings.HasPrefix(name, "__golab") && name != "_" {
 			names = append(names, name)
 		}
 	}
@@ -124,6 +131,9 @@ func (w *Worker) sources() cell.Sources {
 		}
 		if src, ok := w.types.TypeSource(t); ok {
 			out = append(out, "var "+name+" "+src)
+		} else if d, ok := w.defs.value(name); ok && !seen[d.Source] {
+			seen[d.Source] = true
+			out = append(out, d.Source) // its declaration, as the cell wrote it
 		} else if decl, ok := w.defs.definesOf(name); ok && !seen[decl] {
 			seen[decl] = true
 			out = append(out, decl) // var lst = List[int]{}

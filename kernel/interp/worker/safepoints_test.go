@@ -242,3 +242,75 @@ func TestChunkedRangesVisitWhatGoVisits(t *testing.T) {
 		}
 	}
 }
+
+// TestChunksKeepGoMeaning runs programs where splitting loops into chunks,
+// or moving a var among the statements, could change what they do, from
+// an adversarial review: each gives what go run gives.
+func TestChunksKeepGoMeaning(t *testing.T) {
+	tests := []struct {
+		name  string
+		cells []string
+		want  string
+	}{
+		{"a bound of len(map), with deletes in the body", []string{`m := map[int]int{}
+for i := 0; i < 10; i++ {
+	m[i] = i
+}
+for i := 0; i < len(m); i++ {
+	delete(m, i)
+}`, `len(m)`}, "5"},
+		{"a break in a loop directly in a switch case and a select case", []string{`func f(xs []int, k int, ch chan int) int {
+	switch {
+	case k >= 0:
+		for i := 0; i < len(xs); i++ {
+			if xs[i] == 2 {
+				break
+			}
+			k += xs[i]
+		}
+	}
+	select {
+	case <-ch:
+		for _, x := range xs {
+			if x == 5 {
+				break
+			}
+			k += x
+		}
+	}
+	return k
+}`, `ch := make(chan int, 1)
+ch <- 1
+f([]int{1, 1, 2, 5}, 0, ch)`}, "6"},
+		{"a string that a statement made of a declared slice", []string{`var s []string`, `import "strings"
+s := strings.Repeat("€", 1000)`, `n, bad := 0, 0
+for _, r := range s {
+	if r == '€' {
+		n++
+	} else {
+		bad++
+	}
+}
+n*10000 + bad`}, "10000000"},
+		{"typed and blank vars of an earlier cell's variable", []string{`var g = 65`, `var f float64 = 2.5 * float64(g)
+var _ = g
+var h, _ int = g + 1, 0
+f * float64(h)`}, "10725"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorker(t)
+			var got string
+			for i, src := range tt.cells {
+				v, e := w.run(src)
+				if e != nil {
+					t.Fatalf("cell %d: %s: %s", i+1, e.Name, e.Value)
+				}
+				got = v
+			}
+			if got != tt.want {
+				t.Errorf("got %s, go run gives %s", got, tt.want)
+			}
+		})
+	}
+}
