@@ -49,6 +49,8 @@ var passes = []pass{
 			rs, ok := n.(*ast.RangeStmt)
 			return ok && r.rangeFunc(rs, stack)
 		}},
+	{name: "named-results", gap: "a declared function's named results keep the values of the call before when the same call runs again (`func sum(xs []int) (t int)` called in a loop gives running totals)",
+		visit: on(func(r *rewriter, n *ast.FuncDecl, _ []ast.Node) { r.namedResults(n) })},
 	{name: "safe-points", feature: true, gap: "an interrupt must stop a runaway loop or recursion without ending the worker, which would lose every variable (yaegi's own cancellation leaves closures returning zero values): each function tests a stop flag on entry, each loop on every iteration or, a counting loop with a cheap body, every chunk of iterations (kernel/interp/stop)",
 		visit: func(r *rewriter, n ast.Node, stack []ast.Node) bool {
 			switch n.(type) {

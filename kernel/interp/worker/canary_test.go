@@ -365,6 +365,13 @@ for i := 0; i < 3; i++ {
 	i := i
 	s += fmt.Sprint(i)
 }`, `s`}, "012"},
+	{"named-results", "named results of a function called in a loop", []string{`import "fmt"`, `func early(n int) (s int) {
+	s += n
+	return
+}`, `out := ""
+for i := 1; i < 4; i++ {
+	out += fmt.Sprint(early(i))
+}`, `out`}, "123"},
 	{"top-level-var", "a var whose value names an earlier cell's variable", []string{`import "fmt"`, `var g = 1`, `var b = g + 1
 var c = func() int { return g * 10 }()`, `fmt.Sprint(b, c)`}, "2 10"},
 	{"parenthesize-funclit-call", "a function literal called at a cell's top level", []string{`import "fmt"`, `n := 0`, `func() { n++ }()`, `1`, `1`, `fmt.Sprint(n)`}, "1"},
