@@ -411,16 +411,7 @@ func TestRewriteCanaries(t *testing.T) {
 	for _, c := range canaries {
 		t.Run(c.pass+"/"+c.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorker(t)
-			var got string
-			for i, src := range c.cells {
-				v, e := w.run(src)
-				if e != nil {
-					t.Fatalf("cell %d in golab: %s: %s", i+1, e.Name, e.Value)
-				}
-				got = v
-			}
-			if got != strconv.Quote(c.want) {
+			if got := lastValue(t, c.cells); got != strconv.Quote(c.want) {
 				t.Errorf("golab gives %s, Go gives %q", got, c.want)
 			}
 			raw := runRawYaegi(t, c.cells)

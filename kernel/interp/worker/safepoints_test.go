@@ -299,16 +299,7 @@ f * float64(h)`}, "10725"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newWorker(t)
-			var got string
-			for i, src := range tt.cells {
-				v, e := w.run(src)
-				if e != nil {
-					t.Fatalf("cell %d: %s: %s", i+1, e.Name, e.Value)
-				}
-				got = v
-			}
-			if got != tt.want {
+			if got := lastValue(t, tt.cells); got != tt.want {
 				t.Errorf("got %s, go run gives %s", got, tt.want)
 			}
 		})

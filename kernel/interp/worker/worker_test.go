@@ -25,6 +25,22 @@ func run(t *testing.T, w *Worker, code string) (string, *protocol.Error) {
 	return w.run(code)
 }
 
+// lastValue runs cells one after the other in a new worker, each of which
+// must succeed, and returns the value the last one shows.
+func lastValue(t *testing.T, cells []string) string {
+	t.Helper()
+	w := newWorker(t)
+	var got string
+	for i, src := range cells {
+		v, e := w.run(src)
+		if e != nil {
+			t.Fatalf("cell %d in golab: %s: %s", i+1, e.Name, e.Value)
+		}
+		got = v
+	}
+	return got
+}
+
 // step is a cell and the value it shows ("" for none).
 type step struct{ code, want string }
 
