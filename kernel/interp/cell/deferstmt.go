@@ -2,6 +2,8 @@ package cell
 
 import (
 	"go/ast"
+	"go/token"
+	"go/types"
 	"strings"
 )
 
@@ -148,4 +150,109 @@ func movableWithCalls(e ast.Expr) bool {
 		return ok
 	})
 	return ok
+}
+
+// deferLoopVars hands a deferred function literal in a loop the loop's
+// variables it reads as arguments, bound when the defer runs:
+//
+//	for i := 0; i < 3; i++ { defer func() { out = append(out, i) }() }
+//	→  for i := 0; i < 3; i++ { { __golab_l1 := i; defer func(i int) { out = append(out, i) }(__golab_l1) } }
+//
+// yaegi v0.16.1 makes a deferred literal's closure when the function
+// returns, so every one saw the last iteration's variables (2 2 2 where Go
+// 1.22 gives 2 1 0). Variables declared in the loop's header or body count;
+// a literal that assigns one, or whose type go/types cannot write, is left
+// as it is.
+func (r *rewriter) deferLoopVars(n *ast.DeferStmt, stack []ast.Node) {
+	lit, ok := n.Call.Fun.(*ast.FuncLit)
+	if !ok || lit.Type.Params == nil || !lit.Type.Params.Opening.IsValid() {
+		return
+	}
+	// The loops around the defer, inside its own function.
+	var loops []ast.Node
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch s := stack[i].(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			loops = append(loops, s)
+			continue
+		case *ast.FuncLit, *ast.FuncDecl:
+		default:
+			continue
+		}
+		break
+	}
+	if len(loops) == 0 {
+		return
+	}
+	inLoop := func(p token.Pos) bool {
+		for _, l := range loops {
+			if l.Pos() <= p && p < l.End() && !(lit.Pos() <= p && p < lit.End()) {
+				return true
+			}
+		}
+		return false
+	}
+	var names, types []string
+	seen := map[string]bool{}
+	ok = true
+	ast.Inspect(lit.Body, func(m ast.Node) bool {
+		id, isID := m.(*ast.Ident)
+		if !ok || !isID || id.Obj == nil || id.Obj.Kind != ast.Var || seen[id.Name] {
+			return ok
+		}
+		decl, isNode := id.Obj.Decl.(ast.Node)
+		if !isNode || !inLoop(decl.Pos()) {
+			return true
+		}
+		typ := r.writableType(r.typeOf(id))
+		if typ == "" || changes(lit.Body, id.Name) || takesAddress(lit.Body, id.Name) {
+			ok = false
+			return false
+		}
+		seen[id.Name] = true
+		names, types = append(names, id.Name), append(types, id.Name+" "+typ)
+		return true
+	})
+	if !ok || len(names) == 0 {
+		return
+	}
+	var bound []string
+	for range names {
+		bound = append(bound, r.name("l"))
+	}
+	sep := func(more bool) string {
+		if more {
+			return ", "
+		}
+		return ""
+	}
+	r.insert(n.Pos(), "{ "+strings.Join(bound, ", ")+" := "+strings.Join(names, ", ")+"; ")
+	r.insertLate(n.End(), " }")
+	r.insert(lit.Type.Params.Opening+1, strings.Join(types, ", ")+sep(len(lit.Type.Params.List) > 0))
+	r.insert(n.Call.Lparen+1, strings.Join(bound, ", ")+sep(len(n.Call.Args) > 0))
+}
+
+// writableType is how a cell writes a type go/types found: the universe's
+// and the notebook's own types, and composites of them; "" for none (a
+// type of an imported package, which the type check does not know, or an
+// untyped one).
+func (r *rewriter) writableType(t types.Type) string {
+	if t == nil {
+		return ""
+	}
+	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		return ""
+	}
+	foreign := false
+	s := types.TypeString(t, func(p *types.Package) string {
+		if p != r.pkg {
+			foreign = true
+			return p.Name()
+		}
+		return ""
+	})
+	if foreign {
+		return ""
+	}
+	return s
 }

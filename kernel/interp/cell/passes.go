@@ -111,6 +111,8 @@ var passes = []pass{
 		visit: on((*rewriter).methodValue)},
 	{name: "go-statements", gap: "a go statement in a loop could call nil or an earlier iteration's closure (a function literal's frame slot is written back when a closure returns); golab also records where each goroutine started, for its reports",
 		visit: on((*rewriter).goStmt)},
+	{name: "defer-loop-vars", gap: "a deferred function literal in a loop sees the last iteration's variables (`defer func() { fmt.Println(i) }()` prints 2 2 2, not 2 1 0): yaegi makes its closure when the function returns",
+		visit: on((*rewriter).deferLoopVars)},
 	{name: "defer-args", gap: "a deferred call's arguments are read when the function returns, not when the defer runs, and one slot per argument expression is kept (in a loop every deferred i*10 is the last)",
 		visit: on((*rewriter).deferArgs)},
 	{name: "name-params", gap: "calling a closure with unnamed or blank parameters from a goroutine crashes",

@@ -365,6 +365,15 @@ for i := 0; i < 3; i++ {
 	i := i
 	s += fmt.Sprint(i)
 }`, `s`}, "012"},
+	{"defer-loop-vars", "a deferred function literal in a loop", []string{`import "fmt"`, `func order(words []string) (out []string) {
+	for i := 0; i < 3; i++ {
+		defer func() { out = append(out, fmt.Sprint(i)) }()
+	}
+	for _, w := range words {
+		defer func() { out = append(out, w) }()
+	}
+	return nil
+}`, `fmt.Sprint(order([]string{"a", "b"}))`}, "[b a 2 1 0]"},
 	{"named-results", "named results of a function called in a loop", []string{`import "fmt"`, `func early(n int) (s int) {
 	s += n
 	return
